@@ -1,0 +1,208 @@
+"""FastAPI app: thin routes; models load once in the lifespan; errors become JSON.
+
+A model that cannot be loaded does not stop the service: ``/health`` answers, ``/ready``
+and the translation routes answer 503 with the message that says how to get the model.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from . import __version__
+from .config import Settings
+from .errors import InputTooLarge, InvalidInput, ModelUnavailable, OversettError
+from .langid import LanguageDetector
+from .pipeline import TranslationPipeline, load_pipeline
+from .schemas import (
+    ErrorResponse,
+    HealthResponse,
+    ModelOut,
+    ModelsResponse,
+    ReadyResponse,
+    SegmentOut,
+    TranslateRequest,
+    TranslateResponse,
+    TranslationOut,
+    TranslatorInfo,
+)
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_ERROR: dict[type[OversettError], int] = {
+    InputTooLarge: 413,
+    InvalidInput: 422,
+    ModelUnavailable: 503,
+}
+
+
+@dataclass
+class Services:
+    """What the routes share: built once per app in the lifespan."""
+
+    settings: Settings
+    pipeline: TranslationPipeline | None = None
+    translator_error: ModelUnavailable | None = None
+
+    def require_pipeline(self) -> TranslationPipeline:
+        if self.pipeline is None:
+            raise self.translator_error or ModelUnavailable(
+                "translation", self.settings.translator, "OVERSETT_TRANSLATOR", "not loaded yet"
+            )
+        return self.pipeline
+
+
+def load_services(settings: Settings, detector: LanguageDetector | None = None) -> Services:
+    """Load what the routes need; a missing model is kept as an error, not raised."""
+    services = Services(settings)
+    try:
+        services.pipeline = load_pipeline(settings, detector or LanguageDetector())
+        services.pipeline.detector.warm_up()
+    except ModelUnavailable as exc:
+        log.error("%s", exc.message)
+        services.translator_error = exc
+    return services
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+def get_pipeline(services: Annotated[Services, Depends(get_services)]) -> TranslationPipeline:
+    return services.require_pipeline()
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """Build the app; tests pass ready-made ``services`` to skip loading from settings."""
+    settings = settings or (services.settings if services else Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.services = services or await run_in_threadpool(load_services, settings)
+        yield
+        pipeline = app.state.services.pipeline
+        if pipeline is not None and services is None:
+            pipeline.cache.close()
+
+    app = FastAPI(
+        title="oversett",
+        version=__version__,
+        description="Norwegian (Bokmål, Nynorsk) → English translation with the layout kept.",
+        lifespan=lifespan,
+    )
+    _add_error_handlers(app)
+    _add_routes(app)
+    return app
+
+
+def _add_routes(app: FastAPI) -> None:
+    errors: dict[int | str, dict[str, Any]] = {
+        code: {"model": ErrorResponse} for code in (413, 422, 503)
+    }
+
+    @app.get("/health", response_model=HealthResponse)
+    def health() -> HealthResponse:
+        return HealthResponse(status="ok")
+
+    @app.get("/ready", response_model=ReadyResponse, responses={503: {"model": ReadyResponse}})
+    def ready(services: Annotated[Services, Depends(get_services)]) -> Any:
+        if services.pipeline is None:
+            detail = services.translator_error.message if services.translator_error else "loading"
+            return JSONResponse(
+                ReadyResponse(status="unavailable", detail=detail).model_dump(), status_code=503
+            )
+        return ReadyResponse(status="ready")
+
+    @app.get("/v1/models", response_model=ModelsResponse)
+    def models(services: Annotated[Services, Depends(get_services)]) -> ModelsResponse:
+        return _models_info(services)
+
+    @app.post("/v1/translate", response_model=TranslateResponse, responses=errors)
+    async def translate(
+        body: TranslateRequest, pipeline: Annotated[TranslationPipeline, Depends(get_pipeline)]
+    ) -> TranslateResponse:
+        results = await run_in_threadpool(
+            pipeline.translate_documents, body.texts, body.source_lang, body.num_beams
+        )
+        return TranslateResponse(
+            translations=[
+                TranslationOut(
+                    text=r.text,
+                    source_lang=r.source_lang,
+                    segments=[SegmentOut(**vars(s)) for s in r.segments],
+                )
+                for r in results
+            ],
+            model=ModelOut(id=pipeline.translator.model_id, backend=pipeline.translator.backend),
+        )
+
+
+def _models_info(services: Services) -> ModelsResponse:
+    import torch
+
+    settings = services.settings
+    translator = services.pipeline.translator if services.pipeline else None
+    return ModelsResponse(
+        translator=TranslatorInfo(
+            id=settings.translator,
+            revision=translator.revision if translator else None,
+            backend=translator.backend if translator else None,
+            loaded=translator is not None,
+            max_input_tokens=translator.max_input_tokens if translator else None,
+            num_beams=settings.num_beams,
+            device=settings.device,
+            threads=torch.get_num_threads(),
+            error=services.translator_error.message if services.translator_error else None,
+        ),
+        summarizer={"id": settings.summarizer},
+    )
+
+
+def _error_code(exc: OversettError) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
+
+
+def _status_for(exc: OversettError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return 500
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(OversettError)
+    async def oversett_error(request: Request, exc: OversettError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": exc.message, "code": _error_code(exc)}, status_code=_status_for(exc)
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [_describe(error) for error in exc.errors()]
+        return JSONResponse(
+            {
+                "detail": "Invalid request: " + "; ".join(problems),
+                "code": "invalid_request",
+                "errors": [
+                    {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+                    for e in exc.errors()
+                ],
+            },
+            status_code=422,
+        )
+
+
+def _describe(error: Any) -> str:
+    location = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
+    message = str(error.get("msg", "invalid"))
+    message = message.removeprefix("Value error, ")
+    return f"{location}: {message}"

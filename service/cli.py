@@ -1,0 +1,110 @@
+"""Command line: ``oversett serve | translate | models tiny``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .config import Settings
+from .errors import OversettError
+
+
+def _read_input(source: str) -> str:
+    if source == "-":
+        data = sys.stdin.buffer.read()
+        name = "standard input"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise OversettError(f"{source}: no such file")
+        data = path.read_bytes()
+        name = source
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise OversettError(f"{name} is not UTF-8 text (byte {exc.start}); convert it first") from exc
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .api import create_app
+
+    settings = Settings()
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=settings.log_level)
+    return 0
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    from .pipeline import load_pipeline
+
+    text = _read_input(args.file)
+    if not text.strip():
+        raise OversettError("the input is empty")
+    overrides = {"translator": args.translator} if args.translator else {}
+    pipeline = load_pipeline(Settings(**overrides))  # type: ignore[arg-type]
+    try:
+        (result,) = pipeline.translate_documents([text], args.source_lang, args.beams)
+    finally:
+        pipeline.cache.close()
+    sys.stdout.write(result.text)
+    return 0
+
+
+def cmd_models_tiny(args: argparse.Namespace) -> int:
+    from .tiny import build_tiny_models
+
+    seeds = Path(args.seeds)
+    if not any(seeds.glob("*.txt")):
+        raise OversettError(f"no *.txt seed texts in '{seeds}' (pass --seeds DIR)")
+    paths = build_tiny_models(Path(args.out_dir), seeds, seed=args.seed)
+    for role, path in paths.items():
+        print(f"{role}: {path}")
+    print(f"Try them: OVERSETT_TRANSLATOR={paths['translator']} oversett serve")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="oversett", description="Norwegian → English translation and summaries."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the HTTP service")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=cmd_serve)
+
+    translate = commands.add_parser("translate", help="translate a file (or -) to English")
+    translate.add_argument("file", nargs="?", default="-", help="text file, or - for stdin")
+    translate.add_argument("--source-lang", default="auto", help="auto, nb, nn, no, da, sv, en")
+    translate.add_argument("--beams", type=int, default=None, help="beam size")
+    translate.add_argument("--translator", default=None, help="Hub id or folder (overrides env)")
+    translate.set_defaults(run=cmd_translate)
+
+    models = commands.add_parser("models", help="model utilities")
+    model_commands = models.add_subparsers(dest="models_command", required=True)
+    tiny = model_commands.add_parser("tiny", help="build tiny random test models")
+    tiny.add_argument("out_dir")
+    tiny.add_argument("--seeds", default="seeds", help="folder of seed texts (default: seeds)")
+    tiny.add_argument("--seed", type=int, default=1234, help="random seed for the weights")
+    tiny.set_defaults(run=cmd_models_tiny)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.run(args))
+    except OversettError as exc:
+        print(f"oversett: error: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""Settings, read once from the environment (prefix ``OVERSETT_``) or a ``.env`` file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_TRANSLATOR = "Helsinki-NLP/opus-mt-tc-big-gmq-en"
+FAST_TRANSLATOR = "Helsinki-NLP/opus-mt-gmq-en"
+DEFAULT_SUMMARIZER = "sshleifer/distilbart-cnn-12-6"
+
+
+def default_cache() -> str:
+    return str(Path(platformdirs.user_cache_dir("oversett")) / "cache.sqlite3")
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set; see README for what each one does."""
+
+    model_config = SettingsConfigDict(env_prefix="OVERSETT_", env_file=".env", extra="ignore")
+
+    translator: str = Field(DEFAULT_TRANSLATOR, description="Hub id or local folder")
+    translator_revision: str | None = Field(None, description="Hub revision (branch, tag, commit)")
+    summarizer: str = Field(DEFAULT_SUMMARIZER, description="Hub id or local folder")
+    cache: str = Field(default_factory=default_cache, description="SQLite path, or 'none'")
+    max_chars: int = Field(100_000, gt=0, description="Characters per request, all items")
+    max_items: int = Field(128, gt=0, description="Texts per translate request")
+    num_beams: int = Field(4, ge=1, le=16, description="Beam size unless a request sets one")
+    max_batch_tokens: int = Field(4096, gt=0, description="Padded source tokens per model batch")
+    max_input_tokens: int = Field(
+        256, ge=16, description="Longer sentences are split at clauses or word windows"
+    )
+    device: str = Field("cpu", description="torch device: cpu, cuda, cuda:1, mps")
+    threads: int | None = Field(None, ge=1, description="torch CPU threads (default: all cores)")
+    offline: bool = Field(False, description="Never contact the Hub (also HF_HUB_OFFLINE=1)")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"

@@ -1,0 +1,87 @@
+"""Request and response bodies of the HTTP API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MAX_ITEMS = 128
+SourceLang = Literal["auto", "nb", "nn", "no", "da", "sv", "en"]
+
+
+class TranslateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | Annotated[list[str], Field(min_length=1, max_length=MAX_ITEMS)] = Field(
+        description=f"Norwegian text, or a list of up to {MAX_ITEMS} texts"
+    )
+    source_lang: SourceLang = Field("auto", description="'auto' detects the language")
+    num_beams: int | None = Field(None, ge=1, le=16, description="Beam size (default: server's)")
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str | list[str]) -> str | list[str]:
+        texts = [value] if isinstance(value, str) else value
+        for index, text in enumerate(texts):
+            if not text.strip():
+                where = "text" if isinstance(value, str) else f"text item {index + 1}"
+                raise ValueError(f"{where} is empty or only white space")
+        return value
+
+    @property
+    def texts(self) -> list[str]:
+        return [self.text] if isinstance(self.text, str) else list(self.text)
+
+
+class SegmentOut(BaseModel):
+    source: str
+    translation: str
+    cached: bool
+
+
+class TranslationOut(BaseModel):
+    text: str
+    source_lang: str
+    segments: list[SegmentOut]
+
+
+class ModelOut(BaseModel):
+    id: str
+    backend: str
+
+
+class TranslateResponse(BaseModel):
+    translations: list[TranslationOut]
+    model: ModelOut
+
+
+class ErrorResponse(BaseModel):
+    detail: str
+    code: str
+
+
+class HealthResponse(BaseModel):
+    status: str
+
+
+class ReadyResponse(BaseModel):
+    status: str
+    detail: str | None = None
+
+
+class TranslatorInfo(BaseModel):
+    id: str
+    revision: str | None
+    backend: str | None
+    loaded: bool
+    max_input_tokens: int | None
+    num_beams: int
+    device: str
+    threads: int
+    error: str | None = None
+
+
+class ModelsResponse(BaseModel):
+    translator: TranslatorInfo
+    summarizer: dict[str, str]

@@ -1,0 +1,214 @@
+"""Layout-preserving segmentation: a document becomes layout and sentences, and back.
+
+Only sentence text goes to a model. Everything else (line breaks, blank lines, indentation,
+list markers, dialogue dashes, spaces between sentences) is kept as layout and put back
+byte for byte, so ``Document.render(doc.sentences)`` returns the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+# Norwegian abbreviations that end in a full stop but do not end a sentence (lower case,
+# without the final dot). Written forms with inner dots are matched as a whole token.
+ABBREVIATIONS: frozenset[str] = frozenset(
+    {
+        "f.eks", "bl.a", "ca", "nr", "kl", "dvs", "mill", "mrd", "jf", "jfr", "osv",
+        "m.m", "mm", "m.fl", "mfl", "o.l", "ol", "t.o.m", "f.o.m", "pga", "p.g.a", "evt",
+        "ev", "inkl", "ekskl", "bl.annet", "d.v.s", "o.a", "s.k", "såk", "vs", "mht",
+        "m.h.t", "iflg", "ifølge", "ift", "i.e", "e.l", "el", "tlf", "adr", "avd", "dr",
+        "prof", "st", "stud", "sml", "kr", "kap", "pkt", "ref", "forts", "f", "fr", "hr",
+        "fru", "sr", "jr", "mr", "mrs", "ms", "ed", "red", "gen", "oberst", "sek", "min",
+        "bd", "ark", "årg", "eks", "etc", "jan", "feb", "febr", "mar", "apr", "jun", "jul",
+        "aug", "sep", "sept", "okt", "nov", "des", "man", "tir", "ons", "tor", "fre", "lør",
+        "søn", "vol", "utg", "overs", "anm", "forf", "innb", "kv", "km", "mv", "m.v",
+    }
+)
+
+MONTHS: frozenset[str] = frozenset(
+    {
+        "januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
+        "oktober", "november", "desember",
+    }
+)
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+_LINE_BREAK = re.compile(r"(?:\r\n|\r|\n)\Z")
+# A line's leading layout: indentation, then a list marker or a dialogue dash.
+_MARKER = re.compile(r"(?P<indent>[ \t\u00a0]*)(?P<marker>(?:[-*•–—]|\d{1,3}[.)])[ \t\u00a0]+)?")
+_NUMBERED = re.compile(r"\d{1,3}[.)]")
+# A candidate sentence end: terminal punctuation, closing quotes/brackets, then white space.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'»”’)\]]*(?P<space>\s+)")
+_WORD_BEFORE = re.compile(r"(\S+)\Z")
+_SENTENCE_START = re.compile(r"[\"'«“‘(\[–—-]*[A-ZÆØÅÄÖÜÉÈ0-9]")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of the document: layout to keep as it is, or a sentence to translate."""
+
+    text: str
+    is_sentence: bool
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document as an ordered list of pieces; the pieces joined give the original text."""
+
+    pieces: tuple[Piece, ...]
+
+    @property
+    def sentences(self) -> list[str]:
+        return [p.text for p in self.pieces if p.is_sentence]
+
+    def render(self, translations: Sequence[str]) -> str:
+        """Put translated sentences back into the original layout."""
+        count = sum(p.is_sentence for p in self.pieces)
+        if count != len(translations):
+            raise ValueError(f"expected {count} translations, got {len(translations)}")
+        sentences = iter(translations)
+        return "".join(next(sentences) if p.is_sentence else p.text for p in self.pieces)
+
+
+def segment(text: str) -> Document:
+    """Split a document into layout and sentences (see module docstring)."""
+    pieces: list[Piece] = []
+    for line in _LINE.findall(text):
+        if line:
+            pieces.extend(_segment_line(line))
+    return Document(tuple(_merge_layout(pieces)))
+
+
+def _segment_line(line: str) -> list[Piece]:
+    body = _LINE_BREAK.sub("", line)
+    ending = line[len(body):]
+    content = body.strip()
+    if not content:
+        return [Piece(line, False)]
+    lead = _leading_layout(body)
+    trail_start = len(body.rstrip())
+    pieces = [Piece(lead, False)] if lead else []
+    pieces.extend(_split_sentences(body[len(lead):trail_start]))
+    pieces.append(Piece(body[trail_start:] + ending, False))
+    return [p for p in pieces if p.text]
+
+
+def _leading_layout(body: str) -> str:
+    match = _MARKER.match(body)
+    assert match is not None  # the pattern matches the empty string
+    marker = match.group("marker")
+    if marker and _NUMBERED.match(marker):
+        rest = body[match.end():]
+        first_word = rest.split(maxsplit=1)[0].lower() if rest.strip() else ""
+        if first_word.strip(",.") in MONTHS:  # "6. mars ..." is a date, not a list item
+            return match.group("indent")
+    if marker and not body[match.end():].strip():
+        return match.group("indent")  # a lone "-" line is text, not a marker
+    return match.group(0)
+
+
+def _split_sentences(text: str) -> list[Piece]:
+    pieces: list[Piece] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end_of_sentence = match.start("space")
+        following = text[match.end():]
+        if not following or not _is_sentence_end(text[start:end_of_sentence], following):
+            continue
+        pieces.append(Piece(text[start:end_of_sentence], True))
+        pieces.append(Piece(match.group("space"), False))
+        start = match.end()
+    pieces.append(Piece(text[start:], True))
+    return pieces
+
+
+def _is_sentence_end(sentence: str, following: str) -> bool:
+    if not _SENTENCE_START.match(following):
+        return False  # "13. februar", "ca. 70.000 mennesker": the next word is not a new start
+    last = sentence.rstrip("\"'»”’)]")
+    if not last.endswith("."):
+        return True  # ! ? … always end a sentence when a new one starts
+    word_match = _WORD_BEFORE.search(last[:-1])
+    word = word_match.group(1) if word_match else ""
+    word = word.lstrip("\"'«“‘([")
+    if word.lower() in ABBREVIATIONS:
+        return False
+    if len(word) == 1 and word.isupper():
+        return False  # an initial: "Jens A. Hansen"
+    if word.isdigit() and len(word) <= 2 and following[:1].isdigit():
+        return False  # "1. 2. og 3. plass"
+    return True
+
+
+def _merge_layout(pieces: list[Piece]) -> list[Piece]:
+    merged: list[Piece] = []
+    for piece in pieces:
+        if merged and not piece.is_sentence and not merged[-1].is_sentence:
+            merged[-1] = Piece(merged[-1].text + piece.text, False)
+        else:
+            merged.append(piece)
+    return merged
+
+
+_CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=[–—]\s)")
+
+
+def split_long_sentence(
+    sentence: str, max_tokens: int, count_tokens: Callable[[str], int]
+) -> list[str]:
+    """Split a sentence longer than ``max_tokens`` into pieces that fit, in order.
+
+    Clause boundaries (after , ; : and before a dash) are preferred; a clause that is still
+    too long is cut into word windows. Joining the pieces with single spaces gives the
+    sentence back up to white space, so nothing is dropped.
+    """
+    if count_tokens(sentence) <= max_tokens:
+        return [sentence]
+    clauses = [c for c in _CLAUSE_BREAK.split(sentence) if c]
+    units: list[str] = []
+    for clause in clauses:
+        if count_tokens(clause) <= max_tokens:
+            units.append(clause)
+        else:
+            units.extend(_word_windows(clause, max_tokens, count_tokens))
+    return _pack(units, max_tokens, count_tokens)
+
+
+def _word_windows(text: str, max_tokens: int, count_tokens: Callable[[str], int]) -> list[str]:
+    windows: list[str] = []
+    current: list[str] = []
+    for word in _split_oversized_words(text.split(), max_tokens, count_tokens):
+        if current and count_tokens(" ".join([*current, word])) > max_tokens:
+            windows.append(" ".join(current))
+            current = []
+        current.append(word)
+    if current:
+        windows.append(" ".join(current))
+    return windows
+
+
+def _split_oversized_words(
+    words: list[str], max_tokens: int, count_tokens: Callable[[str], int]
+) -> list[str]:
+    # A "word" longer than the model input (a URL, a run without spaces) is cut into character
+    # runs; a character is at most a few tokens, so a quarter of the budget always fits.
+    width = max(1, max_tokens // 4)
+    out: list[str] = []
+    for word in words:
+        if count_tokens(word) <= max_tokens:
+            out.append(word)
+        else:
+            out.extend(word[i : i + width] for i in range(0, len(word), width))
+    return out
+
+
+def _pack(units: list[str], max_tokens: int, count_tokens: Callable[[str], int]) -> list[str]:
+    packed: list[str] = []
+    for unit in units:
+        if packed and count_tokens(f"{packed[-1]} {unit}") <= max_tokens:
+            packed[-1] = f"{packed[-1]} {unit}"
+        else:
+            packed.append(unit)
+    return packed

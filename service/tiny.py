@@ -1,0 +1,168 @@
+"""Build tiny, seeded, random-weight models for tests and offline tries.
+
+They are real ``MarianMTModel`` / ``BartForConditionalGeneration`` models with real tokenizers
+trained on the seed texts, saved with ``save_pretrained`` so they load through exactly the
+same code path as Hub models. They translate nothing meaningful: they exist to exercise
+layout, caching, batching and errors. Same seed, same weights, same output.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+TRANSLATOR_DIR = "translator"
+SUMMARIZER_DIR = "summarizer"
+DEFAULT_SEED = 1234
+
+
+def seed_lines(seeds_dir: Path) -> list[str]:
+    """Non-empty lines of every ``*.txt`` file in the seeds folder."""
+    files = sorted(seeds_dir.glob("*.txt"))
+    if not files:
+        raise FileNotFoundError(f"no *.txt seed texts in {seeds_dir}")
+    return [
+        line.strip()
+        for path in files
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def build_tiny_models(out_dir: Path, seeds_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
+    """Write ``out_dir/translator`` and ``out_dir/summarizer``; return their paths."""
+    lines = seed_lines(seeds_dir)
+    paths = {
+        "translator": build_tiny_translator(out_dir / TRANSLATOR_DIR, lines, seed),
+        "summarizer": build_tiny_summarizer(out_dir / SUMMARIZER_DIR, lines, seed),
+    }
+    return paths
+
+
+def _train_sentencepiece(lines: Iterable[str], vocab_size: int) -> bytes:
+    import sentencepiece as spm
+
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(list(lines)),
+        model_writer=model,
+        vocab_size=vocab_size,
+        hard_vocab_limit=False,  # the seed text is small: take what it supports
+        model_type="unigram",
+        character_coverage=1.0,
+        num_threads=1,
+        minloglevel=2,
+    )
+    return model.getvalue()
+
+
+def _spm_pieces(model_bytes: bytes) -> list[str]:
+    import sentencepiece as spm
+
+    processor = spm.SentencePieceProcessor(model_proto=model_bytes)
+    return [
+        processor.id_to_piece(i)
+        for i in range(processor.get_piece_size())
+        if not (processor.is_control(i) or processor.is_unknown(i))
+    ]
+
+
+def build_tiny_translator(out: Path, lines: list[str], seed: int = DEFAULT_SEED) -> Path:
+    """A MarianMTModel following OPUS-MT conventions: eos 0, unk 1, ``<pad>`` last and the
+    decoder start token, one vocabulary shared by source and target."""
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
+
+    out.mkdir(parents=True, exist_ok=True)
+    spm_model = _train_sentencepiece(lines, vocab_size=600)
+    (out / "source.spm").write_bytes(spm_model)
+    (out / "target.spm").write_bytes(spm_model)
+    tokens = ["</s>", "<unk>"]
+    tokens += [p for p in dict.fromkeys(_spm_pieces(spm_model)) if p not in tokens]
+    tokens.append("<pad>")
+    vocab = {token: i for i, token in enumerate(tokens)}
+    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=1), "utf-8")
+    tokenizer = MarianTokenizer(
+        source_spm=str(out / "source.spm"),
+        target_spm=str(out / "target.spm"),
+        vocab=str(out / "vocab.json"),
+        source_lang="gmq",
+        target_lang="en",
+        model_max_length=256,
+    )
+    pad_id = vocab["<pad>"]
+    config = MarianConfig(
+        vocab_size=len(vocab),
+        d_model=64,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=4,
+        decoder_attention_heads=4,
+        encoder_ffn_dim=128,
+        decoder_ffn_dim=128,
+        max_position_embeddings=256,
+        activation_function="swish",
+        scale_embedding=True,
+        share_encoder_decoder_embeddings=True,
+        pad_token_id=pad_id,
+        eos_token_id=0,
+        decoder_start_token_id=pad_id,
+        forced_eos_token_id=0,
+    )
+    torch.manual_seed(seed)
+    model = MarianMTModel(config)
+    model.generation_config = GenerationConfig(
+        bad_words_ids=[[pad_id]],
+        decoder_start_token_id=pad_id,
+        eos_token_id=0,
+        forced_eos_token_id=0,
+        pad_token_id=pad_id,
+        max_length=256,
+        num_beams=4,
+    )
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
+
+
+def build_tiny_summarizer(out: Path, lines: list[str], seed: int = DEFAULT_SEED) -> Path:
+    """A BartForConditionalGeneration (the family of distilbart-cnn) with a byte-level BPE
+    tokenizer trained on the seed text."""
+    import torch
+    from tokenizers import ByteLevelBPETokenizer
+    from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer
+
+    out.mkdir(parents=True, exist_ok=True)
+    specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+    bpe = ByteLevelBPETokenizer()
+    bpe.train_from_iterator(lines, vocab_size=800, min_frequency=1, special_tokens=specials)
+    with tempfile.TemporaryDirectory() as tmp:
+        bpe.save_model(tmp)
+        tokenizer = BartTokenizer(
+            vocab=f"{tmp}/vocab.json", merges=f"{tmp}/merges.txt", model_max_length=256
+        )
+        tokenizer.save_pretrained(out)
+    config = BartConfig(
+        vocab_size=bpe.get_vocab_size(),
+        d_model=64,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=4,
+        decoder_attention_heads=4,
+        encoder_ffn_dim=128,
+        decoder_ffn_dim=128,
+        max_position_embeddings=256,
+        bos_token_id=0,
+        pad_token_id=1,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        forced_bos_token_id=0,
+        forced_eos_token_id=2,
+    )
+    torch.manual_seed(seed)
+    model = BartForConditionalGeneration(config)
+    model.save_pretrained(out)
+    return out

@@ -1,0 +1,136 @@
+"""Translator backends: turn a list of source sentences into English sentences.
+
+Each backend follows the pipeline split preprocess → forward → postprocess. Batching is by
+length (sorted, bounded by padded tokens per batch), and results come back in input order.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .models import LoadedModel
+
+
+class Translator(Protocol):
+    """What the pipeline needs from a translation backend."""
+
+    model_id: str
+    revision: str
+    backend: str
+    max_input_tokens: int
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def translate(self, sentences: Sequence[str], num_beams: int) -> list[str]: ...
+
+
+@dataclass
+class TranslatorStats:
+    """Counters of real model work (the cache tests and metrics read these)."""
+
+    batches: int = 0
+    sentences: int = 0
+    batch_sizes: list[int] = field(default_factory=list)
+
+
+def plan_batches(lengths: Sequence[int], max_batch_tokens: int, max_batch_size: int) -> list[list[int]]:
+    """Group indices into batches of similar length whose padded size fits the token budget."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in order:
+        longest = lengths[current[0]] if current else lengths[index]
+        if current and (
+            longest * (len(current) + 1) > max_batch_tokens or len(current) >= max_batch_size
+        ):
+            batches.append(current)
+            current = []
+        current.append(index)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def clean_output(text: str) -> str:
+    """Model output as one line: a translation must never change the document's layout."""
+    return " ".join(text.split())
+
+
+class TorchTranslator:
+    """Marian (or any seq2seq) translation with transformers ``generate`` on torch."""
+
+    backend = "torch"
+
+    def __init__(
+        self,
+        loaded: LoadedModel,
+        *,
+        max_batch_tokens: int = 4096,
+        max_batch_size: int = 64,
+        max_input_tokens: int = 256,
+    ) -> None:
+        self.model_id = loaded.model_id
+        self.revision = loaded.revision
+        self.tokenizer = loaded.tokenizer
+        self.model = loaded.model
+        self.max_batch_tokens = max_batch_tokens
+        self.max_batch_size = max_batch_size
+        self.model_max_tokens = self._model_limit()
+        self.max_input_tokens = min(max_input_tokens, self.model_max_tokens)
+        self.stats = TranslatorStats()
+        self._lock = threading.Lock()  # one generate at a time: it already uses every core
+
+    def _model_limit(self) -> int:
+        limits = [getattr(self.model.config, "max_position_embeddings", None)]
+        tokenizer_limit = getattr(self.tokenizer, "model_max_length", None)
+        if isinstance(tokenizer_limit, int) and tokenizer_limit < 1_000_000:
+            limits.append(tokenizer_limit)
+        return min(x for x in limits if x) if any(limits) else 512
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text).input_ids)
+
+    def translate(self, sentences: Sequence[str], num_beams: int) -> list[str]:
+        if not sentences:
+            return []
+        lengths = [self.count_tokens(s) for s in sentences]
+        results: list[str] = [""] * len(sentences)
+        for batch in plan_batches(lengths, self.max_batch_tokens, self.max_batch_size):
+            texts = [sentences[i] for i in batch]
+            outputs = self._translate_batch(texts, max(lengths[i] for i in batch), num_beams)
+            for index, output in zip(batch, outputs, strict=True):
+                results[index] = output
+        return results
+
+    def _translate_batch(self, texts: list[str], longest: int, num_beams: int) -> list[str]:
+        inputs = self.preprocess(texts)
+        with self._lock:
+            generated = self._forward(inputs, longest, num_beams)
+            self.stats.batches += 1
+            self.stats.sentences += len(texts)
+            self.stats.batch_sizes.append(len(texts))
+        return self.postprocess(generated)
+
+    def preprocess(self, texts: list[str]) -> dict[str, Any]:
+        return dict(self.tokenizer(texts, return_tensors="pt", padding=True))
+
+    def _forward(self, inputs: dict[str, Any], longest: int, num_beams: int) -> Any:
+        import torch
+
+        # Room for an English output a good deal longer than the source, within the model.
+        max_new_tokens = min(self.model_max_tokens - 1, 2 * longest + 16)
+        device = self.model.device
+        with torch.inference_mode():
+            return self.model.generate(
+                **{k: v.to(device) for k, v in inputs.items()},
+                num_beams=num_beams,
+                max_new_tokens=max_new_tokens,
+                do_sample=False,
+            )
+
+    def postprocess(self, generated: Any) -> list[str]:
+        decoded = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
+        return [clean_output(text) for text in decoded]

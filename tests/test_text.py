@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from service.text import segment, split_long_sentence
+
+CONSTRUCTED = {
+    "lists": "Handleliste:\n- melk og brød\n* egg\n• ost\n1. Først dette. Så dette.\n2) Til slutt.\n",
+    "dialogue": "– Hei, sa hun.\n– Hei selv! Hvordan går det?\n\n— Bra, takk.",
+    "blank_lines": "\n\nFørste avsnitt.\n\n\n\nAndre avsnitt her.\n\n",
+    "spaces": "   Innrykket linje.  Med to mellomrom.   \n\t Tab foran.\t\n  ",
+    "windows": "Første linje.\r\nAndre linje.\r\n\r\n– Replikk.\r\n",
+    "old_mac": "En linje.\rTo linjer.\r",
+    "nbsp": "Tekst\u00a0med hardt mellomrom. Og mer.\u00a0\n",
+    "no_final_newline": "Bare én setning uten linjeskift",
+    "only_layout": "\n \n\t\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONSTRUCTED))
+def test_round_trip_constructed(name: str) -> None:
+    text = CONSTRUCTED[name]
+    doc = segment(text)
+    assert doc.render(doc.sentences) == text
+
+
+def test_round_trip_seed(seed_text: str) -> None:
+    doc = segment(seed_text)
+    assert doc.render(doc.sentences) == seed_text
+    assert len(doc.sentences) >= 30
+
+
+def test_markers_and_layout_are_not_sent_to_the_model() -> None:
+    doc = segment(CONSTRUCTED["lists"] + CONSTRUCTED["dialogue"] + CONSTRUCTED["spaces"])
+    for sentence in doc.sentences:
+        assert sentence == sentence.strip()
+        assert "\n" not in sentence and "\r" not in sentence
+        assert not sentence.startswith(("- ", "* ", "• ", "– ", "— ", "1. ", "2) "))
+    assert "melk og brød" in doc.sentences
+    assert "Hei, sa hun." in doc.sentences
+
+
+def test_render_puts_translations_in_place() -> None:
+    doc = segment("– Hei, sa hun.\r\n\r\n1. Første punkt. Andre.\n")
+    english = doc.render(["Hi, she said.", "First point.", "Second."])
+    assert english == "– Hi, she said.\r\n\r\n1. First point. Second.\n"
+
+
+def test_render_checks_the_count() -> None:
+    with pytest.raises(ValueError):
+        segment("En. To.").render(["One."])
+
+
+def test_no_seed_sentence_ends_at_a_date_ordinal(seed_text: str) -> None:
+    sentences = segment(seed_text).sentences
+    for sentence in sentences:
+        assert not sentence.endswith(("13.", "6.")), sentence
+    assert any("den 13. februar viser" in s for s in sentences)
+    assert any("datert til 6. mars i år." in s for s in sentences)
+    assert any("rundt 70.000 mennesker" in s for s in sentences)
+    assert any("færre enn 4000 sivile" in s for s in sentences)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Det kom f.eks. mange folk til møtet i går.",
+        "Han sa bl.a. at det var kaldt ute.",
+        "Det var ca. 300 personer der.",
+        "Saken har nr. 12 i rekken.",
+        "Møtet starter kl. 14 i morgen.",
+        "Det gjelder alle, dvs. Ola også.",
+        "Budsjettet er på 4 mill. Kroner er ikke nok.",
+        "Det koster 3 mrd. Kroner til sammen.",
+        "Se jf. Forskriften om dette.",
+        "Vi kjøpte epler, pærer osv. Og så dro vi hjem.",
+        "Avtalen gjelder fra 1. mars neste år.",
+        "Jens A. Hansen var til stede på møtet.",
+    ],
+)
+def test_abbreviations_and_initials_do_not_split(sentence: str) -> None:
+    assert segment(sentence).sentences == [sentence]
+
+
+def test_ordinary_sentence_ends_split() -> None:
+    doc = segment("Det regner i dag. I morgen blir det sol! Blir det varmt? «Ja.» Kanskje… Nei.")
+    assert doc.sentences == [
+        "Det regner i dag.",
+        "I morgen blir det sol!",
+        "Blir det varmt?",
+        "«Ja.»",
+        "Kanskje…",
+        "Nei.",
+    ]
+
+
+def test_date_at_line_start_is_not_a_list_marker() -> None:
+    doc = segment("6. mars kom meldingen.\n2. Neste punkt.")
+    assert doc.sentences == ["6. mars kom meldingen.", "Neste punkt."]
+
+
+_alphabet = st.sampled_from(
+    list("abcæøå ABCÆØÅ.,!?:;–-*•»«\"'0123456789\t\u00a0") + ["\n", "\r\n", "\r", "  ", "f.eks.", "1. "]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_alphabet, max_size=80).map("".join))
+def test_round_trip_property(text: str) -> None:
+    doc = segment(text)
+    assert doc.render(doc.sentences) == text
+    for sentence in doc.sentences:
+        assert sentence and sentence == sentence.strip()
+        assert "\n" not in sentence and "\r" not in sentence
+
+
+def _count_words(text: str) -> int:
+    return len(text.split())
+
+
+def test_split_long_sentence_keeps_everything_in_order() -> None:
+    words = [f"ord{i}" for i in range(1000)]
+    sentence = ", ".join(" ".join(words[i : i + 7]) for i in range(0, 1000, 7))
+    pieces = split_long_sentence(sentence, 50, _count_words)
+    assert len(pieces) > 1
+    assert all(_count_words(p) <= 50 for p in pieces)
+    assert " ".join(pieces).split() == sentence.split()
+    assert pieces[0].endswith(",")  # cut at a clause boundary, not mid-clause
+
+
+def test_split_long_sentence_without_punctuation_uses_word_windows() -> None:
+    sentence = " ".join(f"ord{i}" for i in range(333))
+    pieces = split_long_sentence(sentence, 40, _count_words)
+    assert all(_count_words(p) <= 40 for p in pieces)
+    assert " ".join(pieces).split() == sentence.split()
+
+
+def test_short_sentence_is_not_split() -> None:
+    assert split_long_sentence("Kort setning.", 50, _count_words) == ["Kort setning."]

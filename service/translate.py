@@ -98,17 +98,30 @@ class TorchTranslator:
             return []
         lengths = [self.count_tokens(s) for s in sentences]
         results: list[str] = [""] * len(sentences)
-        for batch in plan_batches(lengths, self.max_batch_tokens, self.max_batch_size):
-            texts = [sentences[i] for i in batch]
-            outputs = self._translate_batch(texts, max(lengths[i] for i in batch), num_beams)
-            for index, output in zip(batch, outputs, strict=True):
-                results[index] = output
+        # Sentences share a batch only when they share an output bound, so a sentence's
+        # translation never depends on which other sentences came with it.
+        by_bound: dict[int, list[int]] = {}
+        for index, length in enumerate(lengths):
+            by_bound.setdefault(self.max_new_tokens(length), []).append(index)
+        for bound, members in sorted(by_bound.items()):
+            member_lengths = [lengths[i] for i in members]
+            for batch in plan_batches(member_lengths, self.max_batch_tokens, self.max_batch_size):
+                indices = [members[i] for i in batch]
+                outputs = self._translate_batch([sentences[i] for i in indices], bound, num_beams)
+                for index, output in zip(indices, outputs, strict=True):
+                    results[index] = output
         return results
 
-    def _translate_batch(self, texts: list[str], longest: int, num_beams: int) -> list[str]:
+    def max_new_tokens(self, source_tokens: int) -> int:
+        """Room for an English output a good deal longer than the source, within the model;
+        rounded up to a multiple of 32 so similar sentences share batches."""
+        wanted = 2 * source_tokens + 16
+        return min(self.model_max_tokens - 1, -(-wanted // 32) * 32)
+
+    def _translate_batch(self, texts: list[str], max_new_tokens: int, num_beams: int) -> list[str]:
         inputs = self.preprocess(texts)
         with self._lock:
-            generated = self._forward(inputs, longest, num_beams)
+            generated = self._forward(inputs, max_new_tokens, num_beams)
             self.stats.batches += 1
             self.stats.sentences += len(texts)
             self.stats.batch_sizes.append(len(texts))
@@ -117,17 +130,16 @@ class TorchTranslator:
     def preprocess(self, texts: list[str]) -> dict[str, Any]:
         return dict(self.tokenizer(texts, return_tensors="pt", padding=True))
 
-    def _forward(self, inputs: dict[str, Any], longest: int, num_beams: int) -> Any:
+    def _forward(self, inputs: dict[str, Any], max_new_tokens: int, num_beams: int) -> Any:
         import torch
 
-        # Room for an English output a good deal longer than the source, within the model.
-        max_new_tokens = min(self.model_max_tokens - 1, 2 * longest + 16)
         device = self.model.device
         with torch.inference_mode():
             return self.model.generate(
                 **{k: v.to(device) for k, v in inputs.items()},
                 num_beams=num_beams,
                 max_new_tokens=max_new_tokens,
+                max_length=None,
                 do_sample=False,
             )
 

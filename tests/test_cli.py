@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from service.text import segment
+
+from .conftest import REPO, SEED_FILE
+
+
+def _run(args: list[str], env_extra: dict[str, str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, **env_extra}
+    return subprocess.run(
+        [sys.executable, "-m", "service", *args],
+        cwd=REPO,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        timeout=300,
+    )
+
+
+def test_translate_file_keeps_layout(tiny_models: dict[str, Path], tmp_path: Path, seed_text: str) -> None:
+    env = {
+        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]),
+        "OVERSETT_CACHE": str(tmp_path / "c.sqlite3"),
+        "OVERSETT_NUM_BEAMS": "1",
+    }
+    result = _run(["translate", str(SEED_FILE)], env)
+    assert result.returncode == 0, result.stderr.decode()
+    english = result.stdout.decode("utf-8")
+    assert english.count("\n") == seed_text.count("\n")
+    assert [line == "" for line in english.split("\n")] == [line == "" for line in seed_text.split("\n")]
+    assert len(segment(english).pieces) > 0
+    # stdin works too, and the second run comes from the cache with the same text
+    again = _run(["translate", "-"], env, stdin=seed_text.encode())
+    assert again.returncode == 0 and again.stdout.decode() == english
+
+
+def test_missing_model_exits_non_zero_with_message(tmp_path: Path) -> None:
+    result = _run(
+        ["translate", str(SEED_FILE)],
+        {"OVERSETT_TRANSLATOR": str(tmp_path / "missing-model"), "OVERSETT_CACHE": "none"},
+    )
+    assert result.returncode != 0
+    stderr = result.stderr.decode()
+    assert "missing-model" in stderr and "OVERSETT_TRANSLATOR" in stderr
+    assert "Traceback" not in stderr
+    assert result.stdout == b""
+
+
+def test_bad_input_file_exits_non_zero(tmp_path: Path, tiny_models: dict[str, Path]) -> None:
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("Blåbærsyltetøy på brødskiva.".encode("latin-1"))
+    env = {"OVERSETT_TRANSLATOR": str(tiny_models["translator"]), "OVERSETT_CACHE": "none"}
+    for path, needle in [(latin1, "not UTF-8"), (tmp_path / "nope.txt", "no such file")]:
+        result = _run(["translate", str(path)], env)
+        assert result.returncode != 0
+        assert needle in result.stderr.decode() and "Traceback" not in result.stderr.decode()
+
+
+def test_models_tiny_writes_both_models(tmp_path: Path) -> None:
+    result = _run(["models", "tiny", str(tmp_path / "m")], {})
+    assert result.returncode == 0, result.stderr.decode()
+    assert (tmp_path / "m" / "translator" / "config.json").is_file()
+    assert (tmp_path / "m" / "summarizer" / "config.json").is_file()
+    assert "OVERSETT_TRANSLATOR=" in result.stdout.decode()

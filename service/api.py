@@ -20,9 +20,9 @@ from starlette.concurrency import run_in_threadpool
 
 from . import __version__
 from .config import Settings
-from .errors import InputTooLarge, InvalidInput, ModelUnavailable, OversettError
+from .errors import ConfigurationError, InputTooLarge, InvalidInput, ModelUnavailable, OversettError
 from .langid import LanguageDetector
-from .pipeline import TranslationPipeline, load_pipeline
+from .pipeline import SummaryPipeline, TranslationPipeline, load_pipeline, load_summarizer
 from .schemas import (
     ErrorResponse,
     HealthResponse,
@@ -30,6 +30,9 @@ from .schemas import (
     ModelsResponse,
     ReadyResponse,
     SegmentOut,
+    SummarizeRequest,
+    SummarizeResponse,
+    SummarizerInfo,
     TranslateRequest,
     TranslateResponse,
     TranslationOut,
@@ -39,6 +42,7 @@ from .schemas import (
 log = logging.getLogger(__name__)
 
 STATUS_BY_ERROR: dict[type[OversettError], int] = {
+    ConfigurationError: 500,
     InputTooLarge: 413,
     InvalidInput: 422,
     ModelUnavailable: 503,
@@ -52,6 +56,8 @@ class Services:
     settings: Settings
     pipeline: TranslationPipeline | None = None
     translator_error: ModelUnavailable | None = None
+    summaries: SummaryPipeline | None = None
+    summarizer_error: ModelUnavailable | None = None
 
     def require_pipeline(self) -> TranslationPipeline:
         if self.pipeline is None:
@@ -60,9 +66,19 @@ class Services:
             )
         return self.pipeline
 
+    def require_summaries(self) -> SummaryPipeline:
+        self.require_pipeline()
+        assert self.summaries is not None
+        return self.summaries
+
+    def close(self) -> None:
+        if self.pipeline is not None:
+            self.pipeline.cache.close()
+
 
 def load_services(settings: Settings, detector: LanguageDetector | None = None) -> Services:
-    """Load what the routes need; a missing model is kept as an error, not raised."""
+    """Load what the routes need. A missing model is kept as an error (503 on the routes
+    that need it); a broken configuration (ConfigurationError) is raised."""
     services = Services(settings)
     try:
         services.pipeline = load_pipeline(settings, detector or LanguageDetector())
@@ -70,6 +86,14 @@ def load_services(settings: Settings, detector: LanguageDetector | None = None) 
     except ModelUnavailable as exc:
         log.error("%s", exc.message)
         services.translator_error = exc
+    summarizer = None
+    try:
+        summarizer = load_summarizer(settings)
+    except ModelUnavailable as exc:
+        log.warning("%s Summaries fall back to the extractive method.", exc.message)
+        services.summarizer_error = exc
+    if services.pipeline is not None:
+        services.summaries = SummaryPipeline(services.pipeline, summarizer, services.summarizer_error)
     return services
 
 
@@ -81,6 +105,10 @@ def get_pipeline(services: Annotated[Services, Depends(get_services)]) -> Transl
     return services.require_pipeline()
 
 
+def get_summaries(services: Annotated[Services, Depends(get_services)]) -> SummaryPipeline:
+    return services.require_summaries()
+
+
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     """Build the app; tests pass ready-made ``services`` to skip loading from settings."""
     settings = settings or (services.settings if services else Settings())
@@ -89,9 +117,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = services or await run_in_threadpool(load_services, settings)
         yield
-        pipeline = app.state.services.pipeline
-        if pipeline is not None and services is None:
-            pipeline.cache.close()
+        if services is None:
+            app.state.services.close()
 
     app = FastAPI(
         title="oversett",
@@ -146,11 +173,27 @@ def _add_routes(app: FastAPI) -> None:
         )
 
 
+    @app.post("/v1/summarize", response_model=SummarizeResponse, responses=errors)
+    async def summarize(
+        body: SummarizeRequest, summaries: Annotated[SummaryPipeline, Depends(get_summaries)]
+    ) -> SummarizeResponse:
+        result = await run_in_threadpool(
+            summaries.summarize_document,
+            body.text,
+            body.length,
+            body.max_words,
+            body.method,
+            body.source_lang,
+        )
+        return SummarizeResponse(**vars(result))
+
+
 def _models_info(services: Services) -> ModelsResponse:
     import torch
 
     settings = services.settings
     translator = services.pipeline.translator if services.pipeline else None
+    summarizer = services.summaries.summarizer if services.summaries else None
     return ModelsResponse(
         translator=TranslatorInfo(
             id=settings.translator,
@@ -163,7 +206,13 @@ def _models_info(services: Services) -> ModelsResponse:
             threads=torch.get_num_threads(),
             error=services.translator_error.message if services.translator_error else None,
         ),
-        summarizer={"id": settings.summarizer},
+        summarizer=SummarizerInfo(
+            id=settings.summarizer,
+            revision=summarizer.revision if summarizer else None,
+            loaded=summarizer is not None,
+            prompts=getattr(summarizer, "prompts", None) is not None,
+            error=services.summarizer_error.message if services.summarizer_error else None,
+        ),
     )
 
 

@@ -7,6 +7,8 @@ import logging
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from .config import Settings
 from .errors import OversettError
 
@@ -27,29 +29,72 @@ def _read_input(source: str) -> str:
         raise OversettError(f"{name} is not UTF-8 text (byte {exc.start}); convert it first") from exc
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {
+        name: getattr(args, name)
+        for name in ("translator", "summarizer")
+        if getattr(args, name, None)
+    }
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .api import create_app
+    from .api import create_app, load_services
 
-    settings = Settings()
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=settings.log_level)
+    settings = _settings(args)
+    logging.getLogger().setLevel(settings.log_level.upper())
+    # Loaded here rather than in the app's lifespan so that a broken configuration is a
+    # one-line message and exit status 2, not a server traceback.
+    services = load_services(settings)
+    try:
+        uvicorn.run(
+            create_app(services=services), host=args.host, port=args.port,
+            log_level=settings.log_level,
+        )
+    finally:
+        services.close()
     return 0
+
+
+def _read_text_argument(args: argparse.Namespace) -> str:
+    text = _read_input(args.file)
+    if not text.strip():
+        raise OversettError("the input is empty")
+    return text
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
     from .pipeline import load_pipeline
 
-    text = _read_input(args.file)
-    if not text.strip():
-        raise OversettError("the input is empty")
-    overrides = {"translator": args.translator} if args.translator else {}
-    pipeline = load_pipeline(Settings(**overrides))  # type: ignore[arg-type]
+    text = _read_text_argument(args)
+    pipeline = load_pipeline(_settings(args))
     try:
         (result,) = pipeline.translate_documents([text], args.source_lang, args.beams)
     finally:
         pipeline.cache.close()
     sys.stdout.write(result.text)
+    return 0
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    from .api import load_services
+
+    text = _read_text_argument(args)
+    services = load_services(_settings(args))
+    try:
+        result = services.require_summaries().summarize_document(
+            text, args.length, args.max_words, args.method, args.source_lang
+        )
+    finally:
+        services.close()
+    print(result.summary)
+    print(
+        f"[{result.method}, {result.length}, source {result.source_lang}, "
+        f"{result.sentences_translated} sentences translated]",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -59,7 +104,9 @@ def cmd_models_tiny(args: argparse.Namespace) -> int:
     seeds = Path(args.seeds)
     if not any(seeds.glob("*.txt")):
         raise OversettError(f"no *.txt seed texts in '{seeds}' (pass --seeds DIR)")
-    paths = build_tiny_models(Path(args.out_dir), seeds, seed=args.seed)
+    paths = build_tiny_models(
+        Path(args.out_dir), seeds, seed=args.seed, summarizer_family=args.summarizer
+    )
     for role, path in paths.items():
         print(f"{role}: {path}")
     print(f"Try them: OVERSETT_TRANSLATOR={paths['translator']} oversett serve")
@@ -84,12 +131,28 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--translator", default=None, help="Hub id or folder (overrides env)")
     translate.set_defaults(run=cmd_translate)
 
+    summarize = commands.add_parser("summarize", help="a short English summary of a file (or -)")
+    summarize.add_argument("file", nargs="?", default="-", help="text file, or - for stdin")
+    summarize.add_argument("--length", choices=["short", "medium", "long"], default="short")
+    summarize.add_argument("--max-words", type=int, default=None, help="a word budget instead")
+    summarize.add_argument(
+        "--method", choices=["auto", "abstractive", "extractive"], default="auto"
+    )
+    summarize.add_argument("--source-lang", default="auto", help="auto, nb, nn, no, da, sv, en")
+    summarize.add_argument("--translator", default=None, help="Hub id or folder (overrides env)")
+    summarize.add_argument("--summarizer", default=None, help="Hub id or folder (overrides env)")
+    summarize.set_defaults(run=cmd_summarize)
+
     models = commands.add_parser("models", help="model utilities")
     model_commands = models.add_subparsers(dest="models_command", required=True)
     tiny = model_commands.add_parser("tiny", help="build tiny random test models")
     tiny.add_argument("out_dir")
     tiny.add_argument("--seeds", default="seeds", help="folder of seed texts (default: seeds)")
     tiny.add_argument("--seed", type=int, default=1234, help="random seed for the weights")
+    tiny.add_argument(
+        "--summarizer", choices=["bart", "t5"], default="bart",
+        help="summariser family: bart (like the default, no prompt) or t5 (takes prompts)",
+    )
     tiny.set_defaults(run=cmd_models_tiny)
     return parser
 
@@ -101,6 +164,12 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args))
     except OversettError as exc:
         print(f"oversett: error: {exc.message}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"OVERSETT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        print(f"oversett: error: invalid setting: {problems}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -9,6 +9,8 @@ import platformdirs
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .prompts import default_prompts_dir
+
 DEFAULT_TRANSLATOR = "Helsinki-NLP/opus-mt-tc-big-gmq-en"
 FAST_TRANSLATOR = "Helsinki-NLP/opus-mt-gmq-en"
 DEFAULT_SUMMARIZER = "sshleifer/distilbart-cnn-12-6"
@@ -26,6 +28,13 @@ class Settings(BaseSettings):
     translator: str = Field(DEFAULT_TRANSLATOR, description="Hub id or local folder")
     translator_revision: str | None = Field(None, description="Hub revision (branch, tag, commit)")
     summarizer: str = Field(DEFAULT_SUMMARIZER, description="Hub id or local folder")
+    summarizer_revision: str | None = Field(None, description="Hub revision of the summariser")
+    summary_prompts: Literal["auto", "always", "never"] = Field(
+        "auto", description="Prompt templates: auto = only for T5-family summarisers"
+    )
+    prompts_dir: Path = Field(default_factory=default_prompts_dir, description="Templates folder")
+    prompt_template: Path | None = Field(None, description="One template file for all lengths")
+    summary_max_input_tokens: int = Field(1024, ge=32, description="Summariser input chunk")
     cache: str = Field(default_factory=default_cache, description="SQLite path, or 'none'")
     max_chars: int = Field(100_000, gt=0, description="Characters per request, all items")
     max_items: int = Field(128, gt=0, description="Texts per translate request")

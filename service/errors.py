@@ -61,3 +61,7 @@ class ModelUnavailable(OversettError):
             f"{setting}=DIR/{folder}."
         )
         self.model_id = model_id
+
+
+class ConfigurationError(OversettError):
+    """A setting or a file it points at is wrong; raised at startup, before serving."""

@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from .errors import ModelUnavailable
 
@@ -46,6 +48,16 @@ class LoadedModel:
     tokenizer: Any
     model: Any
     load_seconds: float
+
+
+def model_input_limit(model: Any, tokenizer: Any, default: int = 512) -> int:
+    """Tokens the model takes in one input: its position table, or the tokenizer's limit."""
+    limits = [getattr(model.config, "max_position_embeddings", None)]
+    tokenizer_limit = getattr(tokenizer, "model_max_length", None)
+    if isinstance(tokenizer_limit, int) and tokenizer_limit < 1_000_000:
+        limits.append(tokenizer_limit)
+    known = [x for x in limits if x]
+    return min(known) if known else default
 
 
 def is_local(model_id: str) -> bool:
@@ -117,6 +129,20 @@ def _resolve(ref: ModelRef, offline: bool) -> tuple[str, dict[str, Any]]:
     return ref.model_id, kwargs
 
 
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether the Hub endpoint answers a TCP connect: a quick no instead of the Hub
+    client's minute of retries on a machine without network."""
+    from huggingface_hub import constants
+
+    url = urlparse(constants.ENDPOINT)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        with socket.create_connection((url.hostname or "", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
 def _with_cache_first(load: Any, source: str, kwargs: dict[str, Any], ref: ModelRef) -> Any:
     # Try the local Hub cache before the network so a cached model starts with no network
     # round trips (and without the Hub client's retries when the network is absent).
@@ -125,6 +151,10 @@ def _with_cache_first(load: Any, source: str, kwargs: dict[str, Any], ref: Model
     try:
         return load(source, **kwargs, local_files_only=True)
     except OSError:
+        if not hub_reachable():
+            raise ref.unavailable(
+                "it is not in the Hugging Face cache and the Hub cannot be reached"
+            ) from None
         log.info("%s not in the Hugging Face cache; downloading from the Hub", ref.model_id)
         return load(source, **kwargs)
 

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
 
+from . import extractive
 from .cache import Cache, cache_key, normalise_source, open_cache
 from .config import Settings
-from .errors import InputTooLarge, InvalidInput, UnsupportedLanguage
+from .errors import InputTooLarge, InvalidInput, ModelUnavailable, UnsupportedLanguage
 from .langid import LanguageDetector, normalise_code
 from .models import ModelRef, load_seq2seq
+from .prompts import load_prompts, uses_prompts
+from .summarize import (
+    LENGTH_PRESETS,
+    LengthPreset,
+    Seq2SeqSummarizer,
+    Summarizer,
+    preset_for,
+    summarize_long,
+    trim_summary,
+)
 from .text import segment, split_long_sentence
 from .translate import TorchTranslator, Translator
 
@@ -73,10 +86,8 @@ class TranslationPipeline:
     ) -> list[DocumentTranslation]:
         """Translate each text to English; raise InputTooLarge / InvalidInput before any work."""
         beams = num_beams or self.num_beams
-        size = sum(len(t) for t in texts)
-        if size > self.max_chars:
-            raise InputTooLarge(size, self.max_chars)
-        languages = [self._language(text, source_lang, i, len(texts)) for i, text in enumerate(texts)]
+        self.check_size(texts)
+        languages = [self.language_of(text, source_lang, i, len(texts)) for i, text in enumerate(texts)]
         documents = [segment(text) for text in texts]
         plans = [
             [self._plan(s) for s in doc.sentences] if lang != "en" else []
@@ -101,7 +112,13 @@ class TranslationPipeline:
             results.append(DocumentTranslation(english, lang, segments))
         return results
 
-    def _language(self, text: str, source_lang: str, index: int, count: int) -> str:
+    def check_size(self, texts: Sequence[str]) -> None:
+        size = sum(len(t) for t in texts)
+        if size > self.max_chars:
+            raise InputTooLarge(size, self.max_chars)
+
+    def language_of(self, text: str, source_lang: str = "auto", index: int = 0, count: int = 1) -> str:
+        """The request's language code, or the detected one (raises UnsupportedLanguage)."""
         if source_lang != "auto":
             return normalise_code(source_lang)
         try:
@@ -154,4 +171,138 @@ def load_pipeline(settings: Settings, detector: LanguageDetector | None = None) 
         detector or LanguageDetector(),
         num_beams=settings.num_beams,
         max_chars=settings.max_chars,
+    )
+
+
+SummaryMethod = Literal["auto", "abstractive", "extractive"]
+
+
+@dataclass(frozen=True)
+class SummaryResult:
+    summary: str
+    method: str
+    length: str
+    source_lang: str
+    sentences_translated: int
+    models: dict[str, str | None]
+    cached: bool = False
+
+
+class SummaryPipeline:
+    """Short English summaries of (Norwegian) documents, abstractive or extractive."""
+
+    def __init__(
+        self,
+        translation: TranslationPipeline,
+        summarizer: Summarizer | None,
+        summarizer_error: ModelUnavailable | None = None,
+    ) -> None:
+        self.translation = translation
+        self.summarizer = summarizer
+        self.summarizer_error = summarizer_error
+
+    @property
+    def cache(self) -> Cache:
+        return self.translation.cache
+
+    def resolve_method(self, method: SummaryMethod) -> str:
+        if method == "auto":
+            return "abstractive" if self.summarizer is not None else "extractive"
+        if method == "abstractive" and self.summarizer is None:
+            raise self.summarizer_error or ModelUnavailable(
+                "summarization", "(none configured)", "OVERSETT_SUMMARIZER", "not loaded"
+            )
+        return method
+
+    def summarize_document(
+        self,
+        text: str,
+        length: str = "short",
+        max_words: int | None = None,
+        method: SummaryMethod = "auto",
+        source_lang: str = "auto",
+    ) -> SummaryResult:
+        self.translation.check_size([text])
+        chosen = self.resolve_method(method)
+        language = self.translation.language_of(text, source_lang)
+        preset = preset_for(length, max_words)
+        key = cache_key(self._namespace(chosen, length, max_words), text)
+        stored = self.cache.get_many([key]).get(key)
+        if stored is not None:
+            return SummaryResult(**{**json.loads(stored), "cached": True})
+        if chosen == "abstractive":
+            assert self.summarizer is not None
+            summary, translated = self._abstractive(text, language, preset, self.summarizer)
+        else:
+            summary, translated = self._extractive(text, language, preset)
+        result = SummaryResult(
+            summary=summary,
+            method=chosen,
+            length=length if max_words is None else f"max_words={max_words}",
+            source_lang=language,
+            sentences_translated=translated,
+            models=self._models(chosen),
+        )
+        self.cache.set_many({key: json.dumps({k: v for k, v in asdict(result).items() if k != "cached"})})
+        return result
+
+    def _abstractive(
+        self, text: str, language: str, preset: LengthPreset, summarizer: Summarizer
+    ) -> tuple[str, int]:
+        (document,) = self.translation.translate_documents([text], source_lang=language)
+        translated = 0 if language == "en" else len(document.segments)
+        summary = summarize_long(document.text, summarizer, preset, summarizer.text_budget(preset))
+        return trim_summary(summary, preset), translated
+
+    def _extractive(self, text: str, language: str, preset: LengthPreset) -> tuple[str, int]:
+        picked = extractive.extract(text, language, preset.max_sentences, preset.max_words)
+        sources = [c.text for c in picked]
+        if language == "en":
+            return " ".join(sources), 0
+        documents = self.translation.translate_documents(sources, source_lang=language)
+        return " ".join(d.text for d in documents), len(sources)
+
+    def _models(self, method: str) -> dict[str, str | None]:
+        translator = self.translation.translator
+        summarizer = self.summarizer if method == "abstractive" else None
+        return {
+            "translator": translator.model_id,
+            "summarizer": summarizer.model_id if summarizer else None,
+        }
+
+    def _namespace(self, method: str, length: str, max_words: int | None) -> dict[str, Any]:
+        namespace: dict[str, Any] = {
+            **self.translation.cache_namespace(self.translation.num_beams),
+            "task": "summarize",
+            "method": method,
+            "length": length if max_words is None else None,
+            "max_words": max_words,
+        }
+        if method == "abstractive" and self.summarizer is not None:
+            namespace["summarizer"] = self.summarizer.model_id
+            namespace["summarizer_revision"] = self.summarizer.revision
+            prompts = getattr(self.summarizer, "prompts", None)
+            if prompts is not None:
+                namespace["prompts"] = hashlib.sha256(
+                    json.dumps(prompts.templates, sort_keys=True).encode()
+                ).hexdigest()[:16]
+        return namespace
+
+
+def load_summarizer(settings: Settings) -> Seq2SeqSummarizer:
+    """Load the configured summariser with its prompts; raises ModelUnavailable, or
+    ConfigurationError for a broken prompt template."""
+    loaded = load_seq2seq(
+        ModelRef(settings.summarizer, "summarization", "OVERSETT_SUMMARIZER", settings.summarizer_revision),
+        device=settings.device,
+        offline=settings.offline,
+    )
+    model_type = str(getattr(loaded.model.config, "model_type", ""))
+    prompts = (
+        load_prompts(settings.prompts_dir, LENGTH_PRESETS, settings.prompt_template)
+        if uses_prompts(model_type, settings.summary_prompts)
+        else None
+    )
+    return Seq2SeqSummarizer(
+        loaded, prompts, num_beams=settings.num_beams, max_input_tokens=settings.summary_max_input_tokens
     )

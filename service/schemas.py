@@ -34,6 +34,37 @@ class TranslateRequest(BaseModel):
         return [self.text] if isinstance(self.text, str) else list(self.text)
 
 
+class SummarizeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(description="The document to summarise (Norwegian, or English)")
+    length: Literal["short", "medium", "long"] = Field(
+        "short", description="short: 1–2 sentences; medium: 3–5; long: one paragraph"
+    )
+    max_words: int | None = Field(None, ge=5, le=1000, description="A word budget instead")
+    method: Literal["auto", "abstractive", "extractive"] = Field(
+        "auto", description="auto: abstractive when a summariser is loaded, else extractive"
+    )
+    source_lang: SourceLang = Field("auto", description="'auto' detects the language")
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text is empty or only white space")
+        return value
+
+
+class SummarizeResponse(BaseModel):
+    summary: str
+    method: Literal["abstractive", "extractive"]
+    length: str
+    source_lang: str
+    models: dict[str, str | None]
+    sentences_translated: int
+    cached: bool
+
+
 class SegmentOut(BaseModel):
     source: str
     translation: str
@@ -82,6 +113,14 @@ class TranslatorInfo(BaseModel):
     error: str | None = None
 
 
+class SummarizerInfo(BaseModel):
+    id: str
+    revision: str | None
+    loaded: bool
+    prompts: bool
+    error: str | None = None
+
+
 class ModelsResponse(BaseModel):
     translator: TranslatorInfo
-    summarizer: dict[str, str]
+    summarizer: SummarizerInfo

@@ -32,17 +32,20 @@ def seed_lines(seeds_dir: Path) -> list[str]:
     ]
 
 
-def build_tiny_models(out_dir: Path, seeds_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
+def build_tiny_models(
+    out_dir: Path, seeds_dir: Path, seed: int = DEFAULT_SEED, summarizer_family: str = "bart"
+) -> dict[str, Path]:
     """Write ``out_dir/translator`` and ``out_dir/summarizer``; return their paths."""
     lines = seed_lines(seeds_dir)
+    build_summarizer = SUMMARIZER_BUILDERS[summarizer_family]
     paths = {
         "translator": build_tiny_translator(out_dir / TRANSLATOR_DIR, lines, seed),
-        "summarizer": build_tiny_summarizer(out_dir / SUMMARIZER_DIR, lines, seed),
+        "summarizer": build_summarizer(out_dir / SUMMARIZER_DIR, lines, seed),
     }
     return paths
 
 
-def _train_sentencepiece(lines: Iterable[str], vocab_size: int) -> bytes:
+def _train_sentencepiece(lines: Iterable[str], vocab_size: int, **special_ids: int) -> bytes:
     import sentencepiece as spm
 
     model = io.BytesIO()
@@ -55,6 +58,7 @@ def _train_sentencepiece(lines: Iterable[str], vocab_size: int) -> bytes:
         character_coverage=1.0,
         num_threads=1,
         minloglevel=2,
+        **special_ids,
     )
     return model.getvalue()
 
@@ -166,3 +170,37 @@ def build_tiny_summarizer(out: Path, lines: list[str], seed: int = DEFAULT_SEED)
     model = BartForConditionalGeneration(config)
     model.save_pretrained(out)
     return out
+
+
+def build_tiny_t5_summarizer(out: Path, lines: list[str], seed: int = DEFAULT_SEED) -> Path:
+    """A T5ForConditionalGeneration (the instruction-taking family, for prompt templates)
+    with a SentencePiece tokenizer trained on the seed text: pad 0, eos 1, unk 2."""
+    import sentencepiece as spm
+    import torch
+    from transformers import T5Config, T5ForConditionalGeneration, T5Tokenizer
+
+    out.mkdir(parents=True, exist_ok=True)
+    spm_model = _train_sentencepiece(lines, 600, pad_id=0, eos_id=1, unk_id=2, bos_id=-1)
+    processor = spm.SentencePieceProcessor(model_proto=spm_model)
+    vocab = [(processor.id_to_piece(i), processor.get_score(i)) for i in range(processor.get_piece_size())]
+    tokenizer = T5Tokenizer(vocab=vocab, extra_ids=0, model_max_length=256)
+    tokenizer.save_pretrained(out)
+    config = T5Config(
+        vocab_size=len(vocab),
+        d_model=64,
+        d_kv=16,
+        d_ff=128,
+        num_layers=2,
+        num_decoder_layers=2,
+        num_heads=4,
+        pad_token_id=0,
+        eos_token_id=1,
+        decoder_start_token_id=0,
+        n_positions=256,
+    )
+    torch.manual_seed(seed)
+    T5ForConditionalGeneration(config).save_pretrained(out)
+    return out
+
+
+SUMMARIZER_BUILDERS = {"bart": build_tiny_summarizer, "t5": build_tiny_t5_summarizer}

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .models import LoadedModel
+from .models import LoadedModel, model_input_limit
 
 
 class Translator(Protocol):
@@ -78,20 +78,13 @@ class TorchTranslator:
         self.model = loaded.model
         self.max_batch_tokens = max_batch_tokens
         self.max_batch_size = max_batch_size
-        self.model_max_tokens = self._model_limit()
+        self.model_max_tokens = model_input_limit(self.model, self.tokenizer)
         self.max_input_tokens = min(max_input_tokens, self.model_max_tokens)
         self.stats = TranslatorStats()
         self._lock = threading.Lock()  # one generate at a time: it already uses every core
 
-    def _model_limit(self) -> int:
-        limits = [getattr(self.model.config, "max_position_embeddings", None)]
-        tokenizer_limit = getattr(self.tokenizer, "model_max_length", None)
-        if isinstance(tokenizer_limit, int) and tokenizer_limit < 1_000_000:
-            limits.append(tokenizer_limit)
-        return min(x for x in limits if x) if any(limits) else 512
-
     def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer(text).input_ids)
+        return len(self.tokenizer(text, verbose=False).input_ids)
 
     def translate(self, sentences: Sequence[str], num_beams: int) -> list[str]:
         if not sentences:

@@ -48,8 +48,7 @@ def settings(tiny_models: dict[str, Path], tmp_path: Path) -> Settings:
 def services(settings: Settings, detector: LanguageDetector):  # type: ignore[no-untyped-def]
     loaded = load_services(settings, detector)
     yield loaded
-    if loaded.pipeline is not None:
-        loaded.pipeline.cache.close()
+    loaded.close()
 
 
 @pytest.fixture

@@ -67,3 +67,49 @@ def test_models_tiny_writes_both_models(tmp_path: Path) -> None:
     assert (tmp_path / "m" / "translator" / "config.json").is_file()
     assert (tmp_path / "m" / "summarizer" / "config.json").is_file()
     assert "OVERSETT_TRANSLATOR=" in result.stdout.decode()
+
+
+def test_summarize_command(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    env = {
+        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]),
+        "OVERSETT_SUMMARIZER": str(tiny_models["summarizer"]),
+        "OVERSETT_CACHE": str(tmp_path / "c.sqlite3"),
+        "OVERSETT_NUM_BEAMS": "1",
+    }
+    result = _run(["summarize", str(SEED_FILE), "--length", "short", "--method", "extractive"], env)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode().strip()
+    assert "extractive, short" in result.stderr.decode()
+
+
+def test_summarize_abstractive_without_summarizer_fails_clearly(
+    tiny_models: dict[str, Path], tmp_path: Path
+) -> None:
+    env = {
+        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]),
+        "OVERSETT_SUMMARIZER": str(tmp_path / "absent"),
+        "OVERSETT_CACHE": "none",
+    }
+    result = _run(["summarize", str(SEED_FILE), "--method", "abstractive"], env)
+    assert result.returncode == 2
+    stderr = result.stderr.decode()
+    assert "absent" in stderr and "OVERSETT_SUMMARIZER" in stderr and "Traceback" not in stderr
+
+
+def test_serve_with_broken_prompt_template_exits_with_message(tmp_path: Path, tiny_models: dict[str, Path]) -> None:
+    from service.tiny import build_tiny_t5_summarizer, seed_lines
+
+    t5 = build_tiny_t5_summarizer(tmp_path / "t5", seed_lines(REPO / "seeds"))
+    prompts = tmp_path / "prompts"
+    prompts.mkdir()
+    for name in ("short", "medium", "long"):
+        (prompts / f"{name}.txt").write_text("no slot here", encoding="utf-8")
+    env = {
+        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]),
+        "OVERSETT_SUMMARIZER": str(t5),
+        "OVERSETT_PROMPTS_DIR": str(prompts),
+        "OVERSETT_CACHE": "none",
+    }
+    result = _run(["serve", "--port", "0"], env)
+    assert result.returncode == 2
+    assert "{text}" in result.stderr.decode() and "Traceback" not in result.stderr.decode()

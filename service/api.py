@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from . import __version__
 from .config import Settings
 from .errors import ConfigurationError, InputTooLarge, InvalidInput, ModelUnavailable, OversettError
+from .batching import DynamicBatcher
 from .langid import LanguageDetector
 from .pipeline import SummaryPipeline, TranslationPipeline, load_pipeline, load_summarizer
 from .schemas import (
@@ -73,6 +74,8 @@ class Services:
 
     def close(self) -> None:
         if self.pipeline is not None:
+            if isinstance(self.pipeline.translator, DynamicBatcher):
+                self.pipeline.translator.close()
             self.pipeline.cache.close()
 
 
@@ -88,7 +91,8 @@ def load_services(settings: Settings, detector: LanguageDetector | None = None) 
         services.translator_error = exc
     summarizer = None
     try:
-        summarizer = load_summarizer(settings)
+        if settings.summarizer_enabled:
+            summarizer = load_summarizer(settings)
     except ModelUnavailable as exc:
         log.warning("%s Summaries fall back to the extractive method.", exc.message)
         services.summarizer_error = exc
@@ -189,8 +193,6 @@ def _add_routes(app: FastAPI) -> None:
 
 
 def _models_info(services: Services) -> ModelsResponse:
-    import torch
-
     settings = services.settings
     translator = services.pipeline.translator if services.pipeline else None
     summarizer = services.summaries.summarizer if services.summaries else None
@@ -199,11 +201,14 @@ def _models_info(services: Services) -> ModelsResponse:
             id=settings.translator,
             revision=translator.revision if translator else None,
             backend=translator.backend if translator else None,
+            quantization=translator.quantization if translator else None,
             loaded=translator is not None,
             max_input_tokens=translator.max_input_tokens if translator else None,
             num_beams=settings.num_beams,
             device=settings.device,
-            threads=torch.get_num_threads(),
+            threads=dict(getattr(translator, "threads", {})) if translator else {},
+            dynamic_batching=isinstance(translator, DynamicBatcher),
+            batch_wait_ms=settings.batch_wait_ms,
             error=services.translator_error.message if services.translator_error else None,
         ),
         summarizer=SummarizerInfo(

@@ -113,6 +113,17 @@ def cmd_models_tiny(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_models_convert(args: argparse.Namespace) -> int:
+    from .models import ModelRef, convert_to_ctranslate2
+
+    settings = Settings()
+    ref = ModelRef(args.source, "translation", "OVERSETT_TRANSLATOR", args.revision)
+    out = convert_to_ctranslate2(ref, Path(args.out_dir), args.quantization, offline=settings.offline)
+    print(f"converted {args.source} ({args.quantization}) to {out}")
+    print(f"Use it: OVERSETT_BACKEND=ctranslate2 OVERSETT_CT2_MODEL={out} oversett serve")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="oversett", description="Norwegian → English translation and summaries."
@@ -154,6 +165,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="summariser family: bart (like the default, no prompt) or t5 (takes prompts)",
     )
     tiny.set_defaults(run=cmd_models_tiny)
+    convert = model_commands.add_parser(
+        "convert", help="convert a translator (Hub id or folder) to CTranslate2"
+    )
+    convert.add_argument("source", help="Hub id or local folder of the model")
+    convert.add_argument("out_dir", help="folder to write the converted model to")
+    convert.add_argument(
+        "--quantization", choices=["int8", "int8_float32", "float32"], default="int8"
+    )
+    convert.add_argument("--revision", default=None, help="Hub revision")
+    convert.set_defaults(run=cmd_models_convert)
     return parser
 
 

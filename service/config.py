@@ -43,7 +43,20 @@ class Settings(BaseSettings):
     max_input_tokens: int = Field(
         256, ge=16, description="Longer sentences are split at clauses or word windows"
     )
+    backend: Literal["auto", "torch", "ctranslate2"] = Field(
+        "auto", description="auto: CTranslate2 when a converted model is configured or found"
+    )
+    ct2_model: str | None = Field(None, description="Folder of a CTranslate2-converted model")
+    ct2_inter_threads: int = Field(1, ge=1, description="CTranslate2 batches run in parallel")
+    batch_wait_ms: float = Field(
+        5.0, ge=0, le=1000, description="Dynamic batching: wait this long for more requests"
+    )
+    batch_max_tokens: int = Field(8192, gt=0, description="Dynamic batching: merged call budget")
     device: str = Field("cpu", description="torch device: cpu, cuda, cuda:1, mps")
-    threads: int | None = Field(None, ge=1, description="torch CPU threads (default: all cores)")
+    threads: int | None = Field(None, ge=1, description="CPU threads per model (default: all cores)")
     offline: bool = Field(False, description="Never contact the Hub (also HF_HUB_OFFLINE=1)")
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    @property
+    def summarizer_enabled(self) -> bool:
+        return self.summarizer.strip().lower() not in {"", "none", "off"}

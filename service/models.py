@@ -9,6 +9,7 @@ downloaded them once never needs the network again; ``HF_HUB_OFFLINE=1`` or
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import socket
@@ -22,7 +23,7 @@ from .errors import ModelUnavailable
 
 log = logging.getLogger(__name__)
 
-WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.bin")
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.bin")  # model.bin: CTranslate2
 
 
 @dataclass(frozen=True)
@@ -162,3 +163,137 @@ def _with_cache_first(load: Any, source: str, kwargs: dict[str, Any], ref: Model
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0].rstrip(".")
+
+
+# --- CTranslate2 ---------------------------------------------------------------------------
+
+CT2_META = "oversett-ct2.json"
+CT2_SIBLING_SUFFIX = "-ct2"
+QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int16", "float16", "float32")
+TOKENIZER_FILES = (
+    "source.spm", "target.spm", "vocab.json", "target_vocab.json", "tokenizer_config.json",
+    "special_tokens_map.json", "tokenizer.json", "spiece.model", "sentencepiece.bpe.model",
+    "merges.txt",
+)
+
+
+@dataclass
+class LoadedCT2:
+    model_id: str  # the source model the conversion came from
+    revision: str
+    quantization: str
+    path: Path
+    tokenizer: Any
+    translator: Any  # ctranslate2.Translator
+    max_positions: int
+    inter_threads: int
+    intra_threads: int
+    load_seconds: float
+
+
+def resolve_folder(ref: ModelRef, offline: bool = False) -> Path:
+    """A local folder holding the model: the path itself, or its Hub snapshot (from the cache
+    when it is there, downloaded otherwise)."""
+    if is_local(ref.model_id):
+        source, _ = _resolve(ref, offline)
+        return Path(source)
+    from huggingface_hub import snapshot_download
+
+    try:
+        return Path(snapshot_download(ref.model_id, revision=ref.revision, local_files_only=True))
+    except Exception as exc:  # the hub client raises several kinds for "not cached"
+        if hub_offline(offline) or not hub_reachable():
+            raise ref.unavailable(
+                "it is not in the Hugging Face cache and the Hub cannot be reached"
+            ) from exc
+    try:
+        return Path(snapshot_download(ref.model_id, revision=ref.revision))
+    except Exception as exc:
+        raise ref.unavailable(_first_line(exc)) from exc
+
+
+def convert_to_ctranslate2(
+    ref: ModelRef, out_dir: Path, quantization: str = "int8", *, offline: bool = False
+) -> Path:
+    """Convert a Marian (or other seq2seq) model to CTranslate2, with its tokenizer files and a
+    note of where it came from, so the ``ctranslate2`` backend can load it on its own."""
+    from ctranslate2.converters import TransformersConverter
+    from transformers import AutoConfig, AutoTokenizer
+
+    if quantization not in QUANTIZATIONS:
+        raise ValueError(f"quantization must be one of {', '.join(QUANTIZATIONS)}")
+    folder = resolve_folder(ref, offline)
+    copy_files = [name for name in TOKENIZER_FILES if (folder / name).is_file()]
+    config = AutoConfig.from_pretrained(folder)
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    revision = (
+        folder_fingerprint(folder) if is_local(ref.model_id) else folder.name  # snapshot = commit
+    )
+    converter = TransformersConverter(str(folder), copy_files=copy_files)
+    converter.convert(str(out_dir), quantization=quantization, force=True)
+    meta = {
+        "source": ref.model_id,
+        "revision": revision,
+        "quantization": quantization,
+        "max_positions": min(
+            getattr(config, "max_position_embeddings", None) or 512,
+            tokenizer.model_max_length if tokenizer.model_max_length < 1_000_000 else 10**6,
+        ),
+    }
+    (Path(out_dir) / CT2_META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    return Path(out_dir)
+
+
+def find_ct2_model(translator: str, explicit: str | None) -> Path | None:
+    """The converted model to use: the configured one, else one beside a local translator
+    (``<folder>-ct2`` or ``<folder>/ctranslate2``)."""
+    if explicit:
+        return Path(explicit).expanduser()
+    if not is_local(translator):
+        return None
+    folder = Path(translator).expanduser().resolve()
+    for candidate in (folder.with_name(folder.name + CT2_SIBLING_SUFFIX), folder / "ctranslate2"):
+        if (candidate / "model.bin").is_file():
+            return candidate
+    return None
+
+
+def load_ct2(
+    path: Path, *, device: str = "cpu", intra_threads: int = 0, inter_threads: int = 1
+) -> LoadedCT2:
+    """Load a converted model and its tokenizer; raise ModelUnavailable when it is not there."""
+    started = time.perf_counter()
+    ref = ModelRef(str(path), "translation", "OVERSETT_CT2_MODEL")
+    if not (path / "model.bin").is_file():
+        raise ref.unavailable(
+            "no CTranslate2 model.bin there; convert one with `oversett models convert SRC OUT`"
+        )
+    try:
+        import ctranslate2
+        from transformers import AutoTokenizer
+
+        meta = json.loads((path / CT2_META).read_text(encoding="utf-8")) if (path / CT2_META).is_file() else {}
+        tokenizer = AutoTokenizer.from_pretrained(str(path))
+        ct2_device = "cuda" if device.startswith("cuda") else "cpu"
+        translator = ctranslate2.Translator(
+            str(path),
+            device=ct2_device,
+            compute_type="default",  # what the model was converted to
+            inter_threads=inter_threads,
+            intra_threads=intra_threads,
+        )
+    except (OSError, ValueError, RuntimeError, ImportError) as exc:
+        raise ref.unavailable(_first_line(exc)) from exc
+    seconds = time.perf_counter() - started
+    return LoadedCT2(
+        model_id=meta.get("source", str(path)),
+        revision=meta.get("revision", folder_fingerprint(path)),
+        quantization=meta.get("quantization", str(translator.compute_type)),
+        path=path,
+        tokenizer=tokenizer,
+        translator=translator,
+        max_positions=int(meta.get("max_positions", 512)),
+        inter_threads=inter_threads,
+        intra_threads=intra_threads or os.cpu_count() or 1,
+        load_seconds=seconds,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -14,7 +15,8 @@ from .cache import Cache, cache_key, normalise_source, open_cache
 from .config import Settings
 from .errors import InputTooLarge, InvalidInput, ModelUnavailable, UnsupportedLanguage
 from .langid import LanguageDetector, normalise_code
-from .models import ModelRef, load_seq2seq
+from .batching import DynamicBatcher
+from .models import ModelRef, find_ct2_model, load_ct2, load_seq2seq
 from .prompts import load_prompts, uses_prompts
 from .summarize import (
     LENGTH_PRESETS,
@@ -26,7 +28,7 @@ from .summarize import (
     trim_summary,
 )
 from .text import segment, split_long_sentence
-from .translate import TorchTranslator, Translator
+from .translate import BatchedTranslator, CT2Translator, TorchTranslator, Translator
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,7 @@ class TranslationPipeline:
             "model": self.translator.model_id,
             "revision": self.translator.revision,
             "backend": self.translator.backend,
+            "quantization": self.translator.quantization,
             "num_beams": num_beams,
             "max_input_tokens": self.translator.max_input_tokens,
         }
@@ -149,21 +152,48 @@ class TranslationPipeline:
         return translated, hits
 
 
-def load_pipeline(settings: Settings, detector: LanguageDetector | None = None) -> TranslationPipeline:
-    """Load the configured translator and cache; raises ModelUnavailable."""
-    if settings.threads:
-        import torch
+def cpu_threads(settings: Settings) -> int:
+    return settings.threads or os.cpu_count() or 1
 
-        torch.set_num_threads(settings.threads)
+
+def load_translator(settings: Settings) -> BatchedTranslator:
+    """The configured backend: CTranslate2 when asked for, or (auto) when a converted model is
+    configured or found beside the translator; torch otherwise. Raises ModelUnavailable."""
+    limits = {"max_batch_tokens": settings.max_batch_tokens, "max_input_tokens": settings.max_input_tokens}
+    converted = find_ct2_model(settings.translator, settings.ct2_model)
+    if settings.backend == "ctranslate2" or (settings.backend == "auto" and converted is not None):
+        if converted is None:
+            raise ModelRef(settings.translator, "translation", "OVERSETT_CT2_MODEL").unavailable(
+                "OVERSETT_BACKEND=ctranslate2 but no converted model is configured or found "
+                "beside it; convert one with `oversett models convert SRC OUT` and set "
+                "OVERSETT_CT2_MODEL=OUT"
+            )
+        loaded_ct2 = load_ct2(
+            converted,
+            device=settings.device,
+            intra_threads=cpu_threads(settings),
+            inter_threads=settings.ct2_inter_threads,
+        )
+        return CT2Translator(loaded_ct2, **limits)
+    import torch
+
+    torch.set_num_threads(cpu_threads(settings))
     loaded = load_seq2seq(
         ModelRef(settings.translator, "translation", "OVERSETT_TRANSLATOR", settings.translator_revision),
         device=settings.device,
         offline=settings.offline,
     )
-    translator = TorchTranslator(
-        loaded,
-        max_batch_tokens=settings.max_batch_tokens,
-        max_input_tokens=settings.max_input_tokens,
+    return TorchTranslator(loaded, **limits)
+
+
+def load_pipeline(settings: Settings, detector: LanguageDetector | None = None) -> TranslationPipeline:
+    """Load the configured translator (behind the dynamic batcher) and cache; raises
+    ModelUnavailable."""
+    backend = load_translator(settings)
+    translator: Translator = (
+        DynamicBatcher(backend, max_wait=settings.batch_wait_ms / 1000, max_tokens=settings.batch_max_tokens)
+        if settings.batch_wait_ms > 0
+        else backend
     )
     return TranslationPipeline(
         translator,

@@ -105,11 +105,14 @@ class TranslatorInfo(BaseModel):
     id: str
     revision: str | None
     backend: str | None
+    quantization: str | None
     loaded: bool
     max_input_tokens: int | None
     num_beams: int
     device: str
-    threads: int
+    threads: dict[str, int]
+    dynamic_batching: bool
+    batch_wait_ms: float
     error: str | None = None
 
 

@@ -2,16 +2,19 @@
 
 Each backend follows the pipeline split preprocess → forward → postprocess. Batching is by
 length (sorted, bounded by padded tokens per batch), and results come back in input order.
+Backends: ``torch`` (transformers ``generate``) and ``ctranslate2`` (a converted model,
+int8 by default: the fast path for Marian models on CPU).
 """
 
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .models import LoadedModel, model_input_limit
+from .models import LoadedCT2, LoadedModel, model_input_limit
 
 
 class Translator(Protocol):
@@ -20,6 +23,7 @@ class Translator(Protocol):
     model_id: str
     revision: str
     backend: str
+    quantization: str
     max_input_tokens: int
 
     def count_tokens(self, text: str) -> int: ...
@@ -29,7 +33,7 @@ class Translator(Protocol):
 
 @dataclass
 class TranslatorStats:
-    """Counters of real model work (the cache tests and metrics read these)."""
+    """Counters of real model work (the cache tests, benchmarks and metrics read these)."""
 
     batches: int = 0
     sentences: int = 0
@@ -59,32 +63,45 @@ def clean_output(text: str) -> str:
     return " ".join(text.split())
 
 
-class TorchTranslator:
-    """Marian (or any seq2seq) translation with transformers ``generate`` on torch."""
+class BatchedTranslator(ABC):
+    """Length-sorted batching shared by the backends; subclasses generate one batch."""
 
-    backend = "torch"
+    backend: str
+    quantization: str
 
     def __init__(
         self,
-        loaded: LoadedModel,
         *,
-        max_batch_tokens: int = 4096,
-        max_batch_size: int = 64,
-        max_input_tokens: int = 256,
+        model_id: str,
+        revision: str,
+        tokenizer: Any,
+        model_max_tokens: int,
+        max_batch_tokens: int,
+        max_batch_size: int,
+        max_input_tokens: int,
     ) -> None:
-        self.model_id = loaded.model_id
-        self.revision = loaded.revision
-        self.tokenizer = loaded.tokenizer
-        self.model = loaded.model
+        self.model_id = model_id
+        self.revision = revision
+        self.tokenizer = tokenizer
+        self.model_max_tokens = model_max_tokens
         self.max_batch_tokens = max_batch_tokens
         self.max_batch_size = max_batch_size
-        self.model_max_tokens = model_input_limit(self.model, self.tokenizer)
-        self.max_input_tokens = min(max_input_tokens, self.model_max_tokens)
+        self.max_input_tokens = min(max_input_tokens, model_max_tokens)
+        # Benchmarks only: every output exactly this many tokens, whatever the weights say.
+        self.forced_output_tokens: int | None = None
         self.stats = TranslatorStats()
         self._lock = threading.Lock()  # one generate at a time: it already uses every core
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, verbose=False).input_ids)
+
+    def max_new_tokens(self, source_tokens: int) -> int:
+        """Room for an English output a good deal longer than the source, within the model;
+        rounded up to a multiple of 32 so similar sentences share batches."""
+        if self.forced_output_tokens is not None:
+            return self.forced_output_tokens
+        wanted = 2 * source_tokens + 16
+        return min(self.model_max_tokens - 1, -(-wanted // 32) * 32)
 
     def translate(self, sentences: Sequence[str], num_beams: int) -> list[str]:
         if not sentences:
@@ -105,28 +122,67 @@ class TorchTranslator:
                     results[index] = output
         return results
 
-    def max_new_tokens(self, source_tokens: int) -> int:
-        """Room for an English output a good deal longer than the source, within the model;
-        rounded up to a multiple of 32 so similar sentences share batches."""
-        wanted = 2 * source_tokens + 16
-        return min(self.model_max_tokens - 1, -(-wanted // 32) * 32)
-
     def _translate_batch(self, texts: list[str], max_new_tokens: int, num_beams: int) -> list[str]:
         inputs = self.preprocess(texts)
+        min_new_tokens = max_new_tokens if self.forced_output_tokens is not None else 0
         with self._lock:
-            generated = self._forward(inputs, max_new_tokens, num_beams)
+            generated = self._forward(inputs, max_new_tokens, min_new_tokens, num_beams)
             self.stats.batches += 1
             self.stats.sentences += len(texts)
             self.stats.batch_sizes.append(len(texts))
         return self.postprocess(generated)
 
+    @abstractmethod
+    def preprocess(self, texts: list[str]) -> Any: ...
+
+    @abstractmethod
+    def _forward(self, inputs: Any, max_new_tokens: int, min_new_tokens: int, num_beams: int) -> Any: ...
+
+    @abstractmethod
+    def postprocess(self, generated: Any) -> list[str]: ...
+
+
+class TorchTranslator(BatchedTranslator):
+    """Marian (or any seq2seq) translation with transformers ``generate`` on torch."""
+
+    backend = "torch"
+
+    def __init__(
+        self,
+        loaded: LoadedModel,
+        *,
+        max_batch_tokens: int = 4096,
+        max_batch_size: int = 64,
+        max_input_tokens: int = 256,
+    ) -> None:
+        super().__init__(
+            model_id=loaded.model_id,
+            revision=loaded.revision,
+            tokenizer=loaded.tokenizer,
+            model_max_tokens=model_input_limit(loaded.model, loaded.tokenizer),
+            max_batch_tokens=max_batch_tokens,
+            max_batch_size=max_batch_size,
+            max_input_tokens=max_input_tokens,
+        )
+        self.model = loaded.model
+        self.quantization = str(getattr(loaded.model, "dtype", "float32")).removeprefix("torch.")
+
+    @property
+    def threads(self) -> dict[str, int]:
+        import torch
+
+        return {"torch_intra_op": torch.get_num_threads(), "torch_inter_op": torch.get_num_interop_threads()}
+
     def preprocess(self, texts: list[str]) -> dict[str, Any]:
         return dict(self.tokenizer(texts, return_tensors="pt", padding=True))
 
-    def _forward(self, inputs: dict[str, Any], max_new_tokens: int, num_beams: int) -> Any:
+    def _forward(
+        self, inputs: dict[str, Any], max_new_tokens: int, min_new_tokens: int, num_beams: int
+    ) -> Any:
         import torch
 
         device = self.model.device
+        extra: dict[str, Any] = {"min_new_tokens": min_new_tokens} if min_new_tokens else {}
         with torch.inference_mode():
             return self.model.generate(
                 **{k: v.to(device) for k, v in inputs.items()},
@@ -134,8 +190,69 @@ class TorchTranslator:
                 max_new_tokens=max_new_tokens,
                 max_length=None,
                 do_sample=False,
+                **extra,
             )
 
     def postprocess(self, generated: Any) -> list[str]:
         decoded = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
         return [clean_output(text) for text in decoded]
+
+
+class CT2Translator(BatchedTranslator):
+    """A CTranslate2-converted Marian model (int8 by default), same tokenizer as the source."""
+
+    backend = "ctranslate2"
+
+    def __init__(
+        self,
+        loaded: LoadedCT2,
+        *,
+        max_batch_tokens: int = 4096,
+        max_batch_size: int = 64,
+        max_input_tokens: int = 256,
+    ) -> None:
+        super().__init__(
+            model_id=loaded.model_id,
+            revision=loaded.revision,
+            tokenizer=loaded.tokenizer,
+            model_max_tokens=loaded.max_positions,
+            max_batch_tokens=max_batch_tokens,
+            max_batch_size=max_batch_size,
+            max_input_tokens=max_input_tokens,
+        )
+        self.model = loaded.translator
+        self.quantization = loaded.quantization
+        self.path = loaded.path
+        self.threads = {
+            "ct2_inter_threads": loaded.inter_threads,
+            "ct2_intra_threads": loaded.intra_threads,
+        }
+
+    def preprocess(self, texts: list[str]) -> list[list[str]]:
+        return [
+            self.tokenizer.convert_ids_to_tokens(ids)
+            for ids in self.tokenizer(texts, verbose=False).input_ids
+        ]
+
+    def _forward(
+        self, inputs: list[list[str]], max_new_tokens: int, min_new_tokens: int, num_beams: int
+    ) -> Any:
+        return self.model.translate_batch(
+            inputs,
+            beam_size=num_beams,
+            max_batch_size=len(inputs),
+            max_decoding_length=max_new_tokens,
+            min_decoding_length=max(1, min_new_tokens),
+            max_input_length=0,  # inputs are already split to fit; never truncate silently
+        )
+
+    def postprocess(self, generated: Any) -> list[str]:
+        return [
+            clean_output(
+                self.tokenizer.decode(
+                    self.tokenizer.convert_tokens_to_ids(result.hypotheses[0]),
+                    skip_special_tokens=True,
+                )
+            )
+            for result in generated
+        ]

@@ -39,7 +39,8 @@ def test_health_ready_models(client: TestClient, settings: Settings) -> None:
     assert info["translator"]["id"] == settings.translator
     assert info["translator"]["loaded"] is True
     assert info["translator"]["backend"] == "torch"
-    assert info["translator"]["threads"] >= 1
+    assert info["translator"]["threads"]["torch_intra_op"] >= 1
+    assert info["translator"]["dynamic_batching"] is True
 
 
 def test_translate_seed_keeps_layout(client: TestClient, seed_text: str) -> None:

@@ -1,0 +1,151 @@
+"""Dynamic batching: sentences from concurrent requests share model batches.
+
+Request threads call ``translate`` as on any translator; a single worker thread collects
+what arrives within a few milliseconds (up to a token budget), runs one merged call on the
+backend and routes each result back to its request. When a merged call fails, each request
+in it is retried alone, so one bad request fails alone. A lone request waits at most
+``max_wait`` before its work starts.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+from .translate import Translator
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Job:
+    sentences: list[str]
+    num_beams: int
+    tokens: int
+    future: Future[list[str]] = field(default_factory=Future)
+
+
+@dataclass
+class BatcherStats:
+    merged_calls: int = 0
+    requests_per_call: list[int] = field(default_factory=list)
+    isolated_failures: int = 0
+
+
+class DynamicBatcher:
+    """A Translator that merges concurrent calls into fewer, larger backend calls."""
+
+    def __init__(self, inner: Translator, *, max_wait: float = 0.005, max_tokens: int = 8192) -> None:
+        self.inner = inner
+        self.max_wait = max_wait
+        self.max_tokens = max_tokens
+        self.stats = BatcherStats()
+        self._queue: queue.Queue[_Job | None] = queue.Queue()
+        self._worker = threading.Thread(target=self._run, name="oversett-batcher", daemon=True)
+        self._worker.start()
+
+    # The Translator protocol, delegated to the backend.
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    @property
+    def revision(self) -> str:
+        return self.inner.revision
+
+    @property
+    def backend(self) -> str:
+        return self.inner.backend
+
+    @property
+    def quantization(self) -> str:
+        return self.inner.quantization
+
+    @property
+    def max_input_tokens(self) -> int:
+        return self.inner.max_input_tokens
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def __getattr__(self, name: str) -> Any:  # stats, threads, tokenizer … of the backend
+        if name == "inner":
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+    @property
+    def pending(self) -> int:
+        return self._queue.qsize()
+
+    def translate(self, sentences: Sequence[str], num_beams: int) -> list[str]:
+        if not sentences:
+            return []
+        # Budgeted by characters / 4, a cheap stand-in for tokens: the backend does the exact
+        # token-bounded batching of whatever is merged.
+        job = _Job(list(sentences), num_beams, sum(len(s) for s in sentences) // 4 + 1)
+        self._queue.put(job)
+        return job.future.result()
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._worker.join(timeout=10)
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            jobs = [first]
+            stop = self._collect(jobs)
+            for group in _by_beams(jobs):
+                self._run_group(group)
+            if stop:
+                return
+
+    def _collect(self, jobs: list[_Job]) -> bool:
+        """Add jobs that arrive within ``max_wait``, up to the token budget; True on close."""
+        deadline = time.monotonic() + self.max_wait
+        tokens = jobs[0].tokens
+        while tokens < self.max_tokens:
+            remaining = deadline - time.monotonic()
+            try:
+                job = self._queue.get(timeout=max(0.0, remaining)) if remaining > 0 else self._queue.get_nowait()
+            except queue.Empty:
+                return False
+            if job is None:
+                return True
+            jobs.append(job)
+            tokens += job.tokens
+        return False
+
+    def _run_group(self, jobs: list[_Job]) -> None:
+        unique = list(dict.fromkeys(s for job in jobs for s in job.sentences))
+        try:
+            outputs = self.inner.translate(unique, jobs[0].num_beams)
+        except Exception as exc:
+            if len(jobs) == 1:
+                jobs[0].future.set_exception(exc)
+                return
+            self.stats.isolated_failures += 1
+            log.warning("a merged batch of %d requests failed; retrying each alone", len(jobs))
+            for job in jobs:
+                self._run_group([job])
+            return
+        self.stats.merged_calls += 1
+        self.stats.requests_per_call.append(len(jobs))
+        translated = dict(zip(unique, outputs, strict=True))
+        for job in jobs:
+            job.future.set_result([translated[s] for s in job.sentences])
+
+
+def _by_beams(jobs: list[_Job]) -> list[list[_Job]]:
+    groups: dict[int, list[_Job]] = {}
+    for job in jobs:
+        groups.setdefault(job.num_beams, []).append(job)
+    return list(groups.values())

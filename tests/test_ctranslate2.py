@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.api import create_app, load_services
+from service.config import Settings
+from service.models import ModelRef, convert_to_ctranslate2, find_ct2_model
+
+from .conftest import REPO
+
+
+@pytest.fixture(scope="session")
+def tiny_ct2(tiny_models: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("ct2") / "translator-int8"
+    ref = ModelRef(str(tiny_models["translator"]), "translation", "OVERSETT_TRANSLATOR")
+    return convert_to_ctranslate2(ref, out, "int8")
+
+
+def test_convert_command(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "conv"
+    result = subprocess.run(
+        [sys.executable, "-m", "service", "models", "convert", str(tiny_models["translator"]), str(out), "--quantization", "float32"],
+        cwd=REPO, capture_output=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    assert (out / "model.bin").is_file() and (out / "source.spm").is_file()
+    assert "OVERSETT_CT2_MODEL=" in result.stdout.decode()
+
+
+@pytest.fixture
+def ct2_services(settings: Settings, tiny_ct2: Path, detector: Any) -> Any:
+    loaded = load_services(
+        settings.model_copy(update={"backend": "ctranslate2", "ct2_model": str(tiny_ct2)}), detector
+    )
+    yield loaded
+    loaded.close()
+
+
+def test_ctranslate2_backend_through_the_api(ct2_services: Any, services: Any, seed_text: str) -> None:
+    with TestClient(create_app(services=ct2_services)) as ct2_client:
+        info = ct2_client.get("/v1/models").json()["translator"]
+        assert info["backend"] == "ctranslate2" and info["quantization"] == "int8"
+        assert info["threads"]["ct2_intra_threads"] >= 1
+        ct2 = ct2_client.post("/v1/translate", json={"text": seed_text})
+    assert ct2.status_code == 200, ct2.text
+    with TestClient(create_app(services=services)) as torch_client:
+        torch = torch_client.post("/v1/translate", json={"text": seed_text})
+    ct2_body, torch_body = ct2.json(), torch.json()
+    assert ct2_body["model"] == {"id": torch_body["model"]["id"], "backend": "ctranslate2"}
+    assert torch_body["model"]["backend"] == "torch"
+
+    def shape(value: Any) -> Any:  # the keys and types, all the way down
+        if isinstance(value, dict):
+            return {k: shape(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [shape(value[0])] if value else []
+        return type(value).__name__
+
+    assert shape(ct2_body) == shape(torch_body)
+    ct2_doc, torch_doc = ct2_body["translations"][0], torch_body["translations"][0]
+    assert [s["source"] for s in ct2_doc["segments"]] == [s["source"] for s in torch_doc["segments"]]
+    assert ct2_doc["text"].count("\n") == torch_doc["text"].count("\n")
+
+
+def test_cache_keys_differ_by_backend(ct2_services: Any, services: Any) -> None:
+    torch_ns = services.pipeline.cache_namespace(1)
+    ct2_ns = ct2_services.pipeline.cache_namespace(1)
+    assert torch_ns["model"] == ct2_ns["model"]
+    assert (torch_ns["backend"], ct2_ns["backend"]) == ("torch", "ctranslate2")
+    assert ct2_ns["quantization"] == "int8" and torch_ns["quantization"] == "float32"
+    from service.cache import cache_key
+
+    assert cache_key(torch_ns, "Hei.") != cache_key(ct2_ns, "Hei.")
+
+
+def test_shared_cache_file_keeps_backends_apart(settings: Settings, tiny_ct2: Path, detector: Any) -> None:
+    # Same cache file: a sentence cached by torch is a miss for CTranslate2, then a hit.
+    torch_services = load_services(settings, detector)
+    ct2_services = load_services(settings.model_copy(update={"backend": "ctranslate2", "ct2_model": str(tiny_ct2)}), detector)
+    try:
+        text = {"text": "Det regner i Bergen i dag.", "source_lang": "nb"}
+        with TestClient(create_app(services=torch_services)) as client:
+            assert client.post("/v1/translate", json=text).json()["translations"][0]["segments"][0]["cached"] is False
+        with TestClient(create_app(services=ct2_services)) as client:
+            first = client.post("/v1/translate", json=text).json()
+            second = client.post("/v1/translate", json=text).json()
+        assert first["translations"][0]["segments"][0]["cached"] is False
+        assert second["translations"][0]["segments"][0]["cached"] is True
+    finally:
+        torch_services.close()
+        ct2_services.close()
+
+
+def test_auto_backend_finds_a_converted_model_beside_the_translator(
+    tiny_models: dict[str, Path], tmp_path: Path
+) -> None:
+    import shutil
+
+    folder = tmp_path / "translator"
+    shutil.copytree(tiny_models["translator"], folder)
+    assert find_ct2_model(str(folder), None) is None
+    convert_to_ctranslate2(ModelRef(str(folder), "translation", "X"), tmp_path / "translator-ct2")
+    assert find_ct2_model(str(folder), None) == (tmp_path / "translator-ct2").resolve()
+    assert find_ct2_model("Helsinki-NLP/opus-mt-gmq-en", None) is None
+
+
+def test_ctranslate2_without_a_converted_model_is_503(settings: Settings, detector: Any) -> None:
+    services = load_services(settings.model_copy(update={"backend": "ctranslate2"}), detector)
+    with TestClient(create_app(services=services)) as client:
+        response = client.post("/v1/translate", json={"text": "Hei på deg."})
+    assert response.status_code == 503
+    assert "oversett models convert" in response.json()["detail"]

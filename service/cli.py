@@ -124,6 +124,25 @@ def cmd_models_convert(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    import time as _time
+
+    from .bench import render, run
+
+    out = Path(args.out) if args.out else Path("eval/results/bench") / f"{_time.strftime('%Y%m%d-%H%M%S')}.json"
+    report = run(
+        models=[m for m in args.models.split(",") if m],
+        beams=[int(b) for b in args.beams.split(",") if b],
+        threads=args.threads,
+        concurrency=args.concurrency,
+        http_repeats=args.http_repeats,
+        out=out,
+    )
+    print(render(report))
+    print(f"\nJSON: {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="oversett", description="Norwegian → English translation and summaries."
@@ -153,6 +172,17 @@ def build_parser() -> argparse.ArgumentParser:
     summarize.add_argument("--translator", default=None, help="Hub id or folder (overrides env)")
     summarize.add_argument("--summarizer", default=None, help="Hub id or folder (overrides env)")
     summarize.set_defaults(run=cmd_summarize)
+
+    bench = commands.add_parser(
+        "bench", help="speed benchmark: naive vs torch vs CTranslate2, cache, HTTP, memory"
+    )
+    bench.add_argument("--models", default="base,big", help="comma list of base, big")
+    bench.add_argument("--beams", default="1,4", help="comma list of beam sizes")
+    bench.add_argument("--threads", type=int, default=None, help="CPU threads (default: all)")
+    bench.add_argument("--concurrency", type=int, default=16, help="HTTP clients at once")
+    bench.add_argument("--http-repeats", type=int, default=4, help="seed sentences × this = requests")
+    bench.add_argument("--out", default=None, help="JSON file (default eval/results/bench/<time>.json)")
+    bench.set_defaults(run=cmd_bench)
 
     models = commands.add_parser("models", help="model utilities")
     model_commands = models.add_subparsers(dest="models_command", required=True)

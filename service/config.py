@@ -52,6 +52,9 @@ class Settings(BaseSettings):
         5.0, ge=0, le=1000, description="Dynamic batching: wait this long for more requests"
     )
     batch_max_tokens: int = Field(8192, gt=0, description="Dynamic batching: merged call budget")
+    force_output_tokens: int | None = Field(
+        None, ge=1, description="Benchmarks only: every translation exactly this many tokens"
+    )
     device: str = Field("cpu", description="torch device: cpu, cuda, cuda:1, mps")
     threads: int | None = Field(None, ge=1, description="CPU threads per model (default: all cores)")
     offline: bool = Field(False, description="Never contact the Hub (also HF_HUB_OFFLINE=1)")

@@ -174,7 +174,9 @@ def load_translator(settings: Settings) -> BatchedTranslator:
             intra_threads=cpu_threads(settings),
             inter_threads=settings.ct2_inter_threads,
         )
-        return CT2Translator(loaded_ct2, **limits)
+        ct2_translator = CT2Translator(loaded_ct2, **limits)
+        ct2_translator.forced_output_tokens = settings.force_output_tokens
+        return ct2_translator
     import torch
 
     torch.set_num_threads(cpu_threads(settings))
@@ -183,7 +185,9 @@ def load_translator(settings: Settings) -> BatchedTranslator:
         device=settings.device,
         offline=settings.offline,
     )
-    return TorchTranslator(loaded, **limits)
+    torch_translator = TorchTranslator(loaded, **limits)
+    torch_translator.forced_output_tokens = settings.force_output_tokens
+    return torch_translator
 
 
 def load_pipeline(settings: Settings, detector: LanguageDetector | None = None) -> TranslationPipeline:

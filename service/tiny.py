@@ -74,47 +74,71 @@ def _spm_pieces(model_bytes: bytes) -> list[str]:
     ]
 
 
+# The tiny translator's architecture; benchmarks pass the real OPUS-MT ones instead.
+TINY_MARIAN: dict[str, object] = {
+    "d_model": 64,
+    "encoder_layers": 2,
+    "decoder_layers": 2,
+    "encoder_attention_heads": 4,
+    "decoder_attention_heads": 4,
+    "encoder_ffn_dim": 128,
+    "decoder_ffn_dim": 128,
+    "max_position_embeddings": 256,
+    "activation_function": "swish",
+}
+
+
 def build_tiny_translator(out: Path, lines: list[str], seed: int = DEFAULT_SEED) -> Path:
-    """A MarianMTModel following OPUS-MT conventions: eos 0, unk 1, ``<pad>`` last and the
-    decoder start token, one vocabulary shared by source and target."""
+    """The tiny MarianMTModel used by tests and offline tries."""
+    return build_marian_translator(out, lines, TINY_MARIAN, seed=seed, spm_vocab_size=600)
+
+
+def build_marian_translator(
+    out: Path,
+    lines: list[str],
+    architecture: dict[str, object],
+    *,
+    seed: int = DEFAULT_SEED,
+    spm_vocab_size: int = 600,
+    model_vocab_size: int | None = None,
+) -> Path:
+    """A random-weight MarianMTModel following OPUS-MT conventions: eos 0, unk 1, ``<pad>``
+    last and the decoder start token, one vocabulary shared by source and target. With
+    ``model_vocab_size`` the vocabulary is padded with unused entries to that size (so a
+    benchmark model has the real output layer)."""
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
 
     out.mkdir(parents=True, exist_ok=True)
-    spm_model = _train_sentencepiece(lines, vocab_size=600)
+    spm_model = _train_sentencepiece(lines, vocab_size=spm_vocab_size)
     (out / "source.spm").write_bytes(spm_model)
     (out / "target.spm").write_bytes(spm_model)
     tokens = ["</s>", "<unk>"]
     tokens += [p for p in dict.fromkeys(_spm_pieces(spm_model)) if p not in tokens]
+    if model_vocab_size is not None:
+        tokens += [f"<unused{i}>" for i in range(model_vocab_size - 1 - len(tokens))]
     tokens.append("<pad>")
     vocab = {token: i for i, token in enumerate(tokens)}
     (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=1), "utf-8")
+    max_positions = int(architecture["max_position_embeddings"])  # type: ignore[call-overload]
     tokenizer = MarianTokenizer(
         source_spm=str(out / "source.spm"),
         target_spm=str(out / "target.spm"),
         vocab=str(out / "vocab.json"),
         source_lang="gmq",
         target_lang="en",
-        model_max_length=256,
+        model_max_length=max_positions,
     )
     pad_id = vocab["<pad>"]
     config = MarianConfig(
         vocab_size=len(vocab),
-        d_model=64,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=4,
-        decoder_attention_heads=4,
-        encoder_ffn_dim=128,
-        decoder_ffn_dim=128,
-        max_position_embeddings=256,
-        activation_function="swish",
         scale_embedding=True,
         share_encoder_decoder_embeddings=True,
         pad_token_id=pad_id,
         eos_token_id=0,
         decoder_start_token_id=pad_id,
         forced_eos_token_id=0,
+        **architecture,
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config)
@@ -124,7 +148,7 @@ def build_tiny_translator(out: Path, lines: list[str], seed: int = DEFAULT_SEED)
         eos_token_id=0,
         forced_eos_token_id=0,
         pad_token_id=pad_id,
-        max_length=256,
+        max_length=max_positions,
         num_beams=4,
     )
     model.save_pretrained(out)

@@ -1,0 +1,450 @@
+"""``oversett bench``: naive transformers vs oversett torch vs oversett CTranslate2, side by side.
+
+Runs anywhere, with no downloads: it builds random-weight models with the exact architectures
+of Helsinki-NLP/opus-mt-gmq-en (base) and Helsinki-NLP/opus-mt-tc-big-gmq-en (big), and forces
+every system to produce the same number of output tokens per sentence, so the systems do the
+same work and only their speed differs. All figures of one report come from one run on one
+machine, and speed-ups are ratios against the baseline measured in that run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from .cache import open_cache
+from .langid import LanguageDetector
+from .models import ModelRef, convert_to_ctranslate2, load_ct2, load_seq2seq
+from .pipeline import TranslationPipeline
+from .text import segment
+from .tiny import build_marian_translator, seed_lines
+from .translate import CT2Translator, TorchTranslator
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_SEED_FILE = REPO / "seeds" / "000_ce698dbb45a80c69.txt"
+DEFAULT_TOKENIZER_TEXT = REPO / "eval" / "data" / "flores200-devtest" / "nob.txt"
+
+# Published configurations (config.json on the Hub). The base model's vocabulary size is
+# estimated from its 296 MB float32 checkpoint (74 M parameters): about 57 k entries.
+ARCHITECTURES: dict[str, dict[str, Any]] = {
+    "base": {
+        "hub_id": "Helsinki-NLP/opus-mt-gmq-en",
+        "vocab_size": 57_000,
+        "config": {
+            "d_model": 512,
+            "encoder_layers": 6,
+            "decoder_layers": 6,
+            "encoder_attention_heads": 8,
+            "decoder_attention_heads": 8,
+            "encoder_ffn_dim": 2048,
+            "decoder_ffn_dim": 2048,
+            "max_position_embeddings": 512,
+            "activation_function": "swish",
+        },
+    },
+    "big": {
+        "hub_id": "Helsinki-NLP/opus-mt-tc-big-gmq-en",
+        "vocab_size": 54_765,
+        "config": {
+            "d_model": 1024,
+            "encoder_layers": 6,
+            "decoder_layers": 6,
+            "encoder_attention_heads": 16,
+            "decoder_attention_heads": 16,
+            "encoder_ffn_dim": 4096,
+            "decoder_ffn_dim": 4096,
+            "max_position_embeddings": 1024,
+            "activation_function": "relu",
+        },
+    },
+}
+OUTPUT_TOKENS_PER_WORD = 1.3  # English tokens per Norwegian word, for the forced length
+
+
+@dataclass
+class SystemResult:
+    model: str
+    system: str
+    beams: int
+    seconds: float
+    sentences: int
+    output_tokens: int
+    sentence_p50_ms: float | None = None
+    sentence_p95_ms: float | None = None
+
+    @property
+    def sentences_per_s(self) -> float:
+        return self.sentences / self.seconds
+
+    @property
+    def tokens_per_s(self) -> float:
+        return self.output_tokens / self.seconds
+
+
+@dataclass
+class HttpResult:
+    mode: str
+    requests: int
+    errors: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+
+    @property
+    def requests_per_s(self) -> float:
+        return self.requests / self.seconds
+
+
+@dataclass
+class Report:
+    machine: dict[str, Any]
+    output_tokens: int
+    systems: list[SystemResult] = field(default_factory=list)
+    cache: dict[str, float] = field(default_factory=dict)
+    http: list[HttpResult] = field(default_factory=list)
+    service_rss: dict[str, float] = field(default_factory=dict)
+    bench_peak_rss_mib: float = 0.0
+
+
+def machine_info(threads: int) -> dict[str, Any]:
+    import ctranslate2
+    import torch
+    import transformers
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "threads": threads,
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "transformers": transformers.__version__,
+        "ctranslate2": ctranslate2.__version__,
+    }
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- building the models -------------------------------------------------------------------
+
+
+def build_models(work: Path, name: str, lines: list[str], log: Callable[[str], None]) -> tuple[Path, Path]:
+    arch = ARCHITECTURES[name]
+    hf_dir = work / f"{name}-hf"
+    ct2_dir = work / f"{name}-ct2-int8"
+    log(f"building a random-weight {name} model ({arch['hub_id']} architecture)")
+    build_marian_translator(
+        hf_dir, lines, arch["config"], spm_vocab_size=8000, model_vocab_size=arch["vocab_size"]
+    )
+    log(f"converting the {name} model to CTranslate2 int8")
+    convert_to_ctranslate2(ModelRef(str(hf_dir), "translation", "-"), ct2_dir, "int8")
+    return hf_dir, ct2_dir
+
+
+# --- the systems ---------------------------------------------------------------------------
+
+
+def run_naive(hf_dir: Path, sentences: list[str], beams: int, length: int) -> tuple[float, list[float]]:
+    """What a first script does: transformers, one sentence at a time."""
+    import torch
+    from transformers import AutoTokenizer, MarianMTModel
+
+    tokenizer = AutoTokenizer.from_pretrained(hf_dir)
+    model = MarianMTModel.from_pretrained(hf_dir).eval()
+    times: list[float] = []
+    started = time.perf_counter()
+    for sentence in sentences:
+        t0 = time.perf_counter()
+        with torch.inference_mode():
+            output = model.generate(
+                **tokenizer([sentence], return_tensors="pt"),
+                num_beams=beams,
+                max_new_tokens=length,
+                min_new_tokens=length,
+                max_length=None,
+            )
+        tokenizer.decode(output[0], skip_special_tokens=True)
+        times.append(time.perf_counter() - t0)
+    return time.perf_counter() - started, times
+
+
+def run_translator(translator: TorchTranslator | CT2Translator, sentences: list[str], beams: int) -> float:
+    started = time.perf_counter()
+    translator.translate(sentences, beams)
+    return time.perf_counter() - started
+
+
+def bench_model(
+    name: str, hf_dir: Path, ct2_dir: Path, sentences: list[str], length: int, beams_list: Sequence[int],
+    threads: int, log: Callable[[str], None],
+) -> list[SystemResult]:
+    import torch
+
+    torch.set_num_threads(threads)
+    results: list[SystemResult] = []
+    torch_translator = TorchTranslator(load_seq2seq(ModelRef(str(hf_dir), "translation", "-")))
+    ct2_translator = CT2Translator(load_ct2(ct2_dir, intra_threads=threads))
+    for translator in (torch_translator, ct2_translator):
+        translator.forced_output_tokens = length
+    total_tokens = length * len(sentences)
+    # Warm up each system once on a short input, so first-call set-up is not measured.
+    run_translator(torch_translator, sentences[:2], 1)
+    run_translator(ct2_translator, sentences[:2], 1)
+    for beams in beams_list:
+        log(f"{name}: naive transformers, one sentence at a time, beams={beams}")
+        seconds, times = run_naive(hf_dir, sentences, beams, length)
+        results.append(
+            SystemResult(name, "naive transformers (1 sentence at a time)", beams, seconds, len(sentences),
+                         total_tokens, percentile(times, 50) * 1000, percentile(times, 95) * 1000)
+        )
+        log(f"{name}: oversett torch, batched, beams={beams}")
+        results.append(SystemResult(name, "oversett torch (batched)", beams,
+                                    run_translator(torch_translator, sentences, beams), len(sentences), total_tokens))
+        log(f"{name}: oversett CTranslate2 int8, beams={beams}")
+        results.append(SystemResult(name, "oversett ctranslate2 int8", beams,
+                                    run_translator(ct2_translator, sentences, beams), len(sentences), total_tokens))
+    return results
+
+
+def bench_cache(ct2_dir: Path, text: str, beams: int, length: int, threads: int, work: Path) -> dict[str, float]:
+    """The seed article cold (empty cache) and again (every sentence cached)."""
+    translator = CT2Translator(load_ct2(ct2_dir, intra_threads=threads))
+    translator.forced_output_tokens = length
+    detector = LanguageDetector()
+    detector.warm_up()
+    pipeline = TranslationPipeline(translator, open_cache(str(work / "bench-cache.sqlite3")), detector, num_beams=beams)
+    started = time.perf_counter()
+    pipeline.translate_documents([text])
+    cold = time.perf_counter() - started
+    started = time.perf_counter()
+    (warm_result,) = pipeline.translate_documents([text])
+    warm = time.perf_counter() - started
+    assert all(s.cached for s in warm_result.segments)
+    pipeline.cache.close()
+    return {"cold_s": cold, "cached_s": warm, "speedup": cold / warm}
+
+
+# --- over HTTP -----------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _vm_hwm_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _vm_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class ServiceProcess:
+    """``oversett serve`` on 127.0.0.1 in a child process, for HTTP load and its memory."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self._log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "service", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout: float = 600) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the service exited with status {self.process.returncode}")
+            try:
+                if httpx.get(f"{self.base}/ready", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise TimeoutError("the service did not become ready")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self._log.close()
+
+
+def load_requests(base: str, texts: list[str], beams: int, concurrency: int) -> HttpResult:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    with httpx.Client(timeout=600) as client:
+
+        def send(text: str) -> None:
+            nonlocal errors
+            t0 = time.perf_counter()
+            response = client.post(f"{base}/v1/translate", json={"text": text, "source_lang": "nb", "num_beams": beams})
+            elapsed = time.perf_counter() - t0
+            with lock:
+                latencies.append(elapsed)
+                errors += response.status_code != 200
+
+        started = time.perf_counter()
+        if concurrency == 1:
+            for text in texts:
+                send(text)
+        else:
+            with ThreadPoolExecutor(concurrency) as pool:
+                list(pool.map(send, texts))
+        seconds = time.perf_counter() - started
+    mode = "serial" if concurrency == 1 else f"{concurrency} concurrent clients"
+    return HttpResult(mode, len(texts), errors, seconds, percentile(latencies, 50) * 1000, percentile(latencies, 95) * 1000)
+
+
+def bench_http(
+    ct2_dir: Path, sentences: list[str], beams: int, length: int, threads: int, concurrency: int,
+    work: Path, log: Callable[[str], None],
+) -> tuple[list[HttpResult], dict[str, float]]:
+    env = {
+        "OVERSETT_BACKEND": "ctranslate2",
+        "OVERSETT_CT2_MODEL": str(ct2_dir),
+        "OVERSETT_TRANSLATOR": str(ct2_dir),
+        "OVERSETT_SUMMARIZER": "none",
+        "OVERSETT_CACHE": "none",  # every request does model work
+        "OVERSETT_THREADS": str(threads),
+        "OVERSETT_FORCE_OUTPUT_TOKENS": str(length),
+        "OVERSETT_LOG_LEVEL": "warning",
+    }
+    service = ServiceProcess(env, work / "service.log")
+    try:
+        service.wait_ready()
+        rss_idle = _vm_rss_mib(service.process.pid)
+        load_requests(service.base, sentences[:4], beams, 1)  # warm-up
+        log(f"HTTP: {len(sentences)} one-sentence requests, serially")
+        serial = load_requests(service.base, sentences, beams, 1)
+        log(f"HTTP: the same requests from {concurrency} concurrent clients")
+        concurrent = load_requests(service.base, sentences, beams, concurrency)
+        rss = {
+            "idle_mib": rss_idle,
+            "after_load_mib": _vm_rss_mib(service.process.pid),
+            "peak_mib": _vm_hwm_mib(service.process.pid),
+        }
+    finally:
+        service.stop()
+    return [serial, concurrent], rss
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def render(report: Report) -> str:
+    lines = [
+        f"machine: {report.machine['cpu']}, {report.machine['cores']} cores, {report.machine['threads']} threads; "
+        f"torch {report.machine['torch']}, transformers {report.machine['transformers']}, "
+        f"ctranslate2 {report.machine['ctranslate2']}",
+        f"seed article: {report.systems[0].sentences if report.systems else '?'} sentences, "
+        f"every output forced to {report.output_tokens} tokens",
+        "",
+        f"{'model':<5} {'system':<42} {'beams':>5} {'seconds':>8} {'sent/s':>7} {'tok/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'× naive':>8}",
+    ]
+    naive = {(r.model, r.beams): r.seconds for r in report.systems if r.system.startswith("naive")}
+    for r in report.systems:
+        p50 = f"{r.sentence_p50_ms:7.0f}" if r.sentence_p50_ms is not None else f"{'–':>7}"
+        p95 = f"{r.sentence_p95_ms:7.0f}" if r.sentence_p95_ms is not None else f"{'–':>7}"
+        lines.append(
+            f"{r.model:<5} {r.system:<42} {r.beams:>5} {r.seconds:8.2f} {r.sentences_per_s:7.2f} "
+            f"{r.tokens_per_s:8.1f} {p50} {p95} {naive[(r.model, r.beams)] / r.seconds:8.2f}"
+        )
+    if report.cache:
+        c = report.cache
+        lines += ["", f"cache (big, ctranslate2 int8): cold {c['cold_s']:.3f} s, cached repeat {c['cached_s'] * 1000:.1f} ms, "
+                  f"{c['speedup']:.0f}× faster"]
+    if report.http:
+        lines += ["", f"{'HTTP (big, ctranslate2 int8)':<32} {'requests':>8} {'errors':>6} {'seconds':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7}"]
+        for h in report.http:
+            lines.append(f"{h.mode:<32} {h.requests:>8} {h.errors:>6} {h.seconds:8.2f} {h.requests_per_s:7.2f} {h.p50_ms:7.0f} {h.p95_ms:7.0f}")
+        lines.append(f"concurrent / serial throughput: {report.http[1].requests_per_s / report.http[0].requests_per_s:.2f}×")
+    if report.service_rss:
+        r = report.service_rss
+        lines += ["", f"service RSS (big, ctranslate2 int8): idle {r['idle_mib']:.0f} MiB, after load {r['after_load_mib']:.0f} MiB, "
+                  f"peak {r['peak_mib']:.0f} MiB ({r['peak_mib'] / 1024:.2f} GiB)"]
+    lines.append(f"benchmark process peak RSS: {report.bench_peak_rss_mib:.0f} MiB")
+    return "\n".join(lines)
+
+
+def run(
+    *, models: Sequence[str] = ("base", "big"), beams: Sequence[int] = (1, 4), threads: int | None = None,
+    concurrency: int = 16, http_repeats: int = 4, seed_file: Path = DEFAULT_SEED_FILE,
+    tokenizer_text: Path = DEFAULT_TOKENIZER_TEXT, out: Path | None = None, work_dir: Path | None = None,
+    log: Callable[[str], None] = lambda m: print(f"[bench] {m}", file=sys.stderr, flush=True),
+) -> Report:
+    threads = threads or os.cpu_count() or 1
+    text = seed_file.read_text(encoding="utf-8")
+    sentences = segment(text).sentences
+    words = sum(len(s.split()) for s in sentences) / len(sentences)
+    length = max(8, round(words * OUTPUT_TOKENS_PER_WORD))
+    lines = seed_lines(seed_file.parent)
+    if tokenizer_text.is_file():
+        lines += [line for line in tokenizer_text.read_text(encoding="utf-8").splitlines() if line.strip()]
+    report = Report(machine_info(threads), length)
+    with tempfile.TemporaryDirectory(prefix="oversett-bench-", dir=work_dir) as tmp:
+        work = Path(tmp)
+        built = {name: build_models(work, name, lines, log) for name in models}
+        for name in models:
+            report.systems += bench_model(name, *built[name], sentences, length, beams, threads, log)
+        if "big" in built:
+            big_ct2 = built["big"][1]
+            log("cache: the seed cold, then again")
+            report.cache = bench_cache(big_ct2, text, max(beams), length, threads, work)
+            http_sentences = sentences * http_repeats
+            report.http, report.service_rss = bench_http(
+                big_ct2, http_sentences, max(beams), length, threads, concurrency, work, log
+            )
+    report.bench_peak_rss_mib = peak_rss_mib()
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        payload = asdict(report)
+        payload["table"] = render(report).splitlines()
+        out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    return report

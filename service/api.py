@@ -10,7 +10,6 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
@@ -22,8 +21,8 @@ from . import __version__
 from .config import Settings
 from .errors import ConfigurationError, InputTooLarge, InvalidInput, ModelUnavailable, OversettError
 from .batching import DynamicBatcher
-from .langid import LanguageDetector
-from .pipeline import SummaryPipeline, TranslationPipeline, load_pipeline, load_summarizer
+from .pipeline import SummaryPipeline, TranslationPipeline
+from .services import Services, load_services
 from .schemas import (
     ErrorResponse,
     HealthResponse,
@@ -48,57 +47,6 @@ STATUS_BY_ERROR: dict[type[OversettError], int] = {
     InvalidInput: 422,
     ModelUnavailable: 503,
 }
-
-
-@dataclass
-class Services:
-    """What the routes share: built once per app in the lifespan."""
-
-    settings: Settings
-    pipeline: TranslationPipeline | None = None
-    translator_error: ModelUnavailable | None = None
-    summaries: SummaryPipeline | None = None
-    summarizer_error: ModelUnavailable | None = None
-
-    def require_pipeline(self) -> TranslationPipeline:
-        if self.pipeline is None:
-            raise self.translator_error or ModelUnavailable(
-                "translation", self.settings.translator, "OVERSETT_TRANSLATOR", "not loaded yet"
-            )
-        return self.pipeline
-
-    def require_summaries(self) -> SummaryPipeline:
-        self.require_pipeline()
-        assert self.summaries is not None
-        return self.summaries
-
-    def close(self) -> None:
-        if self.pipeline is not None:
-            if isinstance(self.pipeline.translator, DynamicBatcher):
-                self.pipeline.translator.close()
-            self.pipeline.cache.close()
-
-
-def load_services(settings: Settings, detector: LanguageDetector | None = None) -> Services:
-    """Load what the routes need. A missing model is kept as an error (503 on the routes
-    that need it); a broken configuration (ConfigurationError) is raised."""
-    services = Services(settings)
-    try:
-        services.pipeline = load_pipeline(settings, detector or LanguageDetector())
-        services.pipeline.detector.warm_up()
-    except ModelUnavailable as exc:
-        log.error("%s", exc.message)
-        services.translator_error = exc
-    summarizer = None
-    try:
-        if settings.summarizer_enabled:
-            summarizer = load_summarizer(settings)
-    except ModelUnavailable as exc:
-        log.warning("%s Summaries fall back to the extractive method.", exc.message)
-        services.summarizer_error = exc
-    if services.pipeline is not None:
-        services.summaries = SummaryPipeline(services.pipeline, summarizer, services.summarizer_error)
-    return services
 
 
 def get_services(request: Request) -> Services:

@@ -6,7 +6,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -33,6 +33,7 @@ from .translate import BatchedTranslator, CT2Translator, TorchTranslator, Transl
 log = logging.getLogger(__name__)
 
 DETECTION_SAMPLE_CHARS = 5_000  # enough text for a sure guess; detection cost stays flat
+PROGRESS_SLICE = 64  # sentences per model call when someone is watching progress
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,14 @@ class TranslationPipeline:
         }
 
     def translate_documents(
-        self, texts: Sequence[str], source_lang: str = "auto", num_beams: int | None = None
+        self,
+        texts: Sequence[str],
+        source_lang: str = "auto",
+        num_beams: int | None = None,
+        progress: Callable[[int], None] | None = None,
     ) -> list[DocumentTranslation]:
-        """Translate each text to English; raise InputTooLarge / InvalidInput before any work."""
+        """Translate each text to English; raise InputTooLarge / InvalidInput before any work.
+        ``progress`` is told how many sentences were translated, as the work goes."""
         beams = num_beams or self.num_beams
         self.check_size(texts)
         languages = [self.language_of(text, source_lang, i, len(texts)) for i, text in enumerate(texts)]
@@ -97,7 +103,7 @@ class TranslationPipeline:
             for doc, lang in zip(documents, languages, strict=True)
         ]
         units = [u for plan in plans for sentence in plan for u in sentence.units]
-        translated, hits = self._translate_units(units, beams)
+        translated, hits = self._translate_units(units, beams, progress)
         results: list[DocumentTranslation] = []
         for doc, lang, plan in zip(documents, languages, plans, strict=True):
             if lang == "en":
@@ -137,18 +143,27 @@ class TranslationPipeline:
         )
         return _PlannedSentence(sentence, units)
 
-    def _translate_units(self, units: list[str], num_beams: int) -> tuple[dict[str, str], set[str]]:
+    def _translate_units(
+        self, units: list[str], num_beams: int, progress: Callable[[int], None] | None = None
+    ) -> tuple[dict[str, str], set[str]]:
         """Translations for every unit, and the set of units that came from the cache."""
         namespace = self.cache_namespace(num_beams)
         keys = {unit: cache_key(namespace, unit) for unit in dict.fromkeys(units)}
         stored = self.cache.get_many(keys.values())
         translated = {unit: stored[key] for unit, key in keys.items() if key in stored}
         hits = set(translated)
+        if progress is not None and hits:
+            progress(len(hits))
         misses = [unit for unit in keys if unit not in translated]
-        if misses:
-            outputs = self.translator.translate(misses, num_beams)
-            translated.update(zip(misses, outputs, strict=True))
-            self.cache.set_many({keys[u]: t for u, t in zip(misses, outputs, strict=True)})
+        # With a progress listener, work in slices so it hears of progress as it happens.
+        step = PROGRESS_SLICE if progress is not None else max(1, len(misses))
+        for start in range(0, len(misses), step):
+            part = misses[start : start + step]
+            outputs = self.translator.translate(part, num_beams)
+            translated.update(zip(part, outputs, strict=True))
+            self.cache.set_many({keys[u]: t for u, t in zip(part, outputs, strict=True)})
+            if progress is not None:
+                progress(len(part))
         return translated, hits
 
 

@@ -1,0 +1,363 @@
+"""Batch translation of a folder: resumable, crash-safe, with progress and a manifest.
+
+For each document ``name.ext`` the run writes ``OUT/name.en.txt`` (and, when asked,
+``OUT/name.summary.en.txt``). Every file is written to a temporary file and renamed into
+place, and a document counts as done only when its state record (``OUT/.oversett/…``) is
+renamed into place after its outputs. A rerun skips documents whose state matches the same
+source hash and model settings, so a run killed at any point and started again ends with
+every output complete, byte for byte what an uninterrupted run writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import Settings
+from .errors import ModelUnavailable, OversettError
+from .models import folder_fingerprint, is_local
+
+log = logging.getLogger(__name__)
+
+STATE_DIR = ".oversett"
+MANIFEST = "manifest.jsonl"
+TEMP_SUFFIX = ".oversett-tmp"
+TRANSLATION_SUFFIX = ".en.txt"
+SUMMARY_SUFFIX = ".summary.en.txt"
+
+
+class DocumentError(OversettError):
+    """This document cannot be processed; the run records it and goes on."""
+
+
+@dataclass
+class ManifestEntry:
+    file: str
+    sha256: str | None
+    status: str  # ok / skipped / error
+    error: str | None = None
+    source_lang: str | None = None
+    segments: int = 0
+    cached_segments: int = 0
+    seconds: float = 0.0
+    models: dict[str, Any] = field(default_factory=dict)
+    outputs: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    path: Path
+    relative: str  # path under the input folder, with forward slashes
+
+    @property
+    def stem(self) -> str:
+        return self.relative.rsplit(".", 1)[0] if "." in Path(self.relative).name else self.relative
+
+
+def find_documents(root: Path, patterns: Sequence[str]) -> list[SourceDocument]:
+    """Files under ``root`` matching any pattern, in a stable order; the output folder and
+    hidden files are left out."""
+    found: dict[str, SourceDocument] = {}
+    for pattern in patterns:
+        for path in root.glob(pattern):
+            relative = path.relative_to(root).as_posix()
+            if path.is_file() and not any(part.startswith(".") for part in Path(relative).parts):
+                found[relative] = SourceDocument(path, relative)
+    return [found[key] for key in sorted(found)]
+
+
+def model_key(settings: Settings, summary: str | None) -> dict[str, Any]:
+    """What the outputs depend on, known without loading any model: a rerun with the same key
+    and source hash can skip the document."""
+
+    def identity(model: str | None) -> str | None:
+        if model and is_local(model) and Path(model).expanduser().is_dir():
+            return f"{model}@{folder_fingerprint(Path(model).expanduser())}"
+        return model
+
+    key: dict[str, Any] = {
+        "translator": identity(settings.translator),
+        "translator_revision": settings.translator_revision,
+        "backend": settings.backend,
+        "ct2_model": identity(settings.ct2_model),
+        "num_beams": settings.num_beams,
+        "max_input_tokens": settings.max_input_tokens,
+    }
+    if summary:
+        key |= {"summary": summary, "summarizer": identity(settings.summarizer)}
+    return key
+
+
+def read_document(path: Path, max_chars: int) -> tuple[str, str]:
+    """The text of a document and the sha256 of its bytes; DocumentError for anything that
+    is not usable text."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"cannot read the file: {exc.strerror or exc}") from exc
+    digest = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        raise DocumentError("the file is empty")
+    if b"\x00" in data:
+        raise DocumentError("binary file (it contains NUL bytes), not text")
+    if len(data) > 4 * max_chars:
+        raise DocumentError(f"the file is {len(data):,} bytes; the limit is {max_chars:,} characters (OVERSETT_MAX_CHARS)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); "
+            "convert it to UTF-8 first, e.g. iconv -f latin1 -t utf-8"
+        ) from exc
+    if len(text) > max_chars:
+        raise DocumentError(f"the document has {len(text):,} characters; the limit is {max_chars:,} (OVERSETT_MAX_CHARS)")
+    return text, digest
+
+
+def write_atomic(target: Path, text: str) -> None:
+    """Write to a temporary file beside ``target``, flush it to disk, rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}{TEMP_SUFFIX}")
+    with open(temporary, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, target)
+
+
+def remove_stale_temporaries(out_dir: Path) -> int:
+    removed = 0
+    for path in out_dir.rglob(f"*{TEMP_SUFFIX}"):
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+class OutputFolder:
+    """Where a run writes: outputs, state records and the manifest."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def translation(self, doc: SourceDocument) -> Path:
+        return self.root / f"{doc.stem}{TRANSLATION_SUFFIX}"
+
+    def summary(self, doc: SourceDocument) -> Path:
+        return self.root / f"{doc.stem}{SUMMARY_SUFFIX}"
+
+    def state(self, doc: SourceDocument) -> Path:
+        return self.root / STATE_DIR / f"{doc.relative}.json"
+
+    def outputs(self, doc: SourceDocument, summary: str | None) -> list[Path]:
+        return [self.translation(doc)] + ([self.summary(doc)] if summary else [])
+
+    def completed(self, doc: SourceDocument, sha256: str, key: dict[str, Any], summary: str | None) -> ManifestEntry | None:
+        """The recorded entry when this document is done for this source and these models."""
+        try:
+            state = json.loads(self.state(doc).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if state.get("sha256") != sha256 or state.get("key") != key:
+            return None
+        if not all(path.is_file() for path in self.outputs(doc, summary)):
+            return None
+        return ManifestEntry(**state["entry"])
+
+    def record(self, doc: SourceDocument, sha256: str, key: dict[str, Any], entry: ManifestEntry) -> None:
+        write_atomic(self.state(doc), json.dumps({"sha256": sha256, "key": key, "entry": asdict(entry)}))
+
+    def write_manifest(self, entries: Iterable[ManifestEntry]) -> Path:
+        target = self.root / MANIFEST
+        write_atomic(target, "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in entries))
+        return target
+
+
+class DocumentTranslator:
+    """The per-document work, the same for every engine: read, translate (and summarise),
+    write the outputs atomically, record the state. Models load on first use, so a run
+    where everything is skipped loads none."""
+
+    def __init__(self, settings: Settings, out_dir: Path, summary: str | None) -> None:
+        self.settings = settings
+        self.output = OutputFolder(out_dir)
+        self.summary = summary
+        self.key = model_key(settings, summary)
+        self._services: Any = None
+
+    @property
+    def services(self) -> Any:
+        if self._services is None:
+            from .services import load_services
+
+            services = load_services(self.settings)
+            services.require_pipeline()  # a missing translator stops the run: it is not per document
+            if self.summary:
+                services.require_summaries()
+            self._services = services
+        return self._services
+
+    def close(self) -> None:
+        if self._services is not None:
+            self._services.close()
+
+    def process(self, doc: SourceDocument, on_sentences: Callable[[int], None] | None = None) -> ManifestEntry:
+        started = time.perf_counter()
+        sha256: str | None = None
+        try:
+            text, sha256 = read_document(doc.path, self.settings.max_chars)
+            done = self.output.completed(doc, sha256, self.key, self.summary)
+            if done is not None:
+                return ManifestEntry(**{**asdict(done), "status": "skipped", "seconds": 0.0})
+            entry = self._translate(doc, text, sha256, on_sentences)
+        except ModelUnavailable:
+            raise
+        except OversettError as exc:
+            return ManifestEntry(doc.relative, sha256, "error", exc.message, seconds=time.perf_counter() - started)
+        entry.seconds = round(time.perf_counter() - started, 3)
+        self.output.record(doc, sha256, self.key, entry)
+        return entry
+
+    def _translate(
+        self, doc: SourceDocument, text: str, sha256: str, on_sentences: Callable[[int], None] | None
+    ) -> ManifestEntry:
+        services = self.services
+        pipeline = services.pipeline
+        (result,) = pipeline.translate_documents([text], progress=on_sentences)
+        write_atomic(self.output.translation(doc), result.text)
+        models: dict[str, Any] = {"translator": pipeline.translator.model_id, "backend": pipeline.translator.backend}
+        if self.summary:
+            summary = services.summaries.summarize_document(text, self.summary, source_lang=result.source_lang)
+            write_atomic(self.output.summary(doc), summary.summary + "\n")
+            models |= {"summarizer": summary.models.get("summarizer"), "summary_method": summary.method}
+        return ManifestEntry(
+            file=doc.relative,
+            sha256=sha256,
+            status="ok",
+            source_lang=result.source_lang,
+            segments=len(result.segments),
+            cached_segments=sum(s.cached for s in result.segments),
+            models=models,
+            outputs=[p.relative_to(self.output.root).as_posix() for p in self.output.outputs(doc, self.summary)],
+        )
+
+
+@dataclass
+class BatchSummary:
+    done: int
+    skipped: int
+    failed: int
+    seconds: float
+    manifest: Path
+
+    def line(self) -> str:
+        return (
+            f"{self.done} done, {self.skipped} skipped, {self.failed} failed in {self.seconds:.1f} s; "
+            f"manifest: {self.manifest}"
+        )
+
+
+class Progress:
+    """A progress bar on a terminal (documents, and sentences of the document at hand);
+    plain log lines otherwise."""
+
+    def __init__(self, total: int, stream: Any = None) -> None:
+        self.stream = stream or sys.stderr
+        self.total = total
+        self.count = 0
+        self.interactive = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._bar: Any = None
+        self._sentences: Any = None
+        if self.interactive:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="doc", file=self.stream, position=0)
+
+    def start_document(self, doc: SourceDocument) -> Callable[[int], None]:
+        if not self.interactive:
+            return lambda n: None
+        from tqdm import tqdm
+
+        self._sentences = tqdm(desc=doc.relative, unit="sent", file=self.stream, position=1, leave=False)
+        return lambda n: self._sentences.update(n)
+
+    def finish_document(self, entry: ManifestEntry) -> None:
+        self.count += 1
+        if self._sentences is not None:
+            self._sentences.close()
+            self._sentences = None
+        if self.interactive:
+            self._bar.update(1)
+            self._bar.set_postfix_str(f"{entry.file}: {entry.status}")
+            return
+        detail = entry.error if entry.status == "error" else f"{entry.segments} segments, {entry.seconds:.1f} s"
+        print(f"[{self.count}/{self.total}] {entry.file}: {entry.status} ({detail})", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def run_local(worker: DocumentTranslator, documents: Sequence[SourceDocument], progress: Progress) -> Iterator[ManifestEntry]:
+    for doc in documents:
+        entry = worker.process(doc, progress.start_document(doc))
+        progress.finish_document(entry)
+        yield entry
+
+
+def run_batch(
+    input_dir: Path,
+    out_dir: Path,
+    *,
+    settings: Settings,
+    patterns: Sequence[str] = ("*.txt",),
+    summary: str | None = None,
+    engine: str = "local",
+    stream: Any = None,
+) -> BatchSummary:
+    """Translate every matching document of ``input_dir`` into ``out_dir``."""
+    if not input_dir.is_dir():
+        raise OversettError(f"{input_dir} is not a folder")
+    started = time.perf_counter()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stale = remove_stale_temporaries(out_dir)
+    if stale:
+        log.info("removed %d temporary files left by an interrupted run", stale)
+    documents = [d for d in find_documents(input_dir, patterns) if not _inside(d.path, out_dir)]
+    progress = Progress(len(documents), stream)
+    try:
+        if engine == "ray":
+            from .batch_ray import run_ray
+
+            entries = run_ray(settings, out_dir, summary, documents, progress)
+        else:
+            worker = DocumentTranslator(settings, out_dir, summary)
+            try:
+                entries = list(run_local(worker, documents, progress))
+            finally:
+                worker.close()
+    finally:
+        progress.close()
+    manifest = OutputFolder(out_dir).write_manifest(entries)
+    return BatchSummary(
+        done=sum(e.status == "ok" for e in entries),
+        skipped=sum(e.status == "skipped" for e in entries),
+        failed=sum(e.status == "error" for e in entries),
+        seconds=time.perf_counter() - started,
+        manifest=manifest,
+    )
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False

@@ -22,10 +22,14 @@ from .config import Settings
 from .errors import ConfigurationError, InputTooLarge, InvalidInput, ModelUnavailable, OversettError
 from .batching import DynamicBatcher
 from .pipeline import SummaryPipeline, TranslationPipeline
+from .jobs import JobDocument, JobNotFound, JobRunner, JobStore
 from .services import Services, load_services
 from .schemas import (
     ErrorResponse,
     HealthResponse,
+    JobCreated,
+    JobOut,
+    JobRequest,
     ModelOut,
     ModelsResponse,
     ReadyResponse,
@@ -43,6 +47,7 @@ log = logging.getLogger(__name__)
 
 STATUS_BY_ERROR: dict[type[OversettError], int] = {
     ConfigurationError: 500,
+    JobNotFound: 404,
     InputTooLarge: 413,
     InvalidInput: 422,
     ModelUnavailable: 503,
@@ -51,6 +56,10 @@ STATUS_BY_ERROR: dict[type[OversettError], int] = {
 
 def get_services(request: Request) -> Services:
     return request.app.state.services  # type: ignore[no-any-return]
+
+
+def get_jobs(request: Request) -> JobRunner:
+    return request.app.state.jobs  # type: ignore[no-any-return]
 
 
 def get_pipeline(services: Annotated[Services, Depends(get_services)]) -> TranslationPipeline:
@@ -68,7 +77,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = services or await run_in_threadpool(load_services, settings)
+        store = JobStore(app.state.services.settings.jobs_db)
+        app.state.jobs = JobRunner(store, app.state.services)
+        app.state.jobs.start()
         yield
+        app.state.jobs.stop()
+        store.close()
         if services is None:
             app.state.services.close()
 
@@ -138,6 +152,34 @@ def _add_routes(app: FastAPI) -> None:
             body.source_lang,
         )
         return SummarizeResponse(**vars(result))
+
+
+    @app.post("/v1/jobs", response_model=JobCreated, status_code=202, responses=errors)
+    def create_job(
+        body: JobRequest,
+        services: Annotated[Services, Depends(get_services)],
+        jobs: Annotated[JobRunner, Depends(get_jobs)],
+    ) -> JobCreated:
+        settings = services.settings
+        if len(body.documents) > settings.max_job_documents:
+            raise InvalidInput(
+                f"The job has {len(body.documents)} documents; the limit is {settings.max_job_documents}."
+            )
+        for document in body.documents:
+            if len(document.text) > settings.max_chars:
+                raise InputTooLarge(len(document.text), settings.max_chars)
+        total = sum(len(d.text) for d in body.documents)
+        if total > settings.max_job_chars:
+            raise InputTooLarge(total, settings.max_job_chars)
+        services.require_pipeline()  # refuse now rather than fail later
+        job_id = jobs.submit(
+            [JobDocument(d.name, d.text) for d in body.documents], body.summary, body.source_lang
+        )
+        return JobCreated(job_id=job_id, status="queued")
+
+    @app.get("/v1/jobs/{job_id}", response_model=JobOut, responses={404: {"model": ErrorResponse}})
+    def get_job(job_id: str, jobs: Annotated[JobRunner, Depends(get_jobs)]) -> JobOut:
+        return JobOut(**jobs.store.job(job_id))
 
 
 def _models_info(services: Services) -> ModelsResponse:

@@ -124,6 +124,21 @@ def cmd_models_convert(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+
+    result = run_batch(
+        Path(args.folder),
+        Path(args.out),
+        settings=_settings(args),
+        patterns=args.glob or ["*.txt"],
+        summary=args.summary,
+        engine=args.engine,
+    )
+    print(result.line(), file=sys.stderr)
+    return 1 if result.failed else 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     import time as _time
 
@@ -172,6 +187,18 @@ def build_parser() -> argparse.ArgumentParser:
     summarize.add_argument("--translator", default=None, help="Hub id or folder (overrides env)")
     summarize.add_argument("--summarizer", default=None, help="Hub id or folder (overrides env)")
     summarize.set_defaults(run=cmd_summarize)
+
+    batch = commands.add_parser("batch", help="translate every document of a folder")
+    batch.add_argument("folder", help="folder of documents")
+    batch.add_argument("--out", required=True, help="output folder")
+    batch.add_argument(
+        "--glob", action="append", help="file pattern, may repeat (default *.txt; **/*.txt recurses)"
+    )
+    batch.add_argument("--summary", choices=["short", "medium", "long"], default=None)
+    batch.add_argument("--engine", choices=["local", "ray"], default="local")
+    batch.add_argument("--translator", default=None, help="Hub id or folder (overrides env)")
+    batch.add_argument("--summarizer", default=None, help="Hub id or folder (overrides env)")
+    batch.set_defaults(run=cmd_batch)
 
     bench = commands.add_parser(
         "bench", help="speed benchmark: naive vs torch vs CTranslate2, cache, HTTP, memory"

@@ -20,6 +20,10 @@ def default_cache() -> str:
     return str(Path(platformdirs.user_cache_dir("oversett")) / "cache.sqlite3")
 
 
+def default_jobs_db() -> Path:
+    return Path(platformdirs.user_data_dir("oversett")) / "jobs.sqlite3"
+
+
 class Settings(BaseSettings):
     """Everything an operator can set; see README for what each one does."""
 
@@ -36,7 +40,10 @@ class Settings(BaseSettings):
     prompt_template: Path | None = Field(None, description="One template file for all lengths")
     summary_max_input_tokens: int = Field(1024, ge=32, description="Summariser input chunk")
     cache: str = Field(default_factory=default_cache, description="SQLite path, or 'none'")
+    jobs_db: Path = Field(default_factory=default_jobs_db, description="SQLite file of HTTP jobs")
     max_chars: int = Field(100_000, gt=0, description="Characters per request, all items")
+    max_job_chars: int = Field(5_000_000, gt=0, description="Characters per batch job, all documents")
+    max_job_documents: int = Field(1000, gt=0, description="Documents per batch job")
     max_items: int = Field(128, gt=0, description="Texts per translate request")
     num_beams: int = Field(4, ge=1, le=16, description="Beam size unless a request sets one")
     max_batch_tokens: int = Field(4096, gt=0, description="Padded source tokens per model batch")

@@ -65,6 +65,62 @@ class SummarizeResponse(BaseModel):
     cached: bool
 
 
+class JobDocumentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=255, description="A label for the document")
+    text: str = Field(description="The document's text (never a path: the service reads no files)")
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text is empty or only white space")
+        return value
+
+
+class JobRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    documents: list[JobDocumentIn] = Field(min_length=1, description="The documents to translate")
+    summary: Literal["short", "medium", "long"] | None = Field(None, description="Also summarise")
+    source_lang: SourceLang = Field("auto", description="'auto' detects each document's language")
+
+
+class JobCreated(BaseModel):
+    job_id: str
+    status: str
+
+
+class JobProgress(BaseModel):
+    done: int
+    total: int
+
+
+class JobDocumentOut(BaseModel):
+    name: str
+    status: Literal["pending", "ok", "error"]
+    error: str | None = None
+    source_lang: str | None = None
+    translation: str | None = None
+    segments: int | None = None
+    cached_segments: int | None = None
+    summary: str | None = None
+    summary_method: str | None = None
+
+
+class JobOut(BaseModel):
+    job_id: str
+    status: Literal["queued", "running", "completed", "failed"]
+    error: str | None
+    summary: str | None
+    source_lang: str
+    created: float
+    updated: float
+    progress: JobProgress
+    documents: list[JobDocumentOut]
+
+
 class SegmentOut(BaseModel):
     source: str
     translation: str

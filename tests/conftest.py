@@ -18,6 +18,14 @@ SEEDS = REPO / "seeds"
 SEED_FILE = SEEDS / "000_ce698dbb45a80c69.txt"
 
 
+@pytest.fixture(autouse=True)
+def _private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never touch the user's cache or job database, whatever Settings they build."""
+    state = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("OVERSETT_JOBS_DB", str(state / "jobs.sqlite3"))
+    monkeypatch.setenv("OVERSETT_CACHE", "none")
+
+
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED_FILE.read_text(encoding="utf-8")
@@ -39,6 +47,7 @@ def settings(tiny_models: dict[str, Path], tmp_path: Path) -> Settings:
         translator=str(tiny_models["translator"]),
         summarizer=str(tiny_models["summarizer"]),
         cache=str(tmp_path / "cache.sqlite3"),
+        jobs_db=tmp_path / "jobs.sqlite3",
         num_beams=1,
         _env_file=None,  # type: ignore[call-arg]
     )

@@ -200,6 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--summarizer", default=None, help="Hub id or folder (overrides env)")
     batch.set_defaults(run=cmd_batch)
 
+    commands.add_parser("eval", help="score outputs against references (see oversett eval --help)")
+
     bench = commands.add_parser(
         "bench", help="speed benchmark: naive vs torch vs CTranslate2, cache, HTTP, memory"
     )
@@ -236,6 +238,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["eval"]:  # its own parser: eval/ is a sibling package of service/
+        from eval.cli import main as eval_main
+
+        return eval_main(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -1,0 +1,1 @@
+"""Scoring oversett's translations and summaries against references (sacrebleu, rouge-score)."""

@@ -2,28 +2,36 @@
 
 A model that cannot be loaded does not stop the service: ``/health`` answers, ``/ready``
 and the translation routes answer 503 with the message that says how to get the model.
+Keys, rate limits, request ids and metrics live in ``middleware.py``; backpressure and
+cancellation in ``admission.py``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__
+from .admission import Admission, Cancelled, Overloaded, RequestTimeout, cancellable
+from .batching import DynamicBatcher
 from .config import Settings
 from .errors import ConfigurationError, InputTooLarge, InvalidInput, ModelUnavailable, OversettError
-from .batching import DynamicBatcher
-from .pipeline import SummaryPipeline, TranslationPipeline
 from .jobs import JobDocument, JobNotFound, JobRunner, JobStore
-from .services import Services, load_services
+from .metrics import CONTENT_TYPE, ServiceMetrics
+from .middleware import EdgeMiddleware
+from .pipeline import SummaryPipeline, TranslationPipeline
 from .schemas import (
     ErrorResponse,
     HealthResponse,
@@ -42,16 +50,25 @@ from .schemas import (
     TranslationOut,
     TranslatorInfo,
 )
+from .security import ApiKeys, RateLimiter
+from .services import Services, load_services
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 STATUS_BY_ERROR: dict[type[OversettError], int] = {
     ConfigurationError: 500,
     JobNotFound: 404,
     InputTooLarge: 413,
     InvalidInput: 422,
+    Cancelled: 499,
     ModelUnavailable: 503,
+    Overloaded: 503,
+    RequestTimeout: 504,
 }
+_ERROR = {"model": ErrorResponse}
+# What every data route may answer besides success (documented so clients and fuzzers know).
+DATA_ERRORS: dict[int | str, dict[str, Any]] = {code: _ERROR for code in (401, 413, 422, 429, 503, 504)}
 
 
 def get_services(request: Request) -> Services:
@@ -68,6 +85,35 @@ def get_pipeline(services: Annotated[Services, Depends(get_services)]) -> Transl
 
 def get_summaries(services: Annotated[Services, Depends(get_services)]) -> SummaryPipeline:
     return services.require_summaries()
+
+
+async def run_model_work(request: Request, work: Callable[..., T], *args: Any) -> T:
+    """Run pipeline work in a thread, within the pending-work bound; cancel it when the client
+    goes away or the request timeout passes."""
+    admission: Admission = request.app.state.admission
+    timeout: float = request.app.state.services.settings.request_timeout
+    with admission.slot():
+        cancel = threading.Event()
+
+        def cancellable_work() -> T:
+            with cancellable(cancel):
+                return work(*args)
+
+        task = asyncio.ensure_future(run_in_threadpool(cancellable_work))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        try:
+            while True:
+                done, _ = await asyncio.wait({task}, timeout=0.1)
+                if done:
+                    return task.result()
+                if await request.is_disconnected():
+                    raise Cancelled()
+                if loop.time() > deadline:
+                    raise RequestTimeout(timeout)
+        except BaseException:
+            cancel.set()
+            raise
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -89,19 +135,35 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = FastAPI(
         title="oversett",
         version=__version__,
-        description="Norwegian (Bokmål, Nynorsk) → English translation with the layout kept.",
+        description="Norwegian (Bokmål, Nynorsk) → English translation and summaries, layout kept.",
         lifespan=lifespan,
+    )
+    app.state.admission = Admission(settings.max_pending)
+    app.state.metrics = ServiceMetrics(lambda: _metrics_state(app))
+    app.add_middleware(
+        EdgeMiddleware,
+        keys=ApiKeys.load(settings.api_keys, settings.api_keys_file),
+        limiter=RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst),
+        metrics=app.state.metrics,
     )
     _add_error_handlers(app)
     _add_routes(app)
+    _add_page(app)
     return app
 
 
-def _add_routes(app: FastAPI) -> None:
-    errors: dict[int | str, dict[str, Any]] = {
-        code: {"model": ErrorResponse} for code in (413, 422, 503)
+def _metrics_state(app: FastAPI) -> dict[str, Any]:
+    services: Services | None = getattr(app.state, "services", None)
+    if services is None:
+        return {"admitted": app.state.admission.pending}
+    return {
+        "pipeline": services.pipeline,
+        "admitted": app.state.admission.pending,
+        "model_loads": services.model_loads,
     }
 
+
+def _add_routes(app: FastAPI) -> None:
     @app.get("/health", response_model=HealthResponse)
     def health() -> HealthResponse:
         return HealthResponse(status="ok")
@@ -115,16 +177,22 @@ def _add_routes(app: FastAPI) -> None:
             )
         return ReadyResponse(status="ready")
 
-    @app.get("/v1/models", response_model=ModelsResponse)
+    @app.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE: {}}}, 401: _ERROR, 429: _ERROR})
+    def metrics(request: Request) -> Response:
+        return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE)
+
+    @app.get("/v1/models", response_model=ModelsResponse, responses={401: _ERROR, 429: _ERROR})
     def models(services: Annotated[Services, Depends(get_services)]) -> ModelsResponse:
         return _models_info(services)
 
-    @app.post("/v1/translate", response_model=TranslateResponse, responses=errors)
+    @app.post("/v1/translate", response_model=TranslateResponse, responses=DATA_ERRORS)
     async def translate(
-        body: TranslateRequest, pipeline: Annotated[TranslationPipeline, Depends(get_pipeline)]
+        request: Request,
+        body: TranslateRequest,
+        pipeline: Annotated[TranslationPipeline, Depends(get_pipeline)],
     ) -> TranslateResponse:
-        results = await run_in_threadpool(
-            pipeline.translate_documents, body.texts, body.source_lang, body.num_beams
+        results = await run_model_work(
+            request, pipeline.translate_documents, body.texts, body.source_lang, body.num_beams
         )
         return TranslateResponse(
             translations=[
@@ -138,12 +206,14 @@ def _add_routes(app: FastAPI) -> None:
             model=ModelOut(id=pipeline.translator.model_id, backend=pipeline.translator.backend),
         )
 
-
-    @app.post("/v1/summarize", response_model=SummarizeResponse, responses=errors)
+    @app.post("/v1/summarize", response_model=SummarizeResponse, responses=DATA_ERRORS)
     async def summarize(
-        body: SummarizeRequest, summaries: Annotated[SummaryPipeline, Depends(get_summaries)]
+        request: Request,
+        body: SummarizeRequest,
+        summaries: Annotated[SummaryPipeline, Depends(get_summaries)],
     ) -> SummarizeResponse:
-        result = await run_in_threadpool(
+        result = await run_model_work(
+            request,
             summaries.summarize_document,
             body.text,
             body.length,
@@ -153,8 +223,7 @@ def _add_routes(app: FastAPI) -> None:
         )
         return SummarizeResponse(**vars(result))
 
-
-    @app.post("/v1/jobs", response_model=JobCreated, status_code=202, responses=errors)
+    @app.post("/v1/jobs", response_model=JobCreated, status_code=202, responses=DATA_ERRORS)
     def create_job(
         body: JobRequest,
         services: Annotated[Services, Depends(get_services)],
@@ -177,9 +246,24 @@ def _add_routes(app: FastAPI) -> None:
         )
         return JobCreated(job_id=job_id, status="queued")
 
-    @app.get("/v1/jobs/{job_id}", response_model=JobOut, responses={404: {"model": ErrorResponse}})
+    @app.get("/v1/jobs/{job_id}", response_model=JobOut, responses={401: _ERROR, 404: _ERROR, 429: _ERROR})
     def get_job(job_id: str, jobs: Annotated[JobRunner, Depends(get_jobs)]) -> JobOut:
         return JobOut(**jobs.store.job(job_id))
+
+
+def _add_page(app: FastAPI) -> None:
+    """The web page (static files inside the package), when it is there."""
+    static = Path(__file__).resolve().parent / "static"
+    if not (static / "index.html").is_file():
+        return
+    from fastapi.responses import FileResponse
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount("/static", StaticFiles(directory=static), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(static / "index.html", media_type="text/html; charset=utf-8")
 
 
 def _models_info(services: Services) -> ModelsResponse:
@@ -226,7 +310,9 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OversettError)
     async def oversett_error(request: Request, exc: OversettError) -> JSONResponse:
         return JSONResponse(
-            {"detail": exc.message, "code": _error_code(exc)}, status_code=_status_for(exc)
+            {"detail": exc.message, "code": _error_code(exc)},
+            status_code=_status_for(exc),
+            headers=getattr(exc, "headers", None),
         )
 
     @app.exception_handler(RequestValidationError)
@@ -243,6 +329,14 @@ def _add_error_handlers(app: FastAPI) -> None:
             },
             status_code=422,
         )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = str(exc.detail)
+        if detail == "There was an error parsing the body":
+            detail = "The request body cannot be read as JSON: send UTF-8 encoded JSON."
+        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse({"detail": detail, "code": code}, status_code=exc.status_code, headers=exc.headers)
 
 
 def _describe(error: Any) -> str:

@@ -15,9 +15,11 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
+from .admission import CURRENT_CANCEL, Cancelled, raise_if_cancelled
 from .translate import Translator
 
 log = logging.getLogger(__name__)
@@ -81,16 +83,26 @@ class DynamicBatcher:
 
     @property
     def pending(self) -> int:
+        """Requests queued for the model (not counting the batch it is working on)."""
         return self._queue.qsize()
 
     def translate(self, sentences: Sequence[str], num_beams: int) -> list[str]:
         if not sentences:
             return []
+        raise_if_cancelled()
         # Budgeted by characters / 4, a cheap stand-in for tokens: the backend does the exact
         # token-bounded batching of whatever is merged.
         job = _Job(list(sentences), num_beams, sum(len(s) for s in sentences) // 4 + 1)
         self._queue.put(job)
-        return job.future.result()
+        cancel = CURRENT_CANCEL.get()
+        if cancel is None:
+            return job.future.result()
+        while True:
+            try:
+                return job.future.result(timeout=0.05)
+            except FutureTimeout:
+                if cancel.is_set() and job.future.cancel():
+                    raise Cancelled() from None  # dropped before it reached the model
 
     def close(self) -> None:
         self._queue.put(None)
@@ -103,7 +115,8 @@ class DynamicBatcher:
                 return
             jobs = [first]
             stop = self._collect(jobs)
-            for group in _by_beams(jobs):
+            live = [job for job in jobs if job.future.set_running_or_notify_cancel()]
+            for group in _by_beams(live):
                 self._run_group(group)
             if stop:
                 return

@@ -43,15 +43,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from .api import create_app, load_services
 
+    from .logs import configure_logging
+
     settings = _settings(args)
-    logging.getLogger().setLevel(settings.log_level.upper())
+    configure_logging(settings.log_level, settings.log_format)
     # Loaded here rather than in the app's lifespan so that a broken configuration is a
     # one-line message and exit status 2, not a server traceback.
     services = load_services(settings)
     try:
         uvicorn.run(
             create_app(services=services), host=args.host, port=args.port,
-            log_level=settings.log_level,
+            log_level=settings.log_level, log_config=None, access_log=False,
         )
     finally:
         services.close()

@@ -65,7 +65,14 @@ class Settings(BaseSettings):
     device: str = Field("cpu", description="torch device: cpu, cuda, cuda:1, mps")
     threads: int | None = Field(None, ge=1, description="CPU threads per model (default: all cores)")
     offline: bool = Field(False, description="Never contact the Hub (also HF_HUB_OFFLINE=1)")
+    api_keys: str | None = Field(None, description="Comma-separated API keys; unset = no keys")
+    api_keys_file: Path | None = Field(None, description="File of SHA-256 digests of API keys")
+    rate_limit_per_minute: int = Field(0, ge=0, description="Requests a minute per key/client; 0 = off")
+    rate_limit_burst: int | None = Field(None, ge=1, description="Bucket size (default: the per-minute rate)")
+    max_pending: int = Field(64, ge=1, description="Translate/summarise requests admitted at once")
+    request_timeout: float = Field(300.0, gt=0, description="Seconds a request may take")
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["text", "json"] = Field("text", description="json: one JSON object per line")
 
     @property
     def summarizer_enabled(self) -> bool:

@@ -6,11 +6,13 @@ import hashlib
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from . import extractive
+from .admission import raise_if_cancelled
 from .cache import Cache, cache_key, normalise_source, open_cache
 from .config import Settings
 from .errors import InputTooLarge, InvalidInput, ModelUnavailable, UnsupportedLanguage
@@ -51,6 +53,20 @@ class DocumentTranslation:
 
 
 @dataclass
+class PipelineStats:
+    """Cache traffic of the translation pipeline (read by /metrics)."""
+
+    cache_hits: int = 0
+    cache_misses: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def record(self, hits: int, misses: int) -> None:
+        with self.lock:
+            self.cache_hits += hits
+            self.cache_misses += misses
+
+
+@dataclass
 class _PlannedSentence:
     source: str
     units: list[str]  # what goes to the model: the normalised sentence, or its pieces if long
@@ -73,6 +89,7 @@ class TranslationPipeline:
         self.detector = detector
         self.num_beams = num_beams
         self.max_chars = max_chars
+        self.stats = PipelineStats()
 
     def cache_namespace(self, num_beams: int) -> dict[str, Any]:
         return {
@@ -155,9 +172,11 @@ class TranslationPipeline:
         if progress is not None and hits:
             progress(len(hits))
         misses = [unit for unit in keys if unit not in translated]
+        self.stats.record(len(hits), len(misses))
         # With a progress listener, work in slices so it hears of progress as it happens.
         step = PROGRESS_SLICE if progress is not None else max(1, len(misses))
         for start in range(0, len(misses), step):
+            raise_if_cancelled()
             part = misses[start : start + step]
             outputs = self.translator.translate(part, num_beams)
             translated.update(zip(part, outputs, strict=True))

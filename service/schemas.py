@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MAX_ITEMS = 128
 SourceLang = Literal["auto", "nb", "nn", "no", "da", "sv", "en"]
+# Control characters other than tab, line feed and carriage return have no place in text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def check_text(value: str, where: str) -> str:
+    """Refuse blank text and text with control characters, saying where."""
+    if not value.strip():
+        raise ValueError(f"{where} is empty or only white space")
+    bad = _CONTROL.search(value)
+    if bad:
+        raise ValueError(
+            f"{where} contains the control character U+{ord(bad.group()):04X} at position "
+            f"{bad.start()}; remove it (only tab, line feed and carriage return are allowed)"
+        )
+    return value
 
 
 class TranslateRequest(BaseModel):
@@ -21,12 +37,11 @@ class TranslateRequest(BaseModel):
 
     @field_validator("text")
     @classmethod
-    def _not_blank(cls, value: str | list[str]) -> str | list[str]:
-        texts = [value] if isinstance(value, str) else value
-        for index, text in enumerate(texts):
-            if not text.strip():
-                where = "text" if isinstance(value, str) else f"text item {index + 1}"
-                raise ValueError(f"{where} is empty or only white space")
+    def _valid_text(cls, value: str | list[str]) -> str | list[str]:
+        if isinstance(value, str):
+            return check_text(value, "text")
+        for index, text in enumerate(value):
+            check_text(text, f"text item {index + 1}")
         return value
 
     @property
@@ -49,10 +64,8 @@ class SummarizeRequest(BaseModel):
 
     @field_validator("text")
     @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text is empty or only white space")
-        return value
+    def _valid_text(cls, value: str) -> str:
+        return check_text(value, "text")
 
 
 class SummarizeResponse(BaseModel):
@@ -73,10 +86,13 @@ class JobDocumentIn(BaseModel):
 
     @field_validator("text")
     @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text is empty or only white space")
-        return value
+    def _valid_text(cls, value: str) -> str:
+        return check_text(value, "text")
+
+    @field_validator("name")
+    @classmethod
+    def _valid_name(cls, value: str) -> str:
+        return check_text(value, "name")
 
 
 class JobRequest(BaseModel):

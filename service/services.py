@@ -7,7 +7,8 @@ as an error for the routes that need it; a broken configuration is raised.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from .batching import DynamicBatcher
 from .config import Settings
@@ -27,6 +28,7 @@ class Services:
     translator_error: ModelUnavailable | None = None
     summaries: SummaryPipeline | None = None
     summarizer_error: ModelUnavailable | None = None
+    model_loads: list[tuple[str, str, float]] = field(default_factory=list)  # role, model, seconds
 
     def require_pipeline(self) -> TranslationPipeline:
         if self.pipeline is None:
@@ -52,7 +54,9 @@ def load_services(settings: Settings, detector: LanguageDetector | None = None) 
     that need it); a broken configuration (ConfigurationError) is raised."""
     services = Services(settings)
     try:
+        started = time.perf_counter()
         services.pipeline = load_pipeline(settings, detector or LanguageDetector())
+        services.model_loads.append(("translation", settings.translator, time.perf_counter() - started))
         services.pipeline.detector.warm_up()
     except ModelUnavailable as exc:
         log.error("%s", exc.message)
@@ -60,7 +64,9 @@ def load_services(settings: Settings, detector: LanguageDetector | None = None) 
     summarizer = None
     try:
         if settings.summarizer_enabled:
+            started = time.perf_counter()
             summarizer = load_summarizer(settings)
+            services.model_loads.append(("summarization", settings.summarizer, time.perf_counter() - started))
     except ModelUnavailable as exc:
         log.warning("%s Summaries fall back to the extractive method.", exc.message)
         services.summarizer_error = exc

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
+from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -37,7 +38,14 @@ class TranslatorStats:
 
     batches: int = 0
     sentences: int = 0
-    batch_sizes: list[int] = field(default_factory=list)
+    batch_size_counts: Counter[int] = field(default_factory=Counter)  # size → batches, for metrics
+    batch_sizes: deque[int] = field(default_factory=lambda: deque(maxlen=10_000))  # the latest
+
+    def record(self, size: int) -> None:
+        self.batches += 1
+        self.sentences += size
+        self.batch_size_counts[size] += 1
+        self.batch_sizes.append(size)
 
 
 def plan_batches(lengths: Sequence[int], max_batch_tokens: int, max_batch_size: int) -> list[list[int]]:
@@ -127,9 +135,7 @@ class BatchedTranslator(ABC):
         min_new_tokens = max_new_tokens if self.forced_output_tokens is not None else 0
         with self._lock:
             generated = self._forward(inputs, max_new_tokens, min_new_tokens, num_beams)
-            self.stats.batches += 1
-            self.stats.sentences += len(texts)
-            self.stats.batch_sizes.append(len(texts))
+            self.stats.record(len(texts))
         return self.postprocess(generated)
 
     @abstractmethod

@@ -1,0 +1,96 @@
+"""Prometheus metrics: request counts and latencies observed by the middleware, and the
+pipeline's own counters read at scrape time (so the model code knows nothing of metrics)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128)
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
+KNOWN_ENDPOINTS = (
+    "/v1/translate", "/v1/summarize", "/v1/jobs", "/v1/models", "/health", "/ready", "/metrics", "/",
+)
+
+
+def endpoint_label(path: str) -> str:
+    """A bounded label for a path (ids and unknown paths folded)."""
+    if path.startswith("/v1/jobs/"):
+        return "/v1/jobs/{job_id}"
+    if path.startswith("/static/"):
+        return "/static"
+    return path if path in KNOWN_ENDPOINTS else "other"
+
+
+class ServiceMetrics:
+    """One registry per app, so several apps (tests, replicas in one process) never clash."""
+
+    def __init__(self, state: Callable[[], dict[str, Any]]) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "oversett_requests", "HTTP requests by endpoint and status", ["endpoint", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "oversett_request_seconds", "HTTP request latency by endpoint", ["endpoint"],
+            buckets=LATENCY_BUCKETS, registry=self.registry,
+        )
+        self.registry.register(_PipelineCollector(state))
+
+    def observe(self, path: str, status: int, seconds: float) -> None:
+        endpoint = endpoint_label(path)
+        self.requests.labels(endpoint, str(status)).inc()
+        self.latency.labels(endpoint).observe(seconds)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class _PipelineCollector:
+    """Reads the pipeline's counters when Prometheus scrapes."""
+
+    def __init__(self, state: Callable[[], dict[str, Any]]) -> None:
+        self.state = state
+
+    def describe(self) -> list[Metric]:
+        return []
+
+    def collect(self) -> Iterator[Metric]:
+        state = self.state()
+        pipeline = state.get("pipeline")
+        translator = pipeline.translator if pipeline is not None else None
+        stats = getattr(translator, "stats", None)
+        segments = CounterMetricFamily("oversett_segments_translated", "Sentences (or pieces) the model translated")
+        segments.add_metric([], getattr(stats, "sentences", 0))
+        yield segments
+        hits = CounterMetricFamily("oversett_cache_hits", "Translation cache hits (sentences)")
+        misses = CounterMetricFamily("oversett_cache_misses", "Translation cache misses (sentences)")
+        hits.add_metric([], pipeline.stats.cache_hits if pipeline is not None else 0)
+        misses.add_metric([], pipeline.stats.cache_misses if pipeline is not None else 0)
+        yield hits
+        yield misses
+        yield _batch_histogram(getattr(stats, "batch_size_counts", {}))
+        queue = GaugeMetricFamily("oversett_queue_depth", "Work waiting: admitted requests, and requests queued at the batcher",
+                                  labels=["queue"])
+        queue.add_metric(["admitted"], state.get("admitted", 0))
+        queue.add_metric(["batcher"], getattr(translator, "pending", 0) if translator is not None else 0)
+        yield queue
+        load = GaugeMetricFamily("oversett_model_load_seconds", "Seconds it took to load each model", labels=["role", "model"])
+        for role, model, seconds in state.get("model_loads", []):
+            load.add_metric([role, model], seconds)
+        yield load
+
+
+def _batch_histogram(counts: dict[int, int]) -> HistogramMetricFamily:
+    buckets = []
+    for bound in BATCH_BUCKETS:
+        buckets.append((str(bound), sum(n for size, n in counts.items() if size <= bound)))
+    total = sum(counts.values())
+    buckets.append(("+Inf", total))
+    family = HistogramMetricFamily("oversett_batch_size", "Sentences per model batch")
+    family.add_metric([], buckets, sum_value=float(sum(size * n for size, n in counts.items())))
+    return family

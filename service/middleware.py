@@ -1,0 +1,104 @@
+"""The HTTP edge, as plain ASGI middleware: request ids, API keys, rate limits, metrics and
+the access log. Plain ASGI (not BaseHTTPMiddleware) so routes still see client disconnects."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .logs import REQUEST_ID
+from .metrics import ServiceMetrics
+from .security import ApiKeys, RateLimiter
+
+access_log = logging.getLogger("oversett.access")
+
+OPEN_PATHS = frozenset({"/", "/health", "/ready", "/docs", "/redoc", "/openapi.json", "/favicon.ico"})
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def is_open(path: str) -> bool:
+    """Paths anyone may reach when API keys are on: liveness, readiness, the page, the docs."""
+    return path in OPEN_PATHS or path.startswith(("/static/", "/docs/"))
+
+
+class EdgeMiddleware:
+    def __init__(self, app: ASGIApp, *, keys: ApiKeys, limiter: RateLimiter, metrics: ServiceMetrics) -> None:
+        self.app = app
+        self.keys = keys
+        self.limiter = limiter
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        given = headers.get("x-request-id", "")
+        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        token = REQUEST_ID.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+            await send(message)
+
+        try:
+            denial = self._deny(scope, headers)
+            if denial is not None:
+                await denial(scope, receive, send_with_id)
+            else:
+                await self.app(scope, receive, send_with_id)
+        finally:
+            seconds = time.perf_counter() - started
+            path = scope.get("path", "")
+            self.metrics.observe(path, status, seconds)
+            access_log.info(
+                "%s %s %d %.1f ms", scope.get("method"), path, status, seconds * 1000,
+                extra={"method": scope.get("method"), "path": path, "status": status, "ms": round(seconds * 1000, 1)},
+            )
+            REQUEST_ID.reset(token)
+
+    def _deny(self, scope: Scope, headers: Headers) -> JSONResponse | None:
+        path = scope.get("path", "")
+        if is_open(path):
+            return None
+        client: str | None
+        if self.keys.enabled:
+            client = self.keys.identify(_presented_key(headers))
+            if client is None:
+                return _error(
+                    401, "unauthorized",
+                    "A valid API key is required: send it as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'.",
+                    {"WWW-Authenticate": "Bearer"},
+                )
+        else:
+            peer: Any = scope.get("client")
+            client = f"addr:{peer[0] if peer else 'unknown'}"
+        wait = self.limiter.retry_after(client)
+        if wait is not None:
+            return _error(
+                429, "rate_limited", f"Too many requests; try again in {wait} s.", {"Retry-After": str(wait)}
+            )
+        return None
+
+
+def _presented_key(headers: Headers) -> str | None:
+    authorization = headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return headers.get("x-api-key")
+
+
+def _error(status: int, code: str, message: str, headers: dict[str, str]) -> JSONResponse:
+    return JSONResponse({"detail": message, "code": code}, status_code=status, headers=headers)

@@ -160,6 +160,43 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_load(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from .bench import DEFAULT_TOKENIZER_TEXT, load_run
+    from .tiny import build_tiny_models
+
+    texts = [line for line in DEFAULT_TOKENIZER_TEXT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with tempfile.TemporaryDirectory(prefix="oversett-load-") as tmp:
+        work = Path(tmp)
+        env = {"OVERSETT_CACHE": str(work / "cache.sqlite3"), "OVERSETT_JOBS_DB": str(work / "jobs.sqlite3"),
+               "OVERSETT_LOG_LEVEL": "warning"}
+        if args.tiny:
+            models = build_tiny_models(work / "models", Path(args.seeds))
+            env |= {"OVERSETT_TRANSLATOR": str(models["translator"]), "OVERSETT_SUMMARIZER": "none",
+                    "OVERSETT_NUM_BEAMS": "1"}
+        report = load_run(env, texts, requests=args.requests, concurrency=args.concurrency, work_dir=work)
+    print(report.line())
+    return 1 if report.errors else 0
+
+
+def cmd_models_pull(args: argparse.Namespace) -> int:
+    from .models import ModelRef, convert_to_ctranslate2, resolve_folder
+
+    settings = Settings()
+    translator = args.translator or settings.translator
+    wanted = [ModelRef(translator, "translation", "OVERSETT_TRANSLATOR", settings.translator_revision)]
+    summarizer = args.summarizer or settings.summarizer
+    if summarizer.strip().lower() not in {"", "none", "off"}:
+        wanted.append(ModelRef(summarizer, "summarization", "OVERSETT_SUMMARIZER", settings.summarizer_revision))
+    for ref in wanted:
+        print(f"{ref.role}: {ref.model_id} -> {resolve_folder(ref, settings.offline)}")
+    if args.ct2:
+        out = convert_to_ctranslate2(wanted[0], Path(args.ct2), args.quantization, offline=settings.offline)
+        print(f"ctranslate2 ({args.quantization}): {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="oversett", description="Norwegian → English translation and summaries."
@@ -215,6 +252,15 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--out", default=None, help="JSON file (default eval/results/bench/<time>.json)")
     bench.set_defaults(run=cmd_bench)
 
+    load = commands.add_parser(
+        "load", help="a bounded load run against a fresh `oversett serve` on 127.0.0.1"
+    )
+    load.add_argument("--requests", type=int, default=2000)
+    load.add_argument("--concurrency", type=int, default=32)
+    load.add_argument("--tiny", action="store_true", help="build and use the tiny test models")
+    load.add_argument("--seeds", default="seeds", help="seed texts for --tiny")
+    load.set_defaults(run=cmd_load)
+
     models = commands.add_parser("models", help="model utilities")
     model_commands = models.add_subparsers(dest="models_command", required=True)
     tiny = model_commands.add_parser("tiny", help="build tiny random test models")
@@ -236,6 +282,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     convert.add_argument("--revision", default=None, help="Hub revision")
     convert.set_defaults(run=cmd_models_convert)
+    pull = model_commands.add_parser(
+        "pull", help="download the configured models into the Hugging Face cache (for images)"
+    )
+    pull.add_argument("--translator", default=None, help="Hub id or folder (default: the setting)")
+    pull.add_argument("--summarizer", default=None, help="Hub id or folder, or none")
+    pull.add_argument("--ct2", default=None, help="also convert the translator to CTranslate2 here")
+    pull.add_argument("--quantization", choices=["int8", "int8_float32", "float32"], default="int8")
+    pull.set_defaults(run=cmd_models_pull)
     return parser
 
 

@@ -63,7 +63,8 @@ class _PipelineCollector:
         state = self.state()
         pipeline = state.get("pipeline")
         translator = pipeline.translator if pipeline is not None else None
-        stats = getattr(translator, "stats", None)
+        backend = getattr(translator, "inner", translator)  # behind the dynamic batcher
+        stats = getattr(backend, "stats", None)
         segments = CounterMetricFamily("oversett_segments_translated", "Sentences (or pieces) the model translated")
         segments.add_metric([], getattr(stats, "sentences", 0))
         yield segments

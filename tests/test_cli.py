@@ -113,3 +113,19 @@ def test_serve_with_broken_prompt_template_exits_with_message(tmp_path: Path, ti
     result = _run(["serve", "--port", "0"], env)
     assert result.returncode == 2
     assert "{text}" in result.stderr.decode() and "Traceback" not in result.stderr.decode()
+
+
+def test_models_pull(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    result = _run(
+        ["models", "pull", "--translator", str(tiny_models["translator"]), "--summarizer", "none",
+         "--ct2", str(tmp_path / "ct2")],
+        {},
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    assert (tmp_path / "ct2" / "model.bin").is_file()
+    offline = _run(
+        ["models", "pull", "--translator", "Helsinki-NLP/opus-mt-gmq-en", "--summarizer", "none"],
+        {"OVERSETT_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")},
+    )
+    assert offline.returncode == 2
+    assert "Helsinki-NLP/opus-mt-gmq-en" in offline.stderr.decode() and "Traceback" not in offline.stderr.decode()

@@ -1,0 +1,80 @@
+"""Schemathesis against the service's own OpenAPI, on a real uvicorn on 127.0.0.1 with the tiny
+models: no server errors, and every response matches the documented status codes, content
+types and schemas. Bounded: a fixed number of examples per operation."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+import uvicorn
+from hypothesis import HealthCheck, settings
+from schemathesis import checks
+
+from service.api import create_app
+from service.config import Settings
+from service.services import load_services
+
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+    checks.response_headers_conformance,
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def live_url(tiny_models: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    state = tmp_path_factory.mktemp("fuzz")
+    service_settings = Settings(
+        translator=str(tiny_models["translator"]),
+        summarizer=str(tiny_models["summarizer"]),
+        cache=str(state / "cache.sqlite3"),
+        jobs_db=state / "jobs.sqlite3",
+        num_beams=1,
+        max_chars=2_000,  # keeps fuzzed requests cheap: bigger ones are a quick 413
+        max_input_tokens=64,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    services = load_services(service_settings)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(services=services), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(30)
+    services.close()
+
+
+@pytest.fixture(scope="module")
+def live_schema(live_url: str) -> Any:
+    loaded = schemathesis.openapi.from_url(f"{live_url}/openapi.json")
+    # Valid and invalid requests alike: wrong types, missing fields, out-of-range numbers …
+    loaded.config.generation.update(modes=list(schemathesis.GenerationMode))
+    return loaded
+
+
+schema = schemathesis.pytest.from_fixture("live_schema")
+
+
+@schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_openapi_contract(case: Any) -> None:
+    case.call_and_validate(checks=CHECKS)

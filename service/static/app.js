@@ -1,0 +1,245 @@
+"use strict";
+// oversett page: translate or summarise what is pasted; source and English side by side.
+// All text is put in the page with textContent, never as HTML.
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const form = $("input-form");
+  const textarea = $("source-text");
+  const sourceLang = $("source-lang");
+  const lengthSelect = $("summary-length");
+  const translateButton = $("translate-button");
+  const summarizeButton = $("summarize-button");
+  const apiKey = $("api-key");
+  const statusBox = $("status");
+  const errorBox = $("error");
+  const result = $("result");
+  const resultMeta = $("result-meta");
+  const pairs = $("pairs");
+  const copyButton = $("copy-button");
+  const summaryPanel = $("summary-panel");
+  const summaryText = $("summary-text");
+  const summaryMeta = $("summary-meta");
+  const charCount = $("char-count");
+
+  const LANGUAGES = { nb: "Bokmål", nn: "Nynorsk", no: "Norwegian", da: "Danish", sv: "Swedish", en: "English" };
+  const PARAGRAPH_BREAK = /(?:\r\n|\r|\n)[ \t\u00a0]*(?:\r\n|\r|\n)\s*/;
+  let english = "";
+
+  apiKey.value = sessionStorage.getItem("oversett-api-key") || "";
+  apiKey.addEventListener("change", () => sessionStorage.setItem("oversett-api-key", apiKey.value));
+
+  textarea.addEventListener("input", () => {
+    charCount.textContent = `${textarea.value.length.toLocaleString("en")} characters`;
+  });
+  textarea.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      translate();
+    }
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    translate();
+  });
+  summarizeButton.addEventListener("click", summarize);
+  copyButton.addEventListener("click", copyEnglish);
+
+  function busy(on, message) {
+    translateButton.disabled = on;
+    summarizeButton.disabled = on;
+    form.setAttribute("aria-busy", on ? "true" : "false");
+    statusBox.textContent = message || "";
+  }
+
+  function showError(message) {
+    errorBox.textContent = message;
+    errorBox.hidden = false;
+  }
+
+  function clearError() {
+    errorBox.hidden = true;
+    errorBox.textContent = "";
+  }
+
+  async function post(path, body) {
+    const headers = { "Content-Type": "application/json" };
+    if (apiKey.value) headers["Authorization"] = `Bearer ${apiKey.value}`;
+    let response;
+    try {
+      response = await fetch(path, { method: "POST", headers, body: JSON.stringify(body) });
+    } catch (networkError) {
+      throw new Error("Could not reach the oversett service. Check the connection and try again; your text is still here.");
+    }
+    let payload = null;
+    try {
+      payload = await response.json();
+    } catch (notJson) {
+      payload = null;
+    }
+    if (!response.ok) throw new Error(explain(response, payload));
+    return payload;
+  }
+
+  function explain(response, payload) {
+    const detail = payload && typeof payload.detail === "string" ? payload.detail : "";
+    switch (response.status) {
+      case 401:
+        document.querySelector(".api-key").open = true;
+        return "This service needs an API key. Enter it under “API key” and try again.";
+      case 413:
+        return `The text is too long. ${detail}`;
+      case 422:
+        return detail ? `The text could not be translated: ${detail.replace(/^Invalid request: /, "")}` : "The request was not accepted.";
+      case 429:
+        return `Too many requests. Try again in ${response.headers.get("Retry-After") || "a few"} seconds.`;
+      case 503:
+        return `The service cannot translate right now. ${detail}`;
+      case 504:
+        return `The translation took too long. ${detail}`;
+      default:
+        return `Something went wrong on the server (${response.status}). ${detail}`;
+    }
+  }
+
+  function readInput() {
+    const text = textarea.value;
+    if (!text.trim()) {
+      showError("Paste some Norwegian text first.");
+      textarea.focus();
+      return null;
+    }
+    return text;
+  }
+
+  async function translate() {
+    const text = readInput();
+    if (text === null) return;
+    clearError();
+    busy(true, "Translating …");
+    const started = performance.now();
+    try {
+      const body = await post("/v1/translate", { text, source_lang: sourceLang.value });
+      const seconds = (performance.now() - started) / 1000;
+      render(text, body, seconds);
+      busy(false, "Translated.");
+    } catch (error) {
+      busy(false, "");
+      showError(error.message);
+    }
+  }
+
+  async function summarize() {
+    const text = readInput();
+    if (text === null) return;
+    clearError();
+    busy(true, "Summarising …");
+    const started = performance.now();
+    try {
+      const body = await post("/v1/summarize", { text, length: lengthSelect.value, source_lang: sourceLang.value });
+      const seconds = (performance.now() - started) / 1000;
+      summaryText.textContent = body.summary;
+      summaryMeta.textContent =
+        `${body.method} summary, ${body.length}; source ${LANGUAGES[body.source_lang] || body.source_lang}; ` +
+        `${body.sentences_translated} sentences translated; ${body.cached ? "from the cache; " : ""}${seconds.toFixed(1)} s`;
+      summaryPanel.hidden = false;
+      busy(false, "Summarised.");
+    } catch (error) {
+      busy(false, "");
+      showError(error.message);
+    }
+  }
+
+  // Put each segment's source and translation in spans, paragraph by paragraph, in order.
+  function spans(paragraph, segments, start, key) {
+    const pieces = [];
+    let position = 0;
+    let index = start;
+    while (index < segments.length) {
+      const needle = segments[index][key];
+      const at = needle ? paragraph.indexOf(needle, position) : -1;
+      if (at < 0) break;
+      if (at > position) pieces.push({ text: paragraph.slice(position, at) });
+      pieces.push({ text: needle, segment: index });
+      position = at + needle.length;
+      index += 1;
+    }
+    if (position < paragraph.length) pieces.push({ text: paragraph.slice(position) });
+    return { pieces, next: index };
+  }
+
+  function paragraphElement(pieces, side) {
+    const element = document.createElement("p");
+    element.className = `para ${side}`;
+    for (const piece of pieces) {
+      if (piece.segment === undefined) {
+        element.appendChild(document.createTextNode(piece.text));
+        continue;
+      }
+      const span = document.createElement("span");
+      span.className = "sentence";
+      span.tabIndex = 0;
+      span.dataset.segment = String(piece.segment);
+      span.textContent = piece.text;
+      element.appendChild(span);
+    }
+    return element;
+  }
+
+  function render(source, body, seconds) {
+    const translation = body.translations[0];
+    const segments = translation.segments;
+    english = translation.text;
+    const sourceParagraphs = source.split(PARAGRAPH_BREAK);
+    const englishParagraphs = english.split(PARAGRAPH_BREAK);
+    pairs.replaceChildren();
+    let sourceNext = 0;
+    for (let i = 0; i < sourceParagraphs.length; i += 1) {
+      if (!sourceParagraphs[i].trim()) continue;
+      const first = sourceNext;
+      const left = spans(sourceParagraphs[i], segments, first, "source");
+      sourceNext = left.next;
+      const right = spans(englishParagraphs[i] || "", segments.slice(0, sourceNext), first, "translation");
+      const row = document.createElement("div");
+      row.className = "pair";
+      row.appendChild(paragraphElement(left.pieces, "source"));
+      const target = paragraphElement(right.pieces, "target");
+      target.lang = "en";
+      row.appendChild(target);
+      pairs.appendChild(row);
+    }
+    const cached = segments.filter((s) => s.cached).length;
+    resultMeta.textContent =
+      `Detected language: ${LANGUAGES[translation.source_lang] || translation.source_lang} · ` +
+      `model ${body.model.id} (${body.model.backend}) · ${cached} of ${segments.length} sentences from the cache · ` +
+      `${seconds.toFixed(1)} s`;
+    result.hidden = false;
+  }
+
+  function highlight(event, on) {
+    const span = event.target.closest(".sentence");
+    if (!span) return;
+    for (const match of pairs.querySelectorAll(`.sentence[data-segment="${span.dataset.segment}"]`)) {
+      match.classList.toggle("highlight", on);
+    }
+  }
+  pairs.addEventListener("mouseover", (event) => highlight(event, true));
+  pairs.addEventListener("mouseout", (event) => highlight(event, false));
+  pairs.addEventListener("focusin", (event) => highlight(event, true));
+  pairs.addEventListener("focusout", (event) => highlight(event, false));
+
+  async function copyEnglish() {
+    try {
+      await navigator.clipboard.writeText(english);
+      statusBox.textContent = "English copied.";
+    } catch (denied) {
+      const scratch = document.createElement("textarea");
+      scratch.value = english;
+      document.body.appendChild(scratch);
+      scratch.select();
+      const copied = document.execCommand("copy");
+      scratch.remove();
+      statusBox.textContent = copied ? "English copied." : "Copying was not allowed; select the English and copy it by hand.";
+    }
+  }
+})();

@@ -1,0 +1,171 @@
+"""The web page in a real browser: Playwright driving Debian's Chromium against a live
+oversett (tiny models) on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from service.api import create_app
+from service.config import Settings
+from service.services import load_services
+
+from .conftest import REPO
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-quic",
+]
+ARTIFACTS = Path(os.environ.get("OVERSETT_TEST_ARTIFACTS", REPO / "test-artifacts"))
+MAX_CHARS = 5_000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def live_url(tiny_models: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    state = tmp_path_factory.mktemp("page")
+    settings = Settings(
+        translator=str(tiny_models["translator"]),
+        summarizer=str(tiny_models["summarizer"]),
+        cache=str(state / "cache.sqlite3"),
+        jobs_db=state / "jobs.sqlite3",
+        num_beams=1,
+        max_chars=MAX_CHARS,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    services = load_services(settings)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(services=services), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(30)
+    services.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is not installed (apt-get install chromium; .ci/run does this)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_url: str) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    opened.goto(live_url + "/")
+    yield opened
+    context.close()
+
+
+def _paragraphs(text: str) -> int:
+    return len([p for p in text.split("\n\n") if p.strip()])
+
+
+def test_translate_the_seed_side_by_side(page: Any, seed_text: str) -> None:
+    page.get_by_label("Norwegian text").fill(seed_text)
+    page.get_by_role("button", name="Translate").click()
+    page.wait_for_selector("#result:not([hidden])", timeout=120_000)
+    sources = page.locator(".pair .para.source")
+    targets = page.locator(".pair .para.target")
+    assert sources.count() == targets.count() == _paragraphs(seed_text)
+    meta = page.locator("#result-meta").inner_text()
+    assert "Bokmål" in meta and "torch" in meta and "from the cache" in meta
+
+    # Hovering a source sentence highlights exactly one sentence on the English side.
+    first = page.locator(".para.source .sentence").nth(3)
+    first.hover()
+    assert page.locator(".para.target .sentence.highlight").count() == 1
+    assert page.locator(".para.source .sentence.highlight").count() == 1
+    segment = first.get_attribute("data-segment")
+    assert page.locator(".para.target .sentence.highlight").get_attribute("data-segment") == segment
+    # Keyboard focus does the same (with the mouse moved away first).
+    page.mouse.move(0, 0)
+    assert page.locator(".sentence.highlight").count() == 0
+    page.locator(".para.source .sentence").nth(5).focus()
+    assert page.locator(".para.target .sentence.highlight").count() == 1
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "page-translated-seed.png"
+    page.screenshot(path=str(shot), full_page=True)
+    print(f"\nscreenshot of the translated seed: {shot}")
+    assert shot.stat().st_size > 10_000
+
+
+def test_ctrl_enter_translates(page: Any) -> None:
+    page.get_by_label("Norwegian text").fill("Det regner i Bergen i dag.")
+    page.get_by_label("Norwegian text").press("Control+Enter")
+    page.wait_for_selector("#result:not([hidden])", timeout=60_000)
+    assert page.locator(".pair").count() == 1
+
+
+def test_summarise_shows_a_summary(page: Any, seed_text: str) -> None:
+    page.get_by_label("Norwegian text").fill(seed_text)
+    page.get_by_label("Summary length").select_option("short")
+    page.get_by_role("button", name="Summarise").click()
+    page.wait_for_selector("#summary-panel:not([hidden])", timeout=120_000)
+    assert page.locator("#summary-text").inner_text().strip()
+    assert "short" in page.locator("#summary-meta").inner_text()
+
+
+def test_too_long_text_shows_the_limit_and_keeps_the_text(page: Any, seed_text: str) -> None:
+    long_text = (seed_text + "\n\n") * 2
+    assert len(long_text) > MAX_CHARS
+    page.get_by_label("Norwegian text").fill(long_text)
+    page.get_by_role("button", name="Translate").click()
+    error = page.get_by_role("alert")
+    error.wait_for(state="visible", timeout=30_000)
+    assert "too long" in error.inner_text() and f"{MAX_CHARS:,}" in error.inner_text()
+    assert page.get_by_label("Norwegian text").input_value() == long_text
+
+
+def test_unsupported_language_and_network_errors_are_plain(page: Any, browser: Any, live_url: str) -> None:
+    page.get_by_label("Norwegian text").fill("El gobierno presentó hoy el presupuesto. Conducir será más caro el año que viene.")
+    page.get_by_role("button", name="Translate").click()
+    error = page.get_by_role("alert")
+    error.wait_for(state="visible", timeout=30_000)
+    assert "Spanish" in error.inner_text()
+    page.route("**/v1/translate", lambda route: route.abort())
+    page.get_by_label("Norwegian text").fill("Hei på deg.")
+    page.get_by_role("button", name="Translate").click()
+    page.wait_for_function("document.getElementById('error').textContent.includes('Could not reach')", timeout=30_000)
+    assert page.get_by_label("Norwegian text").input_value() == "Hei på deg."
+
+
+def test_narrow_screen_and_labels(browser: Any, live_url: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    phone = context.new_page()
+    try:
+        phone.goto(live_url + "/")
+        for label in ("Norwegian text", "Source language", "Summary length"):
+            assert phone.get_by_label(label).count() == 1
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375  # nothing forces sideways scrolling
+        assert phone.get_by_role("button", name="Translate").is_visible()
+    finally:
+        context.close()

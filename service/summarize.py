@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from .models import LoadedModel, model_input_limit
 from .prompts import PromptSet
-from .text import segment, split_long_sentence
+from .text import pack, segment, split_long_sentence
 
 
 @dataclass(frozen=True)
@@ -170,13 +170,7 @@ def chunk_text(text: str, budget: int, count_tokens: Callable[[str], int]) -> li
         for sentence in segment(" ".join(text.split())).sentences
         for piece in split_long_sentence(sentence, budget, count_tokens)
     ]
-    chunks: list[str] = []
-    for piece in pieces:
-        if chunks and count_tokens(f"{chunks[-1]} {piece}") <= budget:
-            chunks[-1] = f"{chunks[-1]} {piece}"
-        else:
-            chunks.append(piece)
-    return chunks
+    return pack(pieces, budget, count_tokens)
 
 
 MAX_REDUCE_ROUNDS = 8

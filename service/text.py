@@ -173,7 +173,7 @@ def split_long_sentence(
             units.append(clause)
         else:
             units.extend(_word_windows(clause, max_tokens, count_tokens))
-    return _pack(units, max_tokens, count_tokens)
+    return pack(units, max_tokens, count_tokens)
 
 
 def _word_windows(text: str, max_tokens: int, count_tokens: Callable[[str], int]) -> list[str]:
@@ -204,7 +204,8 @@ def _split_oversized_words(
     return out
 
 
-def _pack(units: list[str], max_tokens: int, count_tokens: Callable[[str], int]) -> list[str]:
+def pack(units: list[str], max_tokens: int, count_tokens: Callable[[str], int]) -> list[str]:
+    """Join consecutive units with spaces while the result fits in ``max_tokens``."""
     packed: list[str] = []
     for unit in units:
         if packed and count_tokens(f"{packed[-1]} {unit}") <= max_tokens:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from service.api import create_app, load_services
@@ -64,3 +69,42 @@ def services(settings: Settings, detector: LanguageDetector):  # type: ignore[no
 def client(services) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     with TestClient(create_app(services=services)) as test_client:
         yield test_client
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve_in_thread(services: Any) -> Iterator[str]:
+    """A real uvicorn serving ``services`` on 127.0.0.1 until the generator is closed."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(services=services), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        services.close()
+
+
+def spy_translate(services: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every sentence the pipeline sends to the translator."""
+    translator = services.pipeline.translator
+    seen: list[str] = []
+    original = translator.translate
+
+    def spy(sentences: list[str], num_beams: int) -> list[str]:
+        seen.extend(sentences)
+        return original(sentences, num_beams)
+
+    monkeypatch.setattr(translator, "translate", spy)
+    return seen

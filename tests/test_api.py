@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 from service.api import create_app, load_services
 from service.config import Settings
 
+from .conftest import spy_translate
+
 
 def _line_shape(text: str) -> list[tuple[bool, str]]:
     """Per line: blank or not, and the leading layout marker if any."""
@@ -110,14 +112,7 @@ def test_long_paragraph_is_not_truncated(
     words = [w.strip(".,:–") for w in seed_text.split() if w.strip(".,:–")]
     paragraph = " ".join((words * 10)[:3000])
     translator = services.pipeline.translator
-    seen: list[str] = []
-    original = translator.translate
-
-    def spy(sentences: list[str], num_beams: int) -> list[str]:
-        seen.extend(sentences)
-        return original(sentences, num_beams)
-
-    monkeypatch.setattr(translator, "translate", spy)
+    seen = spy_translate(services, monkeypatch)
     response = client.post("/v1/translate", json={"text": paragraph, "source_lang": "nb"})
     assert response.status_code == 200, response.text
     segments = response.json()["translations"][0]["segments"]

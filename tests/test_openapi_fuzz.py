@@ -4,22 +4,19 @@ types and schemas. Bounded: a fixed number of examples per operation."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
-from service.api import create_app
 from service.config import Settings
 from service.services import load_services
+
+from .conftest import serve_in_thread
 
 CHECKS = [
     checks.not_a_server_error,
@@ -28,12 +25,6 @@ CHECKS = [
     checks.response_schema_conformance,
     checks.response_headers_conformance,
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -49,18 +40,7 @@ def live_url(tiny_models: dict[str, Path], tmp_path_factory: pytest.TempPathFact
         max_input_tokens=64,
         _env_file=None,  # type: ignore[call-arg]
     )
-    services = load_services(service_settings)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(services=services), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(30)
-    services.close()
+    yield from serve_in_thread(load_services(service_settings))
 
 
 @pytest.fixture(scope="module")

@@ -5,21 +5,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from service.api import create_app
 from service.config import Settings
 from service.services import load_services
 
-from .conftest import REPO
+from .conftest import REPO, serve_in_thread
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -29,11 +24,6 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(os.environ.get("OVERSETT_TEST_ARTIFACTS", REPO / "test-artifacts"))
 MAX_CHARS = 5_000
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -48,18 +38,7 @@ def live_url(tiny_models: dict[str, Path], tmp_path_factory: pytest.TempPathFact
         max_chars=MAX_CHARS,
         _env_file=None,  # type: ignore[call-arg]
     )
-    services = load_services(settings)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(services=services), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(30)
-    services.close()
+    yield from serve_in_thread(load_services(settings))
 
 
 @pytest.fixture(scope="module")

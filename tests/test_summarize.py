@@ -14,7 +14,7 @@ from service.summarize import LENGTH_PRESETS, LengthPreset, chunk_text, preset_f
 from service.text import segment
 from service.tiny import build_tiny_t5_summarizer, seed_lines
 
-from .conftest import SEEDS
+from .conftest import SEEDS, spy_translate
 
 
 def _words(text: str) -> int:
@@ -110,23 +110,10 @@ def test_max_words(client: TestClient, seed_text: str) -> None:
     assert 1 <= body["sentences_translated"] <= preset_for("short", 30).max_sentences == 2
 
 
-def _spy_translate(services: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    translator = services.pipeline.translator
-    seen: list[str] = []
-    original = translator.translate
-
-    def spy(sentences: list[str], num_beams: int) -> list[str]:
-        seen.extend(sentences)
-        return original(sentences, num_beams)
-
-    monkeypatch.setattr(translator, "translate", spy)
-    return seen
-
-
 def test_extractive_translates_only_the_picked_sentences(
     client: TestClient, services: Any, seed_text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen = _spy_translate(services, monkeypatch)
+    seen = spy_translate(services, monkeypatch)
     body = client.post("/v1/summarize", json={"text": seed_text, "method": "extractive", "length": "medium"}).json()
     all_sentences = segment(seed_text).sentences
     assert len(seen) == body["sentences_translated"] <= 5

@@ -190,3 +190,27 @@ def test_ray_engine_matches_local(tiny_models: dict[str, Path], tmp_path: Path, 
     assert local_manifest.keys() == ray_manifest.keys()
     for name, entry in ray_manifest.items():
         assert entry["status"] == "ok" and entry["sha256"] == local_manifest[name]["sha256"]
+
+
+def test_progress_bar_on_a_terminal_and_lines_otherwise() -> None:
+    import io
+
+    from service.batch import ManifestEntry, Progress, SourceDocument
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    doc = SourceDocument(Path("a.txt"), "a.txt")
+    entry = ManifestEntry("a.txt", "0" * 64, "ok", segments=3, seconds=0.5)
+    terminal = Terminal()
+    bar = Progress(2, terminal)
+    bar.start_document(doc)(3)
+    bar.finish_document(entry)
+    bar.close()
+    assert "1/2" in terminal.getvalue() and "doc" in terminal.getvalue()
+    plain = io.StringIO()
+    lines = Progress(2, plain)
+    lines.start_document(doc)(3)
+    lines.finish_document(entry)
+    assert plain.getvalue() == "[1/2] a.txt: ok (3 segments, 0.5 s)\n"

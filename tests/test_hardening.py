@@ -299,3 +299,54 @@ def test_metrics_expose_the_series(client: TestClient) -> None:
     assert {s.labels["queue"] for s in samples("oversett_queue_depth")} == {"admitted", "batcher"}
     loads = {s.labels["role"]: s.value for s in samples("oversett_model_load_seconds")}
     assert loads["translation"] > 0 and "summarization" in loads
+
+
+def test_client_disconnect_drops_its_queued_work(settings: Settings, detector: Any) -> None:
+    """A client that hangs up while its request waits for the model: its sentence is never
+    translated (a real server on 127.0.0.1, a raw socket that closes)."""
+    import socket as socketlib
+    from urllib.parse import urlparse
+
+    from .conftest import serve_in_thread
+
+    services = load_services(settings.model_copy(update={"batch_wait_ms": 1}), detector)
+    batcher = services.pipeline.translator
+    gate = threading.Event()
+    seen: list[str] = []
+    original = batcher.inner.translate
+
+    def gated(sentences: list[str], num_beams: int) -> list[str]:
+        seen.extend(sentences)
+        gate.wait(10)
+        return original(sentences, num_beams)
+
+    batcher.inner.translate = gated
+    server = serve_in_thread(services)
+    url = next(server)
+    try:
+        port = urlparse(url).port
+        holder = threading.Thread(
+            target=lambda: __import__("httpx").post(f"{url}/v1/translate", json={"text": "Først ut.", "source_lang": "nb"}, timeout=30)
+        )
+        holder.start()
+        deadline = time.monotonic() + 10
+        while "Først ut." not in seen and time.monotonic() < deadline:
+            time.sleep(0.02)
+        body = json.dumps({"text": "Denne klienten gir opp.", "source_lang": "nb"}).encode()
+        with socketlib.create_connection(("127.0.0.1", port)) as raw:
+            raw.sendall(
+                b"POST /v1/translate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+            )
+            time.sleep(0.5)  # queued behind the first request
+        time.sleep(0.5)  # the server notices the hang-up and cancels
+        gate.set()
+        holder.join(30)
+        time.sleep(0.3)
+        assert "Først ut." in seen
+        assert "Denne klienten gir opp." not in seen
+        assert batcher.pending == 0
+    finally:
+        gate.set()
+        batcher.inner.translate = original
+        server.close()

@@ -84,9 +84,9 @@ class BatchedTranslator(ABC):
         revision: str,
         tokenizer: Any,
         model_max_tokens: int,
-        max_batch_tokens: int,
-        max_batch_size: int,
-        max_input_tokens: int,
+        max_batch_tokens: int = 4096,
+        max_batch_size: int = 64,
+        max_input_tokens: int = 256,
     ) -> None:
         self.model_id = model_id
         self.revision = revision
@@ -153,22 +153,14 @@ class TorchTranslator(BatchedTranslator):
 
     backend = "torch"
 
-    def __init__(
-        self,
-        loaded: LoadedModel,
-        *,
-        max_batch_tokens: int = 4096,
-        max_batch_size: int = 64,
-        max_input_tokens: int = 256,
-    ) -> None:
+    def __init__(self, loaded: LoadedModel, **limits: int) -> None:
+        """``limits``: max_batch_tokens, max_batch_size, max_input_tokens (see the base class)."""
         super().__init__(
             model_id=loaded.model_id,
             revision=loaded.revision,
             tokenizer=loaded.tokenizer,
             model_max_tokens=model_input_limit(loaded.model, loaded.tokenizer),
-            max_batch_tokens=max_batch_tokens,
-            max_batch_size=max_batch_size,
-            max_input_tokens=max_input_tokens,
+            **limits,
         )
         self.model = loaded.model
         self.quantization = str(getattr(loaded.model, "dtype", "float32")).removeprefix("torch.")
@@ -209,22 +201,14 @@ class CT2Translator(BatchedTranslator):
 
     backend = "ctranslate2"
 
-    def __init__(
-        self,
-        loaded: LoadedCT2,
-        *,
-        max_batch_tokens: int = 4096,
-        max_batch_size: int = 64,
-        max_input_tokens: int = 256,
-    ) -> None:
+    def __init__(self, loaded: LoadedCT2, **limits: int) -> None:
+        """``limits``: max_batch_tokens, max_batch_size, max_input_tokens (see the base class)."""
         super().__init__(
             model_id=loaded.model_id,
             revision=loaded.revision,
             tokenizer=loaded.tokenizer,
             model_max_tokens=loaded.max_positions,
-            max_batch_tokens=max_batch_tokens,
-            max_batch_size=max_batch_size,
-            max_input_tokens=max_input_tokens,
+            **limits,
         )
         self.model = loaded.translator
         self.quantization = loaded.quantization

@@ -42,7 +42,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .api import create_app, load_services
-
     from .logs import configure_logging
 
     settings = _settings(args)

@@ -13,11 +13,11 @@ from typing import Any, Literal
 
 from . import extractive
 from .admission import raise_if_cancelled
+from .batching import DynamicBatcher
 from .cache import Cache, cache_key, normalise_source, open_cache
 from .config import Settings
 from .errors import InputTooLarge, InvalidInput, ModelUnavailable, UnsupportedLanguage
 from .langid import LanguageDetector, normalise_code
-from .batching import DynamicBatcher
 from .models import ModelRef, find_ct2_model, load_ct2, load_seq2seq
 from .prompts import load_prompts, uses_prompts
 from .summarize import (

@@ -10,7 +10,14 @@ from fastapi.testclient import TestClient
 from service.api import create_app, load_services
 from service.config import Settings
 from service.errors import ConfigurationError
-from service.summarize import LENGTH_PRESETS, LengthPreset, chunk_text, preset_for, summarize_long, trim_summary
+from service.summarize import (
+    LENGTH_PRESETS,
+    LengthPreset,
+    chunk_text,
+    preset_for,
+    summarize_long,
+    trim_summary,
+)
 from service.text import segment
 from service.tiny import build_tiny_t5_summarizer, seed_lines
 

@@ -266,18 +266,20 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _vm_hwm_mib(pid: int) -> float:
+def _proc_status_mib(pid: int, field: str) -> float:
+    """A memory line of /proc/PID/status (VmRSS: now, VmHWM: peak), in MiB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
 
 def _vm_rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    return _proc_status_mib(pid, "VmRSS")
+
+
+def _vm_hwm_mib(pid: int) -> float:
+    return _proc_status_mib(pid, "VmHWM")
 
 
 class ServiceProcess:

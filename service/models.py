@@ -51,9 +51,9 @@ class LoadedModel:
     load_seconds: float
 
 
-def model_input_limit(model: Any, tokenizer: Any, default: int = 512) -> int:
+def model_input_limit(config: Any, tokenizer: Any, default: int = 512) -> int:
     """Tokens the model takes in one input: its position table, or the tokenizer's limit."""
-    limits = [getattr(model.config, "max_position_embeddings", None)]
+    limits = [getattr(config, "max_position_embeddings", None)]
     tokenizer_limit = getattr(tokenizer, "model_max_length", None)
     if isinstance(tokenizer_limit, int) and tokenizer_limit < 1_000_000:
         limits.append(tokenizer_limit)
@@ -235,10 +235,7 @@ def convert_to_ctranslate2(
         "source": ref.model_id,
         "revision": revision,
         "quantization": quantization,
-        "max_positions": min(
-            getattr(config, "max_position_embeddings", None) or 512,
-            tokenizer.model_max_length if tokenizer.model_max_length < 1_000_000 else 10**6,
-        ),
+        "max_positions": model_input_limit(config, tokenizer),
     }
     (Path(out_dir) / CT2_META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return Path(out_dir)

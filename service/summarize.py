@@ -105,7 +105,7 @@ class Seq2SeqSummarizer:
         self.model = loaded.model
         self.prompts = prompts
         self.num_beams = num_beams
-        self.model_max_tokens = model_input_limit(self.model, self.tokenizer)
+        self.model_max_tokens = model_input_limit(self.model.config, self.tokenizer)
         self.max_input_tokens = min(max_input_tokens, self.model_max_tokens)
         self.stats = SummarizerStats()
         self._lock = threading.Lock()

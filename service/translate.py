@@ -159,7 +159,7 @@ class TorchTranslator(BatchedTranslator):
             model_id=loaded.model_id,
             revision=loaded.revision,
             tokenizer=loaded.tokenizer,
-            model_max_tokens=model_input_limit(loaded.model, loaded.tokenizer),
+            model_max_tokens=model_input_limit(loaded.model.config, loaded.tokenizer),
             **limits,
         )
         self.model = loaded.model

@@ -103,13 +103,18 @@ def read_document(path: Path, max_chars: int) -> tuple[str, str]:
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentError(f"cannot read the file: {exc.strerror or exc}") from exc
-    digest = hashlib.sha256(data).hexdigest()
+    return decode_document(data, max_chars), hashlib.sha256(data).hexdigest()
+
+
+def decode_document(data: bytes, max_chars: int) -> str:
+    """The text of a document's bytes; DocumentError when they are not usable text (empty,
+    binary, over the limit, not UTF-8)."""
     if not data.strip():
-        raise DocumentError("the file is empty")
+        raise DocumentError("the document is empty")
     if b"\x00" in data:
         raise DocumentError("binary file (it contains NUL bytes), not text")
     if len(data) > 4 * max_chars:
-        raise DocumentError(f"the file is {len(data):,} bytes; the limit is {max_chars:,} characters (OVERSETT_MAX_CHARS)")
+        raise DocumentError(f"the document is {len(data):,} bytes; the limit is {max_chars:,} characters (OVERSETT_MAX_CHARS)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -119,7 +124,7 @@ def read_document(path: Path, max_chars: int) -> tuple[str, str]:
         ) from exc
     if len(text) > max_chars:
         raise DocumentError(f"the document has {len(text):,} characters; the limit is {max_chars:,} (OVERSETT_MAX_CHARS)")
-    return text, digest
+    return text
 
 
 def write_atomic(target: Path, text: str) -> None:

@@ -13,20 +13,23 @@ from .config import Settings
 from .errors import OversettError
 
 
-def _read_input(source: str) -> str:
-    if source == "-":
+def _read_text_argument(args: argparse.Namespace, max_chars: int) -> str:
+    """The text of FILE or standard input, checked as batch runs check documents."""
+    from .batch import DocumentError, decode_document
+
+    if args.file == "-":
         data = sys.stdin.buffer.read()
         name = "standard input"
     else:
-        path = Path(source)
+        path = Path(args.file)
         if not path.is_file():
-            raise OversettError(f"{source}: no such file")
+            raise OversettError(f"{args.file}: no such file")
         data = path.read_bytes()
-        name = source
+        name = args.file
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise OversettError(f"{name} is not UTF-8 text (byte {exc.start}); convert it first") from exc
+        return decode_document(data, max_chars)
+    except DocumentError as exc:
+        raise OversettError(f"{name}: {exc.message}") from exc
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -59,18 +62,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_text_argument(args: argparse.Namespace) -> str:
-    text = _read_input(args.file)
-    if not text.strip():
-        raise OversettError("the input is empty")
-    return text
-
-
 def cmd_translate(args: argparse.Namespace) -> int:
     from .pipeline import load_pipeline
 
-    text = _read_text_argument(args)
-    pipeline = load_pipeline(_settings(args))
+    settings = _settings(args)
+    text = _read_text_argument(args, settings.max_chars)
+    pipeline = load_pipeline(settings)
     try:
         (result,) = pipeline.translate_documents([text], args.source_lang, args.beams)
     finally:
@@ -80,10 +77,11 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
-    from .api import load_services
+    from .services import load_services
 
-    text = _read_text_argument(args)
-    services = load_services(_settings(args))
+    settings = _settings(args)
+    text = _read_text_argument(args, settings.max_chars)
+    services = load_services(settings)
     try:
         result = services.require_summaries().summarize_document(
             text, args.length, args.max_words, args.method, args.source_lang
@@ -182,12 +180,12 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_models_pull(args: argparse.Namespace) -> int:
     from .models import ModelRef, convert_to_ctranslate2, resolve_folder
 
-    settings = Settings()
-    translator = args.translator or settings.translator
-    wanted = [ModelRef(translator, "translation", "OVERSETT_TRANSLATOR", settings.translator_revision)]
-    summarizer = args.summarizer or settings.summarizer
-    if summarizer.strip().lower() not in {"", "none", "off"}:
-        wanted.append(ModelRef(summarizer, "summarization", "OVERSETT_SUMMARIZER", settings.summarizer_revision))
+    settings = _settings(args)
+    wanted = [ModelRef(settings.translator, "translation", "OVERSETT_TRANSLATOR", settings.translator_revision)]
+    if settings.summarizer_enabled:
+        wanted.append(
+            ModelRef(settings.summarizer, "summarization", "OVERSETT_SUMMARIZER", settings.summarizer_revision)
+        )
     for ref in wanted:
         print(f"{ref.role}: {ref.model_id} -> {resolve_folder(ref, settings.offline)}")
     if args.ct2:

@@ -46,16 +46,22 @@ def detector() -> LanguageDetector:
     return LanguageDetector()
 
 
-@pytest.fixture
-def settings(tiny_models: dict[str, Path], tmp_path: Path) -> Settings:
-    return Settings(
+def tiny_settings(tiny_models: dict[str, Path], state: Path, **overrides: Any) -> Settings:
+    """Settings for the tiny models, with cache and job database under ``state``."""
+    return Settings(  # type: ignore[call-arg]
         translator=str(tiny_models["translator"]),
         summarizer=str(tiny_models["summarizer"]),
-        cache=str(tmp_path / "cache.sqlite3"),
-        jobs_db=tmp_path / "jobs.sqlite3",
+        cache=str(state / "cache.sqlite3"),
+        jobs_db=state / "jobs.sqlite3",
         num_beams=1,
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
+        **overrides,
     )
+
+
+@pytest.fixture
+def settings(tiny_models: dict[str, Path], tmp_path: Path) -> Settings:
+    return tiny_settings(tiny_models, tmp_path)
 
 
 @pytest.fixture

@@ -13,10 +13,9 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
-from service.config import Settings
 from service.services import load_services
 
-from .conftest import serve_in_thread
+from .conftest import serve_in_thread, tiny_settings
 
 CHECKS = [
     checks.not_a_server_error,
@@ -30,16 +29,8 @@ CHECKS = [
 @pytest.fixture(scope="module")
 def live_url(tiny_models: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     state = tmp_path_factory.mktemp("fuzz")
-    service_settings = Settings(
-        translator=str(tiny_models["translator"]),
-        summarizer=str(tiny_models["summarizer"]),
-        cache=str(state / "cache.sqlite3"),
-        jobs_db=state / "jobs.sqlite3",
-        num_beams=1,
-        max_chars=2_000,  # keeps fuzzed requests cheap: bigger ones are a quick 413
-        max_input_tokens=64,
-        _env_file=None,  # type: ignore[call-arg]
-    )
+    # A small character limit keeps fuzzed requests cheap: bigger ones are a quick 413.
+    service_settings = tiny_settings(tiny_models, state, max_chars=2_000, max_input_tokens=64)
     yield from serve_in_thread(load_services(service_settings))
 
 

@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 
-from service.config import Settings
 from service.services import load_services
 
-from .conftest import REPO, serve_in_thread
+from .conftest import REPO, serve_in_thread, tiny_settings
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -29,16 +28,7 @@ MAX_CHARS = 5_000
 @pytest.fixture(scope="module")
 def live_url(tiny_models: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     state = tmp_path_factory.mktemp("page")
-    settings = Settings(
-        translator=str(tiny_models["translator"]),
-        summarizer=str(tiny_models["summarizer"]),
-        cache=str(state / "cache.sqlite3"),
-        jobs_db=state / "jobs.sqlite3",
-        num_beams=1,
-        max_chars=MAX_CHARS,
-        _env_file=None,  # type: ignore[call-arg]
-    )
-    yield from serve_in_thread(load_services(settings))
+    yield from serve_in_thread(load_services(tiny_settings(tiny_models, state, max_chars=MAX_CHARS)))
 
 
 @pytest.fixture(scope="module")

@@ -16,16 +16,18 @@ ARG SUMMARIZER=sshleifer/distilbart-cnn-12-6
 
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONUNBUFFERED=1
 
-# CPU-only torch first, from the CPU wheel index, so nothing pulls the CUDA build.
-RUN pip install "torch==${TORCH_VERSION}" --index-url "${TORCH_INDEX_URL}"
-
 WORKDIR /app
+# Everything installs through the lock (pip constraints): the versions CI tested.
+COPY requirements.lock ./
+# CPU-only torch first, from the CPU wheel index, so nothing pulls the CUDA build.
+RUN pip install -c requirements.lock "torch==${TORCH_VERSION}" --index-url "${TORCH_INDEX_URL}"
+
 COPY pyproject.toml README.md ./
 COPY service ./service
 COPY eval ./eval
 COPY prompts ./prompts
 COPY seeds ./seeds
-RUN pip install .
+RUN pip install -c requirements.lock .
 
 RUN useradd --create-home --uid 10001 oversett && mkdir -p /data /models && chown oversett /data /models
 USER oversett

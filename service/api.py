@@ -143,7 +143,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(
         EdgeMiddleware,
         keys=ApiKeys.load(settings.api_keys, settings.api_keys_file),
-        limiter=RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst),
+        limiter=RateLimiter(
+            settings.rate_limit_per_minute,
+            settings.rate_limit_burst,
+            max_clients=settings.rate_limit_clients,
+        ),
         metrics=app.state.metrics,
     )
     _add_error_handlers(app)
@@ -323,7 +327,7 @@ def _add_error_handlers(app: FastAPI) -> None:
                 "detail": "Invalid request: " + "; ".join(problems),
                 "code": "invalid_request",
                 "errors": [
-                    {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+                    {"loc": [printable(str(p)) for p in e.get("loc", ())], "msg": printable(str(e.get("msg", "")))}
                     for e in exc.errors()
                 ],
             },
@@ -343,4 +347,10 @@ def _describe(error: Any) -> str:
     location = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
     message = str(error.get("msg", "invalid"))
     message = message.removeprefix("Value error, ")
-    return f"{location}: {message}"
+    return printable(f"{location}: {message}")
+
+
+def printable(text: str) -> str:
+    """Text that can be sent as UTF-8: a lone surrogate (e.g. from an unpaired JSON escape in a
+    field name) is written as its escape, ``\\udXXX``, instead of failing the response."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

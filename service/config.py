@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     api_keys_file: Path | None = Field(None, description="File of SHA-256 digests of API keys")
     rate_limit_per_minute: int = Field(0, ge=0, description="Requests a minute per key/client; 0 = off")
     rate_limit_burst: int | None = Field(None, ge=1, description="Bucket size (default: the per-minute rate)")
+    rate_limit_clients: int = Field(
+        10_000, ge=1, le=10_000_000,
+        description="Most clients whose rate-limit buckets are held; the least recently seen are dropped",
+    )
     max_pending: int = Field(64, ge=1, description="Translate/summarise requests admitted at once")
     request_timeout: float = Field(300.0, gt=0, description="Seconds a request may take")
     log_level: Literal["debug", "info", "warning", "error"] = "info"

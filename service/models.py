@@ -255,6 +255,21 @@ def find_ct2_model(translator: str, explicit: str | None) -> Path | None:
     return None
 
 
+def ct2_device_and_index(device: str) -> tuple[str, int]:
+    """Map a torch-style device ('cpu', 'cuda', 'cuda:1') to CTranslate2's device and index.
+
+    CTranslate2 runs on CPU or CUDA only, so any other torch device (e.g. 'mps') runs on the CPU.
+    """
+    name, _, index = device.strip().lower().partition(":")
+    if name != "cuda":
+        return "cpu", 0
+    if not index:
+        return "cuda", 0
+    if not index.isdigit():
+        raise ValueError(f"bad device '{device}': write cuda:N with N the GPU number")
+    return "cuda", int(index)
+
+
 def load_ct2(
     path: Path, *, device: str = "cpu", intra_threads: int = 0, inter_threads: int = 1
 ) -> LoadedCT2:
@@ -271,10 +286,11 @@ def load_ct2(
 
         meta = json.loads((path / CT2_META).read_text(encoding="utf-8")) if (path / CT2_META).is_file() else {}
         tokenizer = AutoTokenizer.from_pretrained(str(path))
-        ct2_device = "cuda" if device.startswith("cuda") else "cpu"
+        ct2_device, device_index = ct2_device_and_index(device)
         translator = ctranslate2.Translator(
             str(path),
             device=ct2_device,
+            device_index=device_index,
             compute_type="default",  # what the model was converted to
             inter_threads=inter_threads,
             intra_threads=intra_threads,

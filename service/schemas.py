@@ -11,12 +11,21 @@ MAX_ITEMS = 128
 SourceLang = Literal["auto", "nb", "nn", "no", "da", "sv", "en"]
 # Control characters other than tab, line feed and carriage return have no place in text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A JSON "\udXXX" escape without its pair parses to a lone surrogate: not text, not UTF-8.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def check_text(value: str, where: str) -> str:
-    """Refuse blank text and text with control characters, saying where."""
+    """Refuse blank text, lone surrogates and control characters, saying where."""
     if not value.strip():
         raise ValueError(f"{where} is empty or only white space")
+    surrogate = _SURROGATE.search(value)
+    if surrogate:
+        raise ValueError(
+            f"{where} contains a lone surrogate U+{ord(surrogate.group()):04X} at position "
+            f"{surrogate.start()} (an unpaired \\u{ord(surrogate.group()):04x} escape in the JSON), "
+            "which is not Unicode text; send the text as valid UTF-8"
+        )
     bad = _CONTROL.search(value)
     if bad:
         raise ValueError(

@@ -3,7 +3,10 @@
 Keys come from ``OVERSETT_API_KEYS`` (comma-separated) and/or ``OVERSETT_API_KEYS_FILE`` (one
 SHA-256 hex digest of a key per line, ``#`` comments), so a key file never holds a key
 itself. Clients send ``Authorization: Bearer KEY`` or ``X-API-Key: KEY``. Rate limits are a
-token bucket per key, or per client address when no keys are configured.
+token bucket per key, or per client address when no keys are configured. The buckets held are
+bounded: a bucket that has refilled is the same as no bucket and is dropped, and past
+``max_clients`` the least recently seen client's bucket is dropped, so a client that varies its
+key or address cannot grow the process's memory.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import hmac
 import math
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,17 +75,27 @@ class _Bucket:
 
 
 class RateLimiter:
-    """A token bucket per client: ``per_minute`` requests a minute, bursts up to ``burst``."""
+    """A token bucket per client: ``per_minute`` requests a minute, bursts up to ``burst``.
 
-    def __init__(self, per_minute: int, burst: int | None = None) -> None:
+    At most ``max_clients`` buckets are held (least recently seen dropped first); buckets that
+    have refilled completely are dropped as soon as they are the oldest, which changes nothing
+    for their client (a new bucket starts full).
+    """
+
+    def __init__(self, per_minute: int, burst: int | None = None, *, max_clients: int = 10_000) -> None:
         self.rate = per_minute / 60.0
         self.capacity = float(burst or per_minute)
-        self._buckets: dict[str, _Bucket] = {}
+        self.max_clients = max(1, max_clients)
+        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
         self._lock = threading.Lock()
 
     @property
     def enabled(self) -> bool:
         return self.rate > 0
+
+    def __len__(self) -> int:
+        """How many clients' buckets are held now."""
+        return len(self._buckets)
 
     def retry_after(self, client: str) -> int | None:
         """None when the request may go ahead (a token is taken), else seconds to wait."""
@@ -89,10 +103,26 @@ class RateLimiter:
             return None
         now = time.monotonic()
         with self._lock:
-            bucket = self._buckets.setdefault(client, _Bucket(self.capacity, now))
+            bucket = self._buckets.get(client)
+            if bucket is None:
+                bucket = self._buckets[client] = _Bucket(self.capacity, now)
+            else:
+                self._buckets.move_to_end(client)
             bucket.tokens = min(self.capacity, bucket.tokens + (now - bucket.updated) * self.rate)
             bucket.updated = now
+            self._forget_idle(now)
             if bucket.tokens >= 1:
                 bucket.tokens -= 1
                 return None
             return max(1, math.ceil((1 - bucket.tokens) / self.rate))
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop refilled buckets from the old end, then the least recently seen past the bound."""
+        refill_seconds = self.capacity / self.rate
+        while self._buckets:
+            oldest = next(iter(self._buckets.values()))
+            if now - oldest.updated < refill_seconds:
+                break
+            self._buckets.popitem(last=False)
+        while len(self._buckets) > self.max_clients:
+            self._buckets.popitem(last=False)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from service.errors import ModelUnavailable
-from service.models import ModelRef, is_local, load_seq2seq
+from service.models import ModelRef, ct2_device_and_index, is_local, load_seq2seq
 from service.tiny import build_tiny_translator, seed_lines
 
 from .conftest import SEEDS
@@ -56,3 +56,23 @@ def test_tiny_builder_is_seeded(tmp_path: Path, tiny_models: dict[str, Path]) ->
     assert _digest(again) == _digest(tiny_models["translator"])
     other = build_tiny_translator(tmp_path / "u", seed_lines(SEEDS), seed=7)
     assert _digest(other) != _digest(again)
+
+
+@pytest.mark.parametrize(
+    ("device", "expected"),
+    [
+        ("cpu", ("cpu", 0)),
+        ("cuda", ("cuda", 0)),
+        ("cuda:0", ("cuda", 0)),
+        ("cuda:1", ("cuda", 1)),
+        ("CUDA:3", ("cuda", 3)),
+        ("mps", ("cpu", 0)),  # CTranslate2 has no Metal backend
+    ],
+)
+def test_ctranslate2_device_keeps_the_gpu_index(device: str, expected: tuple[str, int]) -> None:
+    assert ct2_device_and_index(device) == expected
+
+
+def test_ctranslate2_bad_device_index_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="cuda:N"):
+        ct2_device_and_index("cuda:first")

@@ -34,7 +34,6 @@ USER oversett
 ENV HF_HOME=/home/oversett/.cache/huggingface \
     OVERSETT_TRANSLATOR=${TRANSLATOR} \
     OVERSETT_SUMMARIZER=${SUMMARIZER} \
-    OVERSETT_PROMPTS_DIR=/app/prompts \
     OVERSETT_CACHE=/data/cache.sqlite3 \
     OVERSETT_JOBS_DB=/data/jobs.sqlite3
 

@@ -51,11 +51,10 @@ def _info(settings: Settings, services: Any | None, outputs: str | None) -> dict
     run_id = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
     models: dict[str, Any] = {}
     if services is not None and services.pipeline is not None:
-        translator = services.pipeline.translator
-        models = {"translator": translator.model_id, "backend": translator.backend,
-                  "revision": translator.revision}
+        info = services.pipeline.translator.info
+        models = {"translator": info.model_id, "backend": info.backend, "revision": info.revision}
         if services.summaries is not None and services.summaries.summarizer is not None:
-            models["summarizer"] = services.summaries.summarizer.model_id
+            models["summarizer"] = services.summaries.summarizer.info.model_id
     return {
         "run_id": run_id,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),

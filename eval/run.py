@@ -11,7 +11,7 @@ from typing import Any
 
 from service.batch import STATE_DIR, SUMMARY_SUFFIX, TRANSLATION_SUFFIX
 from service.extractive import body_sentences
-from service.summarize import LENGTH_PRESETS
+from service.presets import LENGTH_PRESETS
 
 from .metrics import rouge_scores, translation_scores
 from .testsets import PUBLISHED, TestSet

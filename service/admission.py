@@ -1,65 +1,26 @@
-"""Backpressure: a bound on requests waiting for or doing model work, and cancellation.
+"""Backpressure at the HTTP edge: a bound on requests waiting for or doing model work, and
+cancellation of a request's work when its client goes away or its time runs out.
 
 When the bound is reached a request is refused at once (503 with Retry-After) instead of
-queueing without limit. A request whose client went away, or that ran out of time, sets its
-cancellation event; work that has not reached the model yet is then dropped.
+queueing without limit. The bound is per process (per replica): it protects that process's
+memory.
 """
 
 from __future__ import annotations
 
-import contextvars
+import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
-from .errors import OversettError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 
-CURRENT_CANCEL: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar(
-    "oversett_cancel", default=None
-)
+from .cancel import cancellable
+from .errors import Cancelled, Overloaded, RequestTimeout
 
-
-class Overloaded(OversettError):
-    """Too much pending work: try again shortly (503)."""
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(
-            f"The service is busy (its queue of pending work is full); retry in {retry_after} s."
-        )
-        self.headers = {"Retry-After": str(retry_after)}
-
-
-class RequestTimeout(OversettError):
-    """The work took longer than the request timeout (504)."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(
-            f"The request took longer than {seconds:g} s and was stopped; send less text per request "
-            "or use /v1/jobs for large batches."
-        )
-        self.headers = {"Retry-After": "5"}
-
-
-class Cancelled(OversettError):
-    """The client went away or the request timed out; its pending work was dropped."""
-
-    def __init__(self) -> None:
-        super().__init__("The request was cancelled.")
-
-
-def raise_if_cancelled() -> None:
-    event = CURRENT_CANCEL.get()
-    if event is not None and event.is_set():
-        raise Cancelled()
-
-
-@contextmanager
-def cancellable(event: threading.Event) -> Iterator[None]:
-    token = CURRENT_CANCEL.set(event)
-    try:
-        yield
-    finally:
-        CURRENT_CANCEL.reset(token)
+T = TypeVar("T")
 
 
 class Admission:
@@ -86,3 +47,32 @@ class Admission:
         finally:
             with self._lock:
                 self._pending -= 1
+
+
+async def run_model_work(
+    request: Request, admission: Admission, timeout: float, work: Callable[..., T], *args: Any
+) -> T:
+    """Run pipeline work in a thread, within the pending-work bound; cancel it when the client
+    goes away or ``timeout`` seconds pass."""
+    with admission.slot():
+        cancel = threading.Event()
+
+        def cancellable_work() -> T:
+            with cancellable(cancel):
+                return work(*args)
+
+        task = asyncio.ensure_future(run_in_threadpool(cancellable_work))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        try:
+            while True:
+                done, _ = await asyncio.wait({task}, timeout=0.1)
+                if done:
+                    return task.result()
+                if await request.is_disconnected():
+                    raise Cancelled()
+                if loop.time() > deadline:
+                    raise RequestTimeout(timeout)
+        except BaseException:
+            cancel.set()
+            raise

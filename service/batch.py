@@ -21,9 +21,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Settings
-from .errors import ModelUnavailable, OversettError
-from .models import folder_fingerprint, is_local
+from .errors import DocumentError, ModelUnavailable, OversettError
+from .summaries import Pipelines
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +31,6 @@ MANIFEST = "manifest.jsonl"
 TEMP_SUFFIX = ".oversett-tmp"
 TRANSLATION_SUFFIX = ".en.txt"
 SUMMARY_SUFFIX = ".summary.en.txt"
-
-
-class DocumentError(OversettError):
-    """This document cannot be processed; the run records it and goes on."""
 
 
 @dataclass
@@ -72,28 +67,6 @@ def find_documents(root: Path, patterns: Sequence[str]) -> list[SourceDocument]:
             if path.is_file() and not any(part.startswith(".") for part in Path(relative).parts):
                 found[relative] = SourceDocument(path, relative)
     return [found[key] for key in sorted(found)]
-
-
-def model_key(settings: Settings, summary: str | None) -> dict[str, Any]:
-    """What the outputs depend on, known without loading any model: a rerun with the same key
-    and source hash can skip the document."""
-
-    def identity(model: str | None) -> str | None:
-        if model and is_local(model) and Path(model).expanduser().is_dir():
-            return f"{model}@{folder_fingerprint(Path(model).expanduser())}"
-        return model
-
-    key: dict[str, Any] = {
-        "translator": identity(settings.translator),
-        "translator_revision": settings.translator_revision,
-        "backend": settings.backend,
-        "ct2_model": identity(settings.ct2_model),
-        "num_beams": settings.num_beams,
-        "max_input_tokens": settings.max_input_tokens,
-    }
-    if summary:
-        key |= {"summary": summary, "summarizer": identity(settings.summarizer)}
-    return key
 
 
 def read_document(path: Path, max_chars: int) -> tuple[str, str]:
@@ -187,22 +160,30 @@ class OutputFolder:
 
 class DocumentTranslator:
     """The per-document work, the same for every engine: read, translate (and summarise),
-    write the outputs atomically, record the state. Models load on first use, so a run
-    where everything is skipped loads none."""
+    write the outputs atomically, record the state. Models load on first use (``load``), so a
+    run where everything is skipped loads none. ``key`` is what the outputs depend on (the
+    composition computes it from the settings without loading a model)."""
 
-    def __init__(self, settings: Settings, out_dir: Path, summary: str | None) -> None:
-        self.settings = settings
+    def __init__(
+        self,
+        load: Callable[[], Pipelines],
+        out_dir: Path,
+        summary: str | None,
+        *,
+        key: dict[str, Any],
+        max_chars: int,
+    ) -> None:
+        self.load = load
         self.output = OutputFolder(out_dir)
         self.summary = summary
-        self.key = model_key(settings, summary)
-        self._services: Any = None
+        self.key = key
+        self.max_chars = max_chars
+        self._services: Pipelines | None = None
 
     @property
-    def services(self) -> Any:
+    def services(self) -> Pipelines:
         if self._services is None:
-            from .services import load_services
-
-            services = load_services(self.settings)
+            services = self.load()
             services.require_pipeline()  # a missing translator stops the run: it is not per document
             if self.summary:
                 services.require_summaries()
@@ -217,7 +198,7 @@ class DocumentTranslator:
         started = time.perf_counter()
         sha256: str | None = None
         try:
-            text, sha256 = read_document(doc.path, self.settings.max_chars)
+            text, sha256 = read_document(doc.path, self.max_chars)
             done = self.output.completed(doc, sha256, self.key, self.summary)
             if done is not None:
                 return ManifestEntry(**{**asdict(done), "status": "skipped", "seconds": 0.0})
@@ -234,12 +215,15 @@ class DocumentTranslator:
         self, doc: SourceDocument, text: str, sha256: str, on_sentences: Callable[[int], None] | None
     ) -> ManifestEntry:
         services = self.services
-        pipeline = services.pipeline
+        pipeline = services.require_pipeline()
         (result,) = pipeline.translate_documents([text], progress=on_sentences)
         write_atomic(self.output.translation(doc), result.text)
-        models: dict[str, Any] = {"translator": pipeline.translator.model_id, "backend": pipeline.translator.backend}
+        info = pipeline.translator.info
+        models: dict[str, Any] = {"translator": info.model_id, "backend": info.backend}
         if self.summary:
-            summary = services.summaries.summarize_document(text, self.summary, source_lang=result.source_lang)
+            summary = services.require_summaries().summarize_document(
+                text, self.summary, source_lang=result.source_lang
+            )
             write_atomic(self.output.summary(doc), summary.summary + "\n")
             models |= {"summarizer": summary.models.get("summarizer"), "summary_method": summary.method}
         return ManifestEntry(
@@ -310,6 +294,22 @@ class Progress:
             self._bar.close()
 
 
+BatchEngine = Callable[[Sequence[SourceDocument], Progress], list[ManifestEntry]]
+"""Runs the per-document work over documents, in their order, telling ``Progress``."""
+
+
+def local_engine(worker: DocumentTranslator) -> BatchEngine:
+    """Documents one after the other in this process, with one set of models."""
+
+    def run(documents: Sequence[SourceDocument], progress: Progress) -> list[ManifestEntry]:
+        try:
+            return list(run_local(worker, documents, progress))
+        finally:
+            worker.close()
+
+    return run
+
+
 def run_local(worker: DocumentTranslator, documents: Sequence[SourceDocument], progress: Progress) -> Iterator[ManifestEntry]:
     for doc in documents:
         entry = worker.process(doc, progress.start_document(doc))
@@ -321,13 +321,11 @@ def run_batch(
     input_dir: Path,
     out_dir: Path,
     *,
-    settings: Settings,
+    engine: BatchEngine,
     patterns: Sequence[str] = ("*.txt",),
-    summary: str | None = None,
-    engine: str = "local",
     stream: Any = None,
 ) -> BatchSummary:
-    """Translate every matching document of ``input_dir`` into ``out_dir``."""
+    """Translate every matching document of ``input_dir`` into ``out_dir`` with ``engine``."""
     if not input_dir.is_dir():
         raise OversettError(f"{input_dir} is not a folder")
     started = time.perf_counter()
@@ -338,16 +336,7 @@ def run_batch(
     documents = [d for d in find_documents(input_dir, patterns) if not _inside(d.path, out_dir)]
     progress = Progress(len(documents), stream)
     try:
-        if engine == "ray":
-            from .batch_ray import run_ray
-
-            entries = run_ray(settings, out_dir, summary, documents, progress)
-        else:
-            worker = DocumentTranslator(settings, out_dir, summary)
-            try:
-                entries = list(run_local(worker, documents, progress))
-            finally:
-                worker.close()
+        entries = engine(documents, progress)
     finally:
         progress.close()
     manifest = OutputFolder(out_dir).write_manifest(entries)

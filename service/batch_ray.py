@@ -16,9 +16,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .batch import DocumentTranslator, ManifestEntry, Progress, SourceDocument
+from .batch import BatchEngine, ManifestEntry, Progress, SourceDocument
 from .config import Settings
 from .errors import OversettError
+from .services import document_worker
 
 
 class _DocumentActor:
@@ -26,7 +27,7 @@ class _DocumentActor:
 
     def __init__(self, settings_json: str, out_dir: str, summary: str | None) -> None:
         settings = Settings.model_validate_json(settings_json)
-        self.worker = DocumentTranslator(settings, Path(out_dir), summary)
+        self.worker = document_worker(settings, Path(out_dir), summary)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         entries = [
@@ -34,6 +35,15 @@ class _DocumentActor:
             for path, relative in zip(batch["path"], batch["relative"], strict=True)
         ]
         return {"entry": entries}
+
+
+def ray_engine(settings: Settings, out_dir: Path, summary: str | None) -> BatchEngine:
+    """The batch engine that runs the documents on Ray workers."""
+
+    def run(documents: Sequence[SourceDocument], progress: Progress) -> list[ManifestEntry]:
+        return run_ray(settings, out_dir, summary, documents, progress)
+
+    return run
 
 
 def run_ray(

@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
-from typing import Any
 
-from .admission import CURRENT_CANCEL, Cancelled, raise_if_cancelled
-from .translate import Translator
+from .cancel import CURRENT_CANCEL, raise_if_cancelled
+from .errors import Cancelled
+from .protocols import ModelInfo, Translator, TranslatorStats
 
 log = logging.getLogger(__name__)
 
@@ -47,39 +47,22 @@ class DynamicBatcher:
         self.inner = inner
         self.max_wait = max_wait
         self.max_tokens = max_tokens
-        self.stats = BatcherStats()
+        self.merging = BatcherStats()  # how requests were merged (its own counters)
         self._queue: queue.Queue[_Job | None] = queue.Queue()
         self._worker = threading.Thread(target=self._run, name="oversett-batcher", daemon=True)
         self._worker.start()
 
-    # The Translator protocol, delegated to the backend.
+    # The Translator protocol: what the model is and what it did are the backend's.
     @property
-    def model_id(self) -> str:
-        return self.inner.model_id
+    def info(self) -> ModelInfo:
+        return self.inner.info
 
     @property
-    def revision(self) -> str:
-        return self.inner.revision
-
-    @property
-    def backend(self) -> str:
-        return self.inner.backend
-
-    @property
-    def quantization(self) -> str:
-        return self.inner.quantization
-
-    @property
-    def max_input_tokens(self) -> int:
-        return self.inner.max_input_tokens
+    def stats(self) -> TranslatorStats:
+        return self.inner.stats
 
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
-
-    def __getattr__(self, name: str) -> Any:  # stats, threads, tokenizer … of the backend
-        if name == "inner":
-            raise AttributeError(name)
-        return getattr(self.inner, name)
 
     @property
     def pending(self) -> int:
@@ -107,6 +90,7 @@ class DynamicBatcher:
     def close(self) -> None:
         self._queue.put(None)
         self._worker.join(timeout=10)
+        self.inner.close()
 
     def _run(self) -> None:
         while True:
@@ -145,13 +129,13 @@ class DynamicBatcher:
             if len(jobs) == 1:
                 jobs[0].future.set_exception(exc)
                 return
-            self.stats.isolated_failures += 1
+            self.merging.isolated_failures += 1
             log.warning("a merged batch of %d requests failed; retrying each alone", len(jobs))
             for job in jobs:
                 self._run_group([job])
             return
-        self.stats.merged_calls += 1
-        self.stats.requests_per_call.append(len(jobs))
+        self.merging.merged_calls += 1
+        self.merging.requests_per_call.append(len(jobs))
         translated = dict(zip(unique, outputs, strict=True))
         for job in jobs:
             job.future.set_result([translated[s] for s in job.sentences])

@@ -6,37 +6,16 @@ holds the parameters themselves and any backend with get/set of strings can serv
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import sqlite3
 import threading
 import time
-import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+
+from .protocols import Cache
 
 log = logging.getLogger(__name__)
-
-
-def normalise_source(text: str) -> str:
-    """The form of a sentence that is translated and cached: NFC, single spaces."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def cache_key(namespace: Mapping[str, Any], text: str) -> str:
-    """Hash of (model id and revision, generation parameters, ...) and the normalised text."""
-    payload = json.dumps([dict(sorted(namespace.items())), normalise_source(text)], ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-class Cache(Protocol):
-    def get_many(self, keys: Iterable[str]) -> dict[str, str]: ...
-
-    def set_many(self, items: Mapping[str, str]) -> None: ...
-
-    def close(self) -> None: ...
 
 
 class NullCache:

@@ -15,7 +15,8 @@ from .errors import OversettError
 
 def _read_text_argument(args: argparse.Namespace, max_chars: int) -> str:
     """The text of FILE or standard input, checked as batch runs check documents."""
-    from .batch import DocumentError, decode_document
+    from .batch import decode_document
+    from .errors import DocumentError
 
     if args.file == "-":
         data = sys.stdin.buffer.read()
@@ -44,8 +45,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .api import create_app, load_services
+    from .api import create_app
     from .logs import configure_logging
+    from .services import load_services
 
     settings = _settings(args)
     configure_logging(settings.log_level, settings.log_format)
@@ -63,7 +65,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
-    from .pipeline import load_pipeline
+    from .services import load_pipeline
 
     settings = _settings(args)
     text = _read_text_argument(args, settings.max_chars)
@@ -71,6 +73,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     try:
         (result,) = pipeline.translate_documents([text], args.source_lang, args.beams)
     finally:
+        pipeline.translator.close()
         pipeline.cache.close()
     sys.stdout.write(result.text)
     return 0
@@ -98,7 +101,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 
 
 def cmd_models_tiny(args: argparse.Namespace) -> int:
-    from .tiny import build_tiny_models
+    from .tools.tiny import build_tiny_models
 
     seeds = Path(args.seeds)
     if not any(seeds.glob("*.txt")):
@@ -113,20 +116,18 @@ def cmd_models_tiny(args: argparse.Namespace) -> int:
 
 
 def cmd_models_convert(args: argparse.Namespace) -> int:
-    from .models import ModelRef, convert_to_ctranslate2
+    from .services import convert_translator
 
-    settings = Settings()
-    ref = ModelRef(args.source, "translation", "OVERSETT_TRANSLATOR", args.revision)
-    out = convert_to_ctranslate2(ref, Path(args.out_dir), args.quantization, offline=settings.offline)
+    out = convert_translator(Settings(), args.source, Path(args.out_dir), args.quantization, args.revision)
     print(f"converted {args.source} ({args.quantization}) to {out}")
     print(f"Use it: OVERSETT_BACKEND=ctranslate2 OVERSETT_CT2_MODEL={out} oversett serve")
     return 0
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch
+    from .runs import run_batch_with_settings
 
-    result = run_batch(
+    result = run_batch_with_settings(
         Path(args.folder),
         Path(args.out),
         settings=_settings(args),
@@ -141,7 +142,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     import time as _time
 
-    from .bench import render, run
+    from .tools.bench import render, run
 
     out = Path(args.out) if args.out else Path("eval/results/bench") / f"{_time.strftime('%Y%m%d-%H%M%S')}.json"
     report = run(
@@ -160,8 +161,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     import tempfile
 
-    from .bench import DEFAULT_TOKENIZER_TEXT, load_run
-    from .tiny import build_tiny_models
+    from .tools.bench import DEFAULT_TOKENIZER_TEXT, load_run
+    from .tools.tiny import build_tiny_models
 
     texts = [line for line in DEFAULT_TOKENIZER_TEXT.read_text(encoding="utf-8").splitlines() if line.strip()]
     with tempfile.TemporaryDirectory(prefix="oversett-load-") as tmp:
@@ -178,18 +179,15 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_models_pull(args: argparse.Namespace) -> int:
-    from .models import ModelRef, convert_to_ctranslate2, resolve_folder
+    from .services import convert_translator, pull_models
 
     settings = _settings(args)
-    wanted = [ModelRef(settings.translator, "translation", "OVERSETT_TRANSLATOR", settings.translator_revision)]
-    if settings.summarizer_enabled:
-        wanted.append(
-            ModelRef(settings.summarizer, "summarization", "OVERSETT_SUMMARIZER", settings.summarizer_revision)
-        )
-    for ref in wanted:
-        print(f"{ref.role}: {ref.model_id} -> {resolve_folder(ref, settings.offline)}")
+    for role, model_id, folder in pull_models(settings):
+        print(f"{role}: {model_id} -> {folder}")
     if args.ct2:
-        out = convert_to_ctranslate2(wanted[0], Path(args.ct2), args.quantization, offline=settings.offline)
+        out = convert_translator(
+            settings, settings.translator, Path(args.ct2), args.quantization, settings.translator_revision
+        )
         print(f"ctranslate2 ({args.quantization}): {out}")
     return 0
 

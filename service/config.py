@@ -9,11 +9,17 @@ import platformdirs
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .prompts import default_prompts_dir
-
 DEFAULT_TRANSLATOR = "Helsinki-NLP/opus-mt-tc-big-gmq-en"
 FAST_TRANSLATOR = "Helsinki-NLP/opus-mt-gmq-en"
 DEFAULT_SUMMARIZER = "sshleifer/distilbart-cnn-12-6"
+
+
+def default_prompts_dir() -> Path:
+    """The summary templates: shipped inside the installed package (``service/prompt_templates``,
+    built from the repo's ``prompts/``), or the repo's ``prompts/`` itself in a checkout."""
+    package = Path(__file__).resolve().parent
+    shipped = package / "prompt_templates"
+    return shipped if shipped.is_dir() else package.parent / "prompts"
 
 
 def default_cache() -> str:

@@ -1,4 +1,24 @@
-"""The small family of errors oversett raises; ``api.py`` maps each to one HTTP status."""
+"""Every error oversett raises on purpose, in one tree. The message is for the person who sent
+the request or ran the command; it says what is wrong and how to fix it.
+
+    OversettError
+    ├── InvalidInput              the content cannot be processed
+    │   ├── UnsupportedLanguage   text in a language oversett does not translate
+    │   └── DocumentError         a document of a batch run cannot be read (the run goes on)
+    ├── InputTooLarge             over a configured size limit
+    ├── NotFound                  no such resource
+    │   └── JobNotFound
+    ├── Unauthorized              no valid API key
+    ├── RateLimited               over the client's rate limit        (retry_after)
+    ├── ModelUnavailable          a model cannot be found or loaded   (says how to get it)
+    ├── Overloaded                too much pending work               (retry_after)
+    ├── RequestTimeout            the work took too long              (retry_after)
+    ├── Cancelled                 the client went away; its work was dropped
+    └── ConfigurationError        a setting is wrong; raised at startup
+
+No HTTP here: ``retry_after`` is data, and the edge (``service/responses.py``) maps each class
+to its status code and JSON body in one place.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +26,19 @@ from __future__ import annotations
 class OversettError(Exception):
     """Base class: the message is meant for the person who sent the request."""
 
+    retry_after: int | None = None  # seconds after which trying again makes sense
+
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
 
 class InvalidInput(OversettError):
-    """The request is well-formed JSON but its content cannot be processed (422)."""
+    """The request is well-formed but its content cannot be processed."""
 
 
 class UnsupportedLanguage(InvalidInput):
-    """The text is in a language the translator does not take (422)."""
+    """The text is in a language the translator does not take."""
 
     def __init__(self, detected: str, supported: list[str]) -> None:
         super().__init__(
@@ -26,8 +48,12 @@ class UnsupportedLanguage(InvalidInput):
         self.detected = detected
 
 
+class DocumentError(InvalidInput):
+    """This document cannot be processed; a batch run records it and goes on."""
+
+
 class InputTooLarge(OversettError):
-    """The request is over the configured size limit (413)."""
+    """The request is over the configured size limit."""
 
     def __init__(self, size: int, limit: int) -> None:
         super().__init__(
@@ -36,8 +62,34 @@ class InputTooLarge(OversettError):
         )
 
 
+class NotFound(OversettError):
+    """No such resource."""
+
+
+class JobNotFound(NotFound):
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"No job with id '{job_id}'.")
+
+
+class Unauthorized(OversettError):
+    """No valid API key was presented."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "A valid API key is required: send it as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'."
+        )
+
+
+class RateLimited(OversettError):
+    """The client is over its rate limit."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Too many requests; try again in {retry_after} s.")
+        self.retry_after = retry_after
+
+
 class ModelUnavailable(OversettError):
-    """A model could not be found or loaded (503); the message says how to get it."""
+    """A model could not be found or loaded; the message says how to get it."""
 
     def __init__(
         self, role: str, model_id: str, setting: str, reason: str, *, local: bool = False
@@ -61,6 +113,35 @@ class ModelUnavailable(OversettError):
             f"{setting}=DIR/{folder}."
         )
         self.model_id = model_id
+
+
+class Overloaded(OversettError):
+    """Too much pending work: try again shortly."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"The service is busy (its queue of pending work is full); retry in {retry_after} s."
+        )
+        self.retry_after = retry_after
+
+
+class RequestTimeout(OversettError):
+    """The work took longer than the request timeout."""
+
+    retry_after = 5
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"The request took longer than {seconds:g} s and was stopped; send less text per request "
+            "or use /v1/jobs for large batches."
+        )
+
+
+class Cancelled(OversettError):
+    """The client went away or the request timed out; its pending work was dropped."""
+
+    def __init__(self) -> None:
+        super().__init__("The request was cancelled.")
 
 
 class ConfigurationError(OversettError):

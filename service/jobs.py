@@ -1,156 +1,40 @@
-"""HTTP batch jobs: records in the service's SQLite database, worked through by one thread.
-
-A job is a list of named document texts (never server paths). Each document's result is
-stored as soon as it is done, so finished results survive a restart; a job that was queued
-or running when the service stopped is picked up again on startup, its finished documents
-kept.
+"""HTTP batch jobs, the use case: a job is a list of named document texts (never server
+paths), checked against the limits when it is submitted and worked through by one thread,
+document by document. A job that was queued or running when the service stopped is picked up
+again on startup, its finished documents kept.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
-import sqlite3
 import threading
-import time
-import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from .errors import OversettError
+from .errors import InputTooLarge, InvalidInput, OversettError
+from .protocols import JobDocument, JobRecords
+from .summaries import Pipelines
 
 log = logging.getLogger(__name__)
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    id TEXT PRIMARY KEY,
-    status TEXT NOT NULL,          -- queued / running / completed / failed
-    summary TEXT,
-    source_lang TEXT NOT NULL,
-    created REAL NOT NULL,
-    updated REAL NOT NULL,
-    error TEXT
-);
-CREATE TABLE IF NOT EXISTS job_documents (
-    job_id TEXT NOT NULL REFERENCES jobs(id),
-    position INTEGER NOT NULL,
-    name TEXT NOT NULL,
-    text TEXT NOT NULL,
-    status TEXT NOT NULL,          -- pending / ok / error
-    result TEXT,                   -- JSON
-    error TEXT,
-    PRIMARY KEY (job_id, position)
-);
-"""
-
-
-class JobNotFound(OversettError):
-    def __init__(self, job_id: str) -> None:
-        super().__init__(f"No job with id '{job_id}'.")
-
 
 @dataclass(frozen=True)
-class JobDocument:
-    name: str
-    text: str
+class JobLimits:
+    """What one job may hold."""
 
-
-class JobStore:
-    """Jobs and their documents in one SQLite file (WAL), safe to share between threads."""
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path).expanduser()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(SCHEMA)
-        self._db.commit()
-
-    def create(self, documents: list[JobDocument], summary: str | None, source_lang: str) -> str:
-        job_id = uuid.uuid4().hex
-        now = time.time()
-        with self._lock, self._db:
-            self._db.execute(
-                "INSERT INTO jobs (id, status, summary, source_lang, created, updated) VALUES (?, 'queued', ?, ?, ?, ?)",
-                (job_id, summary, source_lang, now, now),
-            )
-            self._db.executemany(
-                "INSERT INTO job_documents (job_id, position, name, text, status) VALUES (?, ?, ?, ?, 'pending')",
-                [(job_id, i, d.name, d.text) for i, d in enumerate(documents)],
-            )
-        return job_id
-
-    def unfinished(self) -> list[str]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT id FROM jobs WHERE status IN ('queued', 'running') ORDER BY created"
-            ).fetchall()
-        return [row["id"] for row in rows]
-
-    def set_status(self, job_id: str, status: str, error: str | None = None) -> None:
-        with self._lock, self._db:
-            self._db.execute(
-                "UPDATE jobs SET status = ?, error = ?, updated = ? WHERE id = ?",
-                (status, error, time.time(), job_id),
-            )
-
-    def pending_documents(self, job_id: str) -> list[tuple[int, JobDocument]]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT position, name, text FROM job_documents WHERE job_id = ? AND status = 'pending' ORDER BY position",
-                (job_id,),
-            ).fetchall()
-        return [(row["position"], JobDocument(row["name"], row["text"])) for row in rows]
-
-    def finish_document(self, job_id: str, position: int, result: dict[str, Any] | None, error: str | None) -> None:
-        with self._lock, self._db:
-            self._db.execute(
-                "UPDATE job_documents SET status = ?, result = ?, error = ? WHERE job_id = ? AND position = ?",
-                ("error" if error else "ok", json.dumps(result) if result else None, error, job_id, position),
-            )
-            self._db.execute("UPDATE jobs SET updated = ? WHERE id = ?", (time.time(), job_id))
-
-    def job(self, job_id: str) -> dict[str, Any]:
-        with self._lock:
-            job = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
-            if job is None:
-                raise JobNotFound(job_id)
-            documents = self._db.execute(
-                "SELECT position, name, status, result, error FROM job_documents WHERE job_id = ? ORDER BY position",
-                (job_id,),
-            ).fetchall()
-        results = [
-            {"name": d["name"], "status": d["status"], "error": d["error"], **(json.loads(d["result"]) if d["result"] else {})}
-            for d in documents
-        ]
-        done = sum(d["status"] != "pending" for d in documents)
-        return {
-            "job_id": job["id"],
-            "status": job["status"],
-            "error": job["error"],
-            "summary": job["summary"],
-            "source_lang": job["source_lang"],
-            "created": job["created"],
-            "updated": job["updated"],
-            "progress": {"done": done, "total": len(documents)},
-            "documents": results,
-        }
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
+    max_documents: int
+    max_chars: int  # per document
+    max_job_chars: int  # all documents together
 
 
 class JobRunner:
     """Works through jobs one at a time on a background thread, document by document."""
 
-    def __init__(self, store: JobStore, services: Any) -> None:
+    def __init__(self, store: JobRecords, services: Pipelines, limits: JobLimits) -> None:
         self.store = store
         self.services = services
+        self.limits = limits
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="oversett-jobs", daemon=True)
 
@@ -161,13 +45,32 @@ class JobRunner:
         self._thread.start()
 
     def submit(self, documents: list[JobDocument], summary: str | None, source_lang: str) -> str:
+        """Queue a job; raise InvalidInput / InputTooLarge over the limits, ModelUnavailable
+        when there is no translator (refused now rather than failed later)."""
+        self.check(documents)
+        self.services.require_pipeline()
         job_id = self.store.create(documents, summary, source_lang)
         self._queue.put(job_id)
         return job_id
 
+    def check(self, documents: list[JobDocument]) -> None:
+        limits = self.limits
+        if len(documents) > limits.max_documents:
+            raise InvalidInput(
+                f"The job has {len(documents)} documents; the limit is {limits.max_documents}."
+            )
+        for document in documents:
+            if len(document.text) > limits.max_chars:
+                raise InputTooLarge(len(document.text), limits.max_chars)
+        total = sum(len(d.text) for d in documents)
+        if total > limits.max_job_chars:
+            raise InputTooLarge(total, limits.max_job_chars)
+
     def stop(self) -> None:
+        """Stop the worker (after the job at hand) and close the store."""
         self._queue.put(None)
         self._thread.join(timeout=30)
+        self.store.close()
 
     def _run(self) -> None:
         while (job_id := self._queue.get()) is not None:

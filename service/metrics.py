@@ -68,10 +68,9 @@ class _PipelineCollector:
         state = self.state()
         pipeline = state.get("pipeline")
         translator = pipeline.translator if pipeline is not None else None
-        backend = getattr(translator, "inner", translator)  # behind the dynamic batcher
-        stats = getattr(backend, "stats", None)
+        stats = translator.stats if translator is not None else None
         segments = CounterMetricFamily("oversett_segments_translated", "Sentences (or pieces) the model translated")
-        segments.add_metric([], getattr(stats, "sentences", 0))
+        segments.add_metric([], stats.sentences if stats is not None else 0)
         yield segments
         hits = CounterMetricFamily("oversett_cache_hits", "Translation cache hits (sentences)")
         misses = CounterMetricFamily("oversett_cache_misses", "Translation cache misses (sentences)")
@@ -79,11 +78,11 @@ class _PipelineCollector:
         misses.add_metric([], pipeline.stats.cache_misses if pipeline is not None else 0)
         yield hits
         yield misses
-        yield _batch_histogram(getattr(stats, "batch_size_counts", {}))
+        yield _batch_histogram(stats.batch_size_counts if stats is not None else {})
         queue = GaugeMetricFamily("oversett_queue_depth", "Work waiting: admitted requests, and requests queued at the batcher",
                                   labels=["queue"])
         queue.add_metric(["admitted"], state.get("admitted", 0))
-        queue.add_metric(["batcher"], getattr(translator, "pending", 0) if translator is not None else 0)
+        queue.add_metric(["batcher"], translator.pending if translator is not None else 0)
         yield queue
         load = GaugeMetricFamily("oversett_model_load_seconds", "Seconds it took to load each model", labels=["role", "model"])
         for role, model, seconds in state.get("model_loads", []):

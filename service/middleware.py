@@ -13,8 +13,10 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .errors import RateLimited, Unauthorized
 from .logs import REQUEST_ID
 from .metrics import ServiceMetrics
+from .responses import error_response
 from .security import ApiKeys, RateLimiter
 
 access_log = logging.getLogger("oversett.access")
@@ -77,19 +79,13 @@ class EdgeMiddleware:
         if self.keys.enabled:
             client = self.keys.identify(_presented_key(headers))
             if client is None:
-                return _error(
-                    401, "unauthorized",
-                    "A valid API key is required: send it as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'.",
-                    {"WWW-Authenticate": "Bearer"},
-                )
+                return error_response(Unauthorized())
         else:
             peer: Any = scope.get("client")
             client = f"addr:{peer[0] if peer else 'unknown'}"
         wait = self.limiter.retry_after(client)
         if wait is not None:
-            return _error(
-                429, "rate_limited", f"Too many requests; try again in {wait} s.", {"Retry-After": str(wait)}
-            )
+            return error_response(RateLimited(wait))
         return None
 
 
@@ -98,7 +94,3 @@ def _presented_key(headers: Headers) -> str | None:
     if authorization.lower().startswith("bearer "):
         return authorization[7:].strip()
     return headers.get("x-api-key")
-
-
-def _error(status: int, code: str, message: str, headers: dict[str, str]) -> JSONResponse:
-    return JSONResponse({"detail": message, "code": code}, status_code=status, headers=headers)

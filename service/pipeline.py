@@ -1,36 +1,19 @@
-"""The use cases: translate documents, composing segmentation, language id, cache and model."""
+"""The translation use case: whole documents to English, composing segmentation, language id,
+the cache and a translator. It knows models only through the ``Translator`` protocol."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Any
 
-from . import extractive
-from .admission import raise_if_cancelled
-from .batching import DynamicBatcher
-from .cache import Cache, cache_key, normalise_source, open_cache
-from .config import Settings
-from .errors import InputTooLarge, InvalidInput, ModelUnavailable, UnsupportedLanguage
+from .cancel import raise_if_cancelled
+from .errors import InputTooLarge, InvalidInput, UnsupportedLanguage
 from .langid import LanguageDetector, normalise_code
-from .models import ModelRef, find_ct2_model, load_ct2, load_seq2seq
-from .prompts import load_prompts, uses_prompts
-from .summarize import (
-    LENGTH_PRESETS,
-    LengthPreset,
-    Seq2SeqSummarizer,
-    Summarizer,
-    preset_for,
-    summarize_long,
-    trim_summary,
-)
-from .text import segment, split_long_sentence
-from .translate import BatchedTranslator, CT2Translator, TorchTranslator, Translator
+from .protocols import Cache, Translator, cache_key
+from .text import normalise_source, segment, split_long_sentence
 
 log = logging.getLogger(__name__)
 
@@ -92,14 +75,15 @@ class TranslationPipeline:
         self.stats = PipelineStats()
 
     def cache_namespace(self, num_beams: int) -> dict[str, Any]:
+        info = self.translator.info
         return {
             "task": "translate",
-            "model": self.translator.model_id,
-            "revision": self.translator.revision,
-            "backend": self.translator.backend,
-            "quantization": self.translator.quantization,
+            "model": info.model_id,
+            "revision": info.revision,
+            "backend": info.backend,
+            "quantization": info.quantization,
             "num_beams": num_beams,
-            "max_input_tokens": self.translator.max_input_tokens,
+            "max_input_tokens": info.max_input_tokens,
         }
 
     def translate_documents(
@@ -156,7 +140,7 @@ class TranslationPipeline:
 
     def _plan(self, sentence: str) -> _PlannedSentence:
         units = split_long_sentence(
-            normalise_source(sentence), self.translator.max_input_tokens, self.translator.count_tokens
+            normalise_source(sentence), self.translator.info.max_input_tokens, self.translator.count_tokens
         )
         return _PlannedSentence(sentence, units)
 
@@ -184,193 +168,3 @@ class TranslationPipeline:
             if progress is not None:
                 progress(len(part))
         return translated, hits
-
-
-def cpu_threads(settings: Settings) -> int:
-    return settings.threads or os.cpu_count() or 1
-
-
-def load_translator(settings: Settings) -> BatchedTranslator:
-    """The configured backend: CTranslate2 when asked for, or (auto) when a converted model is
-    configured or found beside the translator; torch otherwise. Raises ModelUnavailable."""
-    limits = {"max_batch_tokens": settings.max_batch_tokens, "max_input_tokens": settings.max_input_tokens}
-    converted = find_ct2_model(settings.translator, settings.ct2_model)
-    if settings.backend == "ctranslate2" or (settings.backend == "auto" and converted is not None):
-        if converted is None:
-            raise ModelRef(settings.translator, "translation", "OVERSETT_CT2_MODEL").unavailable(
-                "OVERSETT_BACKEND=ctranslate2 but no converted model is configured or found "
-                "beside it; convert one with `oversett models convert SRC OUT` and set "
-                "OVERSETT_CT2_MODEL=OUT"
-            )
-        loaded_ct2 = load_ct2(
-            converted,
-            device=settings.device,
-            intra_threads=cpu_threads(settings),
-            inter_threads=settings.ct2_inter_threads,
-        )
-        ct2_translator = CT2Translator(loaded_ct2, **limits)
-        ct2_translator.forced_output_tokens = settings.force_output_tokens
-        return ct2_translator
-    import torch
-
-    torch.set_num_threads(cpu_threads(settings))
-    loaded = load_seq2seq(
-        ModelRef(settings.translator, "translation", "OVERSETT_TRANSLATOR", settings.translator_revision),
-        device=settings.device,
-        offline=settings.offline,
-    )
-    torch_translator = TorchTranslator(loaded, **limits)
-    torch_translator.forced_output_tokens = settings.force_output_tokens
-    return torch_translator
-
-
-def load_pipeline(settings: Settings, detector: LanguageDetector | None = None) -> TranslationPipeline:
-    """Load the configured translator (behind the dynamic batcher) and cache; raises
-    ModelUnavailable."""
-    backend = load_translator(settings)
-    translator: Translator = (
-        DynamicBatcher(backend, max_wait=settings.batch_wait_ms / 1000, max_tokens=settings.batch_max_tokens)
-        if settings.batch_wait_ms > 0
-        else backend
-    )
-    return TranslationPipeline(
-        translator,
-        open_cache(settings.cache),
-        detector or LanguageDetector(),
-        num_beams=settings.num_beams,
-        max_chars=settings.max_chars,
-    )
-
-
-SummaryMethod = Literal["auto", "abstractive", "extractive"]
-
-
-@dataclass(frozen=True)
-class SummaryResult:
-    summary: str
-    method: str
-    length: str
-    source_lang: str
-    sentences_translated: int
-    models: dict[str, str | None]
-    cached: bool = False
-
-
-class SummaryPipeline:
-    """Short English summaries of (Norwegian) documents, abstractive or extractive."""
-
-    def __init__(
-        self,
-        translation: TranslationPipeline,
-        summarizer: Summarizer | None,
-        summarizer_error: ModelUnavailable | None = None,
-    ) -> None:
-        self.translation = translation
-        self.summarizer = summarizer
-        self.summarizer_error = summarizer_error
-
-    @property
-    def cache(self) -> Cache:
-        return self.translation.cache
-
-    def resolve_method(self, method: SummaryMethod) -> str:
-        if method == "auto":
-            return "abstractive" if self.summarizer is not None else "extractive"
-        if method == "abstractive" and self.summarizer is None:
-            raise self.summarizer_error or ModelUnavailable(
-                "summarization", "(none configured)", "OVERSETT_SUMMARIZER", "not loaded"
-            )
-        return method
-
-    def summarize_document(
-        self,
-        text: str,
-        length: str = "short",
-        max_words: int | None = None,
-        method: SummaryMethod = "auto",
-        source_lang: str = "auto",
-    ) -> SummaryResult:
-        self.translation.check_size([text])
-        chosen = self.resolve_method(method)
-        language = self.translation.language_of(text, source_lang)
-        preset = preset_for(length, max_words)
-        key = cache_key(self._namespace(chosen, length, max_words), text)
-        stored = self.cache.get_many([key]).get(key)
-        if stored is not None:
-            return SummaryResult(**{**json.loads(stored), "cached": True})
-        if chosen == "abstractive":
-            assert self.summarizer is not None
-            summary, translated = self._abstractive(text, language, preset, self.summarizer)
-        else:
-            summary, translated = self._extractive(text, language, preset)
-        result = SummaryResult(
-            summary=summary,
-            method=chosen,
-            length=length if max_words is None else f"max_words={max_words}",
-            source_lang=language,
-            sentences_translated=translated,
-            models=self._models(chosen),
-        )
-        self.cache.set_many({key: json.dumps({k: v for k, v in asdict(result).items() if k != "cached"})})
-        return result
-
-    def _abstractive(
-        self, text: str, language: str, preset: LengthPreset, summarizer: Summarizer
-    ) -> tuple[str, int]:
-        (document,) = self.translation.translate_documents([text], source_lang=language)
-        translated = 0 if language == "en" else len(document.segments)
-        summary = summarize_long(document.text, summarizer, preset, summarizer.text_budget(preset))
-        return trim_summary(summary, preset), translated
-
-    def _extractive(self, text: str, language: str, preset: LengthPreset) -> tuple[str, int]:
-        picked = extractive.extract(text, language, preset.max_sentences, preset.max_words)
-        sources = [c.text for c in picked]
-        if language == "en":
-            return " ".join(sources), 0
-        documents = self.translation.translate_documents(sources, source_lang=language)
-        return " ".join(d.text for d in documents), len(sources)
-
-    def _models(self, method: str) -> dict[str, str | None]:
-        translator = self.translation.translator
-        summarizer = self.summarizer if method == "abstractive" else None
-        return {
-            "translator": translator.model_id,
-            "summarizer": summarizer.model_id if summarizer else None,
-        }
-
-    def _namespace(self, method: str, length: str, max_words: int | None) -> dict[str, Any]:
-        namespace: dict[str, Any] = {
-            **self.translation.cache_namespace(self.translation.num_beams),
-            "task": "summarize",
-            "method": method,
-            "length": length if max_words is None else None,
-            "max_words": max_words,
-        }
-        if method == "abstractive" and self.summarizer is not None:
-            namespace["summarizer"] = self.summarizer.model_id
-            namespace["summarizer_revision"] = self.summarizer.revision
-            prompts = getattr(self.summarizer, "prompts", None)
-            if prompts is not None:
-                namespace["prompts"] = hashlib.sha256(
-                    json.dumps(prompts.templates, sort_keys=True).encode()
-                ).hexdigest()[:16]
-        return namespace
-
-
-def load_summarizer(settings: Settings) -> Seq2SeqSummarizer:
-    """Load the configured summariser with its prompts; raises ModelUnavailable, or
-    ConfigurationError for a broken prompt template."""
-    loaded = load_seq2seq(
-        ModelRef(settings.summarizer, "summarization", "OVERSETT_SUMMARIZER", settings.summarizer_revision),
-        device=settings.device,
-        offline=settings.offline,
-    )
-    model_type = str(getattr(loaded.model.config, "model_type", ""))
-    prompts = (
-        load_prompts(settings.prompts_dir, LENGTH_PRESETS, settings.prompt_template)
-        if uses_prompts(model_type, settings.summary_prompts)
-        else None
-    )
-    return Seq2SeqSummarizer(
-        loaded, prompts, num_beams=settings.num_beams, max_input_tokens=settings.summary_max_input_tokens
-    )

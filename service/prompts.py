@@ -15,10 +15,6 @@ INSTRUCTION_FAMILIES = frozenset({"t5", "mt5", "umt5", "longt5", "switch_transfo
 PromptMode = Literal["auto", "always", "never"]
 
 
-def default_prompts_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "prompts"
-
-
 def uses_prompts(model_type: str, mode: PromptMode) -> bool:
     if mode == "always":
         return True

@@ -1,20 +1,44 @@
-"""The shared resources of a running oversett: pipelines built once from settings.
+"""The composition root: the only place that reads ``Settings`` and picks and builds the
+backends. The HTTP app, the CLI, batch runs and the evaluation get their pipelines here.
 
-The HTTP app, the CLI and batch runs all get their models from here. A missing model is kept
-as an error for the routes that need it; a broken configuration is raised.
+A missing model is kept as an error for the routes that need it; a broken configuration is
+raised.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
+from .batch import DocumentTranslator
 from .batching import DynamicBatcher
+from .cache import open_cache
 from .config import Settings
 from .errors import ModelUnavailable
+from .job_store import JobStore
+from .jobs import JobLimits, JobRunner
 from .langid import LanguageDetector
-from .pipeline import SummaryPipeline, TranslationPipeline, load_pipeline, load_summarizer
+from .models import (
+    ModelRef,
+    convert_to_ctranslate2,
+    find_ct2_model,
+    folder_fingerprint,
+    is_local,
+    load_ct2,
+    load_seq2seq,
+    resolve_folder,
+)
+from .pipeline import TranslationPipeline
+from .presets import LENGTH_PRESETS
+from .prompts import load_prompts, uses_prompts
+from .protocols import Translator
+from .summaries import SummaryPipeline
+from .summarize import Seq2SeqSummarizer
+from .translate import BatchedTranslator, CT2Translator, TorchTranslator
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +68,7 @@ class Services:
 
     def close(self) -> None:
         if self.pipeline is not None:
-            if isinstance(self.pipeline.translator, DynamicBatcher):
-                self.pipeline.translator.close()
+            self.pipeline.translator.close()
             self.pipeline.cache.close()
 
 
@@ -73,3 +96,140 @@ def load_services(settings: Settings, detector: LanguageDetector | None = None) 
     if services.pipeline is not None:
         services.summaries = SummaryPipeline(services.pipeline, summarizer, services.summarizer_error)
     return services
+
+
+def cpu_threads(settings: Settings) -> int:
+    return settings.threads or os.cpu_count() or 1
+
+
+def load_translator(settings: Settings) -> BatchedTranslator:
+    """The configured backend: CTranslate2 when asked for, or (auto) when a converted model is
+    configured or found beside the translator; torch otherwise. Raises ModelUnavailable."""
+    limits = {"max_batch_tokens": settings.max_batch_tokens, "max_input_tokens": settings.max_input_tokens}
+    converted = find_ct2_model(settings.translator, settings.ct2_model)
+    if settings.backend == "ctranslate2" or (settings.backend == "auto" and converted is not None):
+        if converted is None:
+            raise ModelRef(settings.translator, "translation", "OVERSETT_CT2_MODEL").unavailable(
+                "OVERSETT_BACKEND=ctranslate2 but no converted model is configured or found "
+                "beside it; convert one with `oversett models convert SRC OUT` and set "
+                "OVERSETT_CT2_MODEL=OUT"
+            )
+        loaded_ct2 = load_ct2(
+            converted,
+            device=settings.device,
+            intra_threads=cpu_threads(settings),
+            inter_threads=settings.ct2_inter_threads,
+        )
+        ct2_translator = CT2Translator(loaded_ct2, **limits)
+        ct2_translator.forced_output_tokens = settings.force_output_tokens
+        return ct2_translator
+    import torch
+
+    torch.set_num_threads(cpu_threads(settings))
+    loaded = load_seq2seq(
+        ModelRef(settings.translator, "translation", "OVERSETT_TRANSLATOR", settings.translator_revision),
+        device=settings.device,
+        offline=settings.offline,
+    )
+    torch_translator = TorchTranslator(loaded, **limits)
+    torch_translator.forced_output_tokens = settings.force_output_tokens
+    return torch_translator
+
+
+def load_pipeline(settings: Settings, detector: LanguageDetector | None = None) -> TranslationPipeline:
+    """Load the configured translator (behind the dynamic batcher) and cache; raises
+    ModelUnavailable."""
+    backend = load_translator(settings)
+    translator: Translator = (
+        DynamicBatcher(backend, max_wait=settings.batch_wait_ms / 1000, max_tokens=settings.batch_max_tokens)
+        if settings.batch_wait_ms > 0
+        else backend
+    )
+    return TranslationPipeline(
+        translator,
+        open_cache(settings.cache),
+        detector or LanguageDetector(),
+        num_beams=settings.num_beams,
+        max_chars=settings.max_chars,
+    )
+
+
+def load_summarizer(settings: Settings) -> Seq2SeqSummarizer:
+    """Load the configured summariser with its prompts; raises ModelUnavailable, or
+    ConfigurationError for a broken prompt template."""
+    loaded = load_seq2seq(
+        ModelRef(settings.summarizer, "summarization", "OVERSETT_SUMMARIZER", settings.summarizer_revision),
+        device=settings.device,
+        offline=settings.offline,
+    )
+    model_type = str(getattr(loaded.model.config, "model_type", ""))
+    prompts = (
+        load_prompts(settings.prompts_dir, LENGTH_PRESETS, settings.prompt_template)
+        if uses_prompts(model_type, settings.summary_prompts)
+        else None
+    )
+    return Seq2SeqSummarizer(
+        loaded, prompts, num_beams=settings.num_beams, max_input_tokens=settings.summary_max_input_tokens
+    )
+
+
+def batch_model_key(settings: Settings, summary: str | None) -> dict[str, Any]:
+    """What a batch run's outputs depend on, known without loading any model: a rerun with the
+    same key and source hash can skip the document."""
+
+    def identity(model: str | None) -> str | None:
+        if model and is_local(model) and Path(model).expanduser().is_dir():
+            return f"{model}@{folder_fingerprint(Path(model).expanduser())}"
+        return model
+
+    key: dict[str, Any] = {
+        "translator": identity(settings.translator),
+        "translator_revision": settings.translator_revision,
+        "backend": settings.backend,
+        "ct2_model": identity(settings.ct2_model),
+        "num_beams": settings.num_beams,
+        "max_input_tokens": settings.max_input_tokens,
+    }
+    if summary:
+        key |= {"summary": summary, "summarizer": identity(settings.summarizer)}
+    return key
+
+
+def document_worker(settings: Settings, out_dir: Path, summary: str | None) -> DocumentTranslator:
+    """A batch run's per-document worker, loading its models from ``settings`` on first use."""
+    return DocumentTranslator(
+        lambda: load_services(settings),
+        out_dir,
+        summary,
+        key=batch_model_key(settings, summary),
+        max_chars=settings.max_chars,
+    )
+
+
+def pull_models(settings: Settings) -> list[tuple[str, str, Path]]:
+    """Download the configured models into the Hugging Face cache: (role, model, folder)."""
+    wanted = [ModelRef(settings.translator, "translation", "OVERSETT_TRANSLATOR", settings.translator_revision)]
+    if settings.summarizer_enabled:
+        wanted.append(
+            ModelRef(settings.summarizer, "summarization", "OVERSETT_SUMMARIZER", settings.summarizer_revision)
+        )
+    return [(ref.role, ref.model_id, resolve_folder(ref, settings.offline)) for ref in wanted]
+
+
+def convert_translator(
+    settings: Settings, source: str, out_dir: Path, quantization: str, revision: str | None
+) -> Path:
+    """Convert a translator (Hub id or folder) to CTranslate2 in ``out_dir``."""
+    ref = ModelRef(source, "translation", "OVERSETT_TRANSLATOR", revision)
+    return convert_to_ctranslate2(ref, out_dir, quantization, offline=settings.offline)
+
+
+def job_runner(services: Services) -> JobRunner:
+    """The HTTP jobs' runner on the configured job database (not started)."""
+    settings = services.settings
+    limits = JobLimits(
+        max_documents=settings.max_job_documents,
+        max_chars=settings.max_chars,
+        max_job_chars=settings.max_job_chars,
+    )
+    return JobRunner(JobStore(settings.jobs_db), services, limits)

@@ -8,6 +8,7 @@ byte for byte, so ``Document.render(doc.sentences)`` returns the original text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -70,6 +71,11 @@ class Document:
             raise ValueError(f"expected {count} translations, got {len(translations)}")
         sentences = iter(translations)
         return "".join(next(sentences) if p.is_sentence else p.text for p in self.pieces)
+
+
+def normalise_source(text: str) -> str:
+    """The form of a sentence that is translated and cached: NFC, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def segment(text: str) -> Document:

@@ -2,50 +2,20 @@
 
 Each backend follows the pipeline split preprocess → forward → postprocess. Batching is by
 length (sorted, bounded by padded tokens per batch), and results come back in input order.
-Backends: ``torch`` (transformers ``generate``) and ``ctranslate2`` (a converted model,
-int8 by default: the fast path for Marian models on CPU).
+Backends: ``torch`` (the shared seq2seq core on transformers ``generate``) and
+``ctranslate2`` (a converted model, int8 by default: the fast path for Marian models on CPU).
 """
 
 from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections import Counter, deque
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from .models import LoadedCT2, LoadedModel, model_input_limit
-
-
-class Translator(Protocol):
-    """What the pipeline needs from a translation backend."""
-
-    model_id: str
-    revision: str
-    backend: str
-    quantization: str
-    max_input_tokens: int
-
-    def count_tokens(self, text: str) -> int: ...
-
-    def translate(self, sentences: Sequence[str], num_beams: int) -> list[str]: ...
-
-
-@dataclass
-class TranslatorStats:
-    """Counters of real model work (the cache tests, benchmarks and metrics read these)."""
-
-    batches: int = 0
-    sentences: int = 0
-    batch_size_counts: Counter[int] = field(default_factory=Counter)  # size → batches, for metrics
-    batch_sizes: deque[int] = field(default_factory=lambda: deque(maxlen=10_000))  # the latest
-
-    def record(self, size: int) -> None:
-        self.batches += 1
-        self.sentences += size
-        self.batch_size_counts[size] += 1
-        self.batch_sizes.append(size)
+from .models import LoadedCT2, LoadedModel
+from .protocols import ModelInfo, TranslatorStats
+from .seq2seq import GenerationParams, Seq2SeqCore, one_line
 
 
 def plan_batches(lengths: Sequence[int], max_batch_tokens: int, max_batch_size: int) -> list[list[int]]:
@@ -66,42 +36,58 @@ def plan_batches(lengths: Sequence[int], max_batch_tokens: int, max_batch_size: 
     return batches
 
 
-def clean_output(text: str) -> str:
-    """Model output as one line: a translation must never change the document's layout."""
-    return " ".join(text.split())
-
-
 class BatchedTranslator(ABC):
     """Length-sorted batching shared by the backends; subclasses generate one batch."""
 
     backend: str
-    quantization: str
 
     def __init__(
         self,
         *,
         model_id: str,
         revision: str,
-        tokenizer: Any,
+        quantization: str,
         model_max_tokens: int,
         max_batch_tokens: int = 4096,
         max_batch_size: int = 64,
         max_input_tokens: int = 256,
     ) -> None:
-        self.model_id = model_id
-        self.revision = revision
-        self.tokenizer = tokenizer
         self.model_max_tokens = model_max_tokens
         self.max_batch_tokens = max_batch_tokens
         self.max_batch_size = max_batch_size
-        self.max_input_tokens = min(max_input_tokens, model_max_tokens)
+        self._info = ModelInfo(
+            model_id=model_id,
+            revision=revision,
+            backend=self.backend,
+            quantization=quantization,
+            max_input_tokens=min(max_input_tokens, model_max_tokens),
+        )
         # Benchmarks only: every output exactly this many tokens, whatever the weights say.
         self.forced_output_tokens: int | None = None
-        self.stats = TranslatorStats()
+        self._stats = TranslatorStats()
         self._lock = threading.Lock()  # one generate at a time: it already uses every core
 
-    def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer(text, verbose=False).input_ids)
+    @property
+    def info(self) -> ModelInfo:
+        return ModelInfo(**{**vars(self._info), "threads": dict(self.threads)})
+
+    @property
+    def stats(self) -> TranslatorStats:
+        return self._stats
+
+    @property
+    def pending(self) -> int:
+        return 0
+
+    @property
+    def threads(self) -> Mapping[str, int]:
+        return {}
+
+    def close(self) -> None:
+        return None
+
+    @abstractmethod
+    def count_tokens(self, text: str) -> int: ...
 
     def max_new_tokens(self, source_tokens: int) -> int:
         """Room for an English output a good deal longer than the source, within the model;
@@ -123,26 +109,30 @@ class BatchedTranslator(ABC):
             by_bound.setdefault(self.max_new_tokens(length), []).append(index)
         for bound, members in sorted(by_bound.items()):
             member_lengths = [lengths[i] for i in members]
+            params = GenerationParams(
+                num_beams=num_beams,
+                max_new_tokens=bound,
+                min_new_tokens=bound if self.forced_output_tokens is not None else 0,
+            )
             for batch in plan_batches(member_lengths, self.max_batch_tokens, self.max_batch_size):
                 indices = [members[i] for i in batch]
-                outputs = self._translate_batch([sentences[i] for i in indices], bound, num_beams)
+                outputs = self._translate_batch([sentences[i] for i in indices], params)
                 for index, output in zip(indices, outputs, strict=True):
                     results[index] = output
         return results
 
-    def _translate_batch(self, texts: list[str], max_new_tokens: int, num_beams: int) -> list[str]:
+    def _translate_batch(self, texts: list[str], params: GenerationParams) -> list[str]:
         inputs = self.preprocess(texts)
-        min_new_tokens = max_new_tokens if self.forced_output_tokens is not None else 0
         with self._lock:
-            generated = self._forward(inputs, max_new_tokens, min_new_tokens, num_beams)
-            self.stats.record(len(texts))
+            generated = self._forward(inputs, params)
+            self._stats.record(len(texts))
         return self.postprocess(generated)
 
     @abstractmethod
     def preprocess(self, texts: list[str]) -> Any: ...
 
     @abstractmethod
-    def _forward(self, inputs: Any, max_new_tokens: int, min_new_tokens: int, num_beams: int) -> Any: ...
+    def _forward(self, inputs: Any, params: GenerationParams) -> Any: ...
 
     @abstractmethod
     def postprocess(self, generated: Any) -> list[str]: ...
@@ -155,45 +145,34 @@ class TorchTranslator(BatchedTranslator):
 
     def __init__(self, loaded: LoadedModel, **limits: int) -> None:
         """``limits``: max_batch_tokens, max_batch_size, max_input_tokens (see the base class)."""
+        self.core = Seq2SeqCore(loaded)
         super().__init__(
             model_id=loaded.model_id,
             revision=loaded.revision,
-            tokenizer=loaded.tokenizer,
-            model_max_tokens=model_input_limit(loaded.model.config, loaded.tokenizer),
+            quantization=self.core.dtype,
+            model_max_tokens=self.core.max_positions,
             **limits,
         )
         self.model = loaded.model
-        self.quantization = str(getattr(loaded.model, "dtype", "float32")).removeprefix("torch.")
+        self.tokenizer = loaded.tokenizer
 
     @property
-    def threads(self) -> dict[str, int]:
+    def threads(self) -> Mapping[str, int]:
         import torch
 
         return {"torch_intra_op": torch.get_num_threads(), "torch_inter_op": torch.get_num_interop_threads()}
 
+    def count_tokens(self, text: str) -> int:
+        return self.core.count_tokens(text)
+
     def preprocess(self, texts: list[str]) -> dict[str, Any]:
-        return dict(self.tokenizer(texts, return_tensors="pt", padding=True))
+        return self.core.preprocess(texts)
 
-    def _forward(
-        self, inputs: dict[str, Any], max_new_tokens: int, min_new_tokens: int, num_beams: int
-    ) -> Any:
-        import torch
-
-        device = self.model.device
-        extra: dict[str, Any] = {"min_new_tokens": min_new_tokens} if min_new_tokens else {}
-        with torch.inference_mode():
-            return self.model.generate(
-                **{k: v.to(device) for k, v in inputs.items()},
-                num_beams=num_beams,
-                max_new_tokens=max_new_tokens,
-                max_length=None,
-                do_sample=False,
-                **extra,
-            )
+    def _forward(self, inputs: dict[str, Any], params: GenerationParams) -> Any:
+        return self.core.forward(inputs, params)
 
     def postprocess(self, generated: Any) -> list[str]:
-        decoded = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
-        return [clean_output(text) for text in decoded]
+        return self.core.postprocess(generated)
 
 
 class CT2Translator(BatchedTranslator):
@@ -206,17 +185,24 @@ class CT2Translator(BatchedTranslator):
         super().__init__(
             model_id=loaded.model_id,
             revision=loaded.revision,
-            tokenizer=loaded.tokenizer,
+            quantization=loaded.quantization,
             model_max_tokens=loaded.max_positions,
             **limits,
         )
         self.model = loaded.translator
-        self.quantization = loaded.quantization
+        self.tokenizer = loaded.tokenizer
         self.path = loaded.path
-        self.threads = {
+        self._threads = {
             "ct2_inter_threads": loaded.inter_threads,
             "ct2_intra_threads": loaded.intra_threads,
         }
+
+    @property
+    def threads(self) -> Mapping[str, int]:
+        return self._threads
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, verbose=False).input_ids)
 
     def preprocess(self, texts: list[str]) -> list[list[str]]:
         return [
@@ -224,21 +210,19 @@ class CT2Translator(BatchedTranslator):
             for ids in self.tokenizer(texts, verbose=False).input_ids
         ]
 
-    def _forward(
-        self, inputs: list[list[str]], max_new_tokens: int, min_new_tokens: int, num_beams: int
-    ) -> Any:
+    def _forward(self, inputs: list[list[str]], params: GenerationParams) -> Any:
         return self.model.translate_batch(
             inputs,
-            beam_size=num_beams,
+            beam_size=params.num_beams,
             max_batch_size=len(inputs),
-            max_decoding_length=max_new_tokens,
-            min_decoding_length=max(1, min_new_tokens),
+            max_decoding_length=params.max_new_tokens,
+            min_decoding_length=max(1, params.min_new_tokens),
             max_input_length=0,  # inputs are already split to fit; never truncate silently
         )
 
     def postprocess(self, generated: Any) -> list[str]:
         return [
-            clean_output(
+            one_line(
                 self.tokenizer.decode(
                     self.tokenizer.convert_tokens_to_ids(result.hypotheses[0]),
                     skip_special_tokens=True,

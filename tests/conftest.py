@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +13,12 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from service.api import create_app, load_services
+from service.api import create_app
 from service.config import Settings
 from service.langid import LanguageDetector
-from service.tiny import build_tiny_models
+from service.services import Services, load_services
+from service.tools.bench import free_port
+from service.tools.tiny import build_tiny_models
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -77,10 +79,32 @@ def client(services) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
         yield test_client
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+@pytest.fixture
+def make_services(settings: Settings, detector: LanguageDetector) -> Iterator[Callable[..., Services]]:
+    """Services for the tiny models with some settings changed; closed after the test."""
+    made: list[Services] = []
+
+    def make(**overrides: Any) -> Services:
+        loaded = load_services(settings.model_copy(update=overrides), detector)
+        made.append(loaded)
+        return loaded
+
+    yield make
+    for loaded in made:
+        loaded.close()
+
+
+@pytest.fixture
+def make_client(make_services: Callable[..., Services]) -> Iterator[Callable[..., TestClient]]:
+    """A started TestClient on given services, or on new ones with settings changed; closed
+    (before its services) after the test."""
+    with ExitStack() as stack:
+
+        def make(services: Services | None = None, **overrides: Any) -> TestClient:
+            app = create_app(services=services or make_services(**overrides))
+            return stack.enter_context(TestClient(app))
+
+        yield make
 
 
 def serve_in_thread(services: Any) -> Iterator[str]:
@@ -100,6 +124,12 @@ def serve_in_thread(services: Any) -> Iterator[str]:
         server.should_exit = True
         thread.join(30)
         services.close()
+
+
+def translator_backend(services: Any) -> Any:
+    """The backend (torch or CTranslate2) behind the pipeline's dynamic batcher, if any."""
+    translator = services.pipeline.translator
+    return getattr(translator, "inner", translator)
 
 
 def spy_translate(services: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:

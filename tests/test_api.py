@@ -6,10 +6,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.api import create_app, load_services
+from service.api import create_app
 from service.config import Settings
+from service.services import load_services
 
-from .conftest import spy_translate
+from .conftest import spy_translate, translator_backend
 
 
 def _line_shape(text: str) -> list[tuple[bool, str]]:
@@ -22,7 +23,7 @@ def _line_shape(text: str) -> list[tuple[bool, str]]:
 
 
 def _spy_generate(services: Any, monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    model = services.pipeline.translator.model
+    model = translator_backend(services).model
     calls: list[int] = []
     original = model.generate
 
@@ -120,7 +121,7 @@ def test_long_paragraph_is_not_truncated(
     # Every word reaches the model, in order, in pieces the model can take whole.
     assert " ".join(seen).split() == paragraph.split()
     assert len(seen) > 1
-    assert all(translator.count_tokens(piece) <= translator.max_input_tokens for piece in seen)
+    assert all(translator.count_tokens(piece) <= translator.info.max_input_tokens for piece in seen)
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from service.batch import MANIFEST, STATE_DIR, TEMP_SUFFIX, read_document, run_batch
+from service.batch import MANIFEST, STATE_DIR, TEMP_SUFFIX, read_document
 from service.config import Settings
 from service.errors import OversettError
+from service.runs import run_batch_with_settings as run_batch
 
 from .conftest import REPO, SEEDS
 

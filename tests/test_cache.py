@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from service.cache import NullCache, SQLiteCache, cache_key, open_cache
+from service.cache import NullCache, SQLiteCache, open_cache
+from service.protocols import cache_key
 
 
 def test_sqlite_round_trip_and_persistence(tmp_path: Path) -> None:

@@ -97,7 +97,7 @@ def test_summarize_abstractive_without_summarizer_fails_clearly(
 
 
 def test_serve_with_broken_prompt_template_exits_with_message(tmp_path: Path, tiny_models: dict[str, Path]) -> None:
-    from service.tiny import build_tiny_t5_summarizer, seed_lines
+    from service.tools.tiny import build_tiny_t5_summarizer, seed_lines
 
     t5 = build_tiny_t5_summarizer(tmp_path / "t5", seed_lines(REPO / "seeds"))
     prompts = tmp_path / "prompts"

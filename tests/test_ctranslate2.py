@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.api import create_app, load_services
-from service.config import Settings
+from service.api import create_app
 from service.models import ModelRef, convert_to_ctranslate2, find_ct2_model
 
 from .conftest import REPO
@@ -34,12 +33,8 @@ def test_convert_command(tiny_models: dict[str, Path], tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def ct2_services(settings: Settings, tiny_ct2: Path, detector: Any) -> Any:
-    loaded = load_services(
-        settings.model_copy(update={"backend": "ctranslate2", "ct2_model": str(tiny_ct2)}), detector
-    )
-    yield loaded
-    loaded.close()
+def ct2_services(make_services: Any, tiny_ct2: Path) -> Any:
+    return make_services(backend="ctranslate2", ct2_model=str(tiny_ct2))
 
 
 def test_ctranslate2_backend_through_the_api(ct2_services: Any, services: Any, seed_text: str) -> None:
@@ -74,27 +69,21 @@ def test_cache_keys_differ_by_backend(ct2_services: Any, services: Any) -> None:
     assert torch_ns["model"] == ct2_ns["model"]
     assert (torch_ns["backend"], ct2_ns["backend"]) == ("torch", "ctranslate2")
     assert ct2_ns["quantization"] == "int8" and torch_ns["quantization"] == "float32"
-    from service.cache import cache_key
+    from service.protocols import cache_key
 
     assert cache_key(torch_ns, "Hei.") != cache_key(ct2_ns, "Hei.")
 
 
-def test_shared_cache_file_keeps_backends_apart(settings: Settings, tiny_ct2: Path, detector: Any) -> None:
+def test_shared_cache_file_keeps_backends_apart(make_client: Any, tiny_ct2: Path) -> None:
     # Same cache file: a sentence cached by torch is a miss for CTranslate2, then a hit.
-    torch_services = load_services(settings, detector)
-    ct2_services = load_services(settings.model_copy(update={"backend": "ctranslate2", "ct2_model": str(tiny_ct2)}), detector)
-    try:
-        text = {"text": "Det regner i Bergen i dag.", "source_lang": "nb"}
-        with TestClient(create_app(services=torch_services)) as client:
-            assert client.post("/v1/translate", json=text).json()["translations"][0]["segments"][0]["cached"] is False
-        with TestClient(create_app(services=ct2_services)) as client:
-            first = client.post("/v1/translate", json=text).json()
-            second = client.post("/v1/translate", json=text).json()
-        assert first["translations"][0]["segments"][0]["cached"] is False
-        assert second["translations"][0]["segments"][0]["cached"] is True
-    finally:
-        torch_services.close()
-        ct2_services.close()
+    text = {"text": "Det regner i Bergen i dag.", "source_lang": "nb"}
+    torch_client = make_client()
+    assert torch_client.post("/v1/translate", json=text).json()["translations"][0]["segments"][0]["cached"] is False
+    ct2_client = make_client(backend="ctranslate2", ct2_model=str(tiny_ct2))
+    first = ct2_client.post("/v1/translate", json=text).json()
+    second = ct2_client.post("/v1/translate", json=text).json()
+    assert first["translations"][0]["segments"][0]["cached"] is False
+    assert second["translations"][0]["segments"][0]["cached"] is True
 
 
 def test_auto_backend_finds_a_converted_model_beside_the_translator(
@@ -110,9 +99,7 @@ def test_auto_backend_finds_a_converted_model_beside_the_translator(
     assert find_ct2_model("Helsinki-NLP/opus-mt-gmq-en", None) is None
 
 
-def test_ctranslate2_without_a_converted_model_is_503(settings: Settings, detector: Any) -> None:
-    services = load_services(settings.model_copy(update={"backend": "ctranslate2"}), detector)
-    with TestClient(create_app(services=services)) as client:
-        response = client.post("/v1/translate", json={"text": "Hei på deg."})
+def test_ctranslate2_without_a_converted_model_is_503(make_client: Any) -> None:
+    response = make_client(backend="ctranslate2").post("/v1/translate", json={"text": "Hei på deg."})
     assert response.status_code == 503
     assert "oversett models convert" in response.json()["detail"]

@@ -14,8 +14,8 @@ from rouge_score import rouge_scorer
 
 from eval.cli import main as eval_main
 from eval.metrics import NordicTokenizer, rouge_scores, translation_scores
-from service.batch import run_batch
 from service.config import Settings
+from service.runs import run_batch_with_settings as run_batch
 
 from .conftest import REPO, SEEDS
 

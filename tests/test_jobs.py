@@ -6,7 +6,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from service.api import create_app
-from service.jobs import JobDocument, JobStore
+from service.job_store import JobStore
+from service.protocols import JobDocument
 
 DOCUMENTS = [
     {"name": "budsjett", "text": "Regjeringen la fram statsbudsjettet i dag.\n\nDet blir dyrere å kjøre bil."},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from service.bench import DEFAULT_TOKENIZER_TEXT, load_run
+from service.tools.bench import DEFAULT_TOKENIZER_TEXT, load_run
 
 
 def test_bounded_load_run_has_no_errors(tiny_models: dict[str, Path], tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from service.errors import ModelUnavailable
 from service.models import ModelRef, ct2_device_and_index, is_local, load_seq2seq
-from service.tiny import build_tiny_translator, seed_lines
+from service.tools.tiny import build_tiny_translator, seed_lines
 
 from .conftest import SEEDS
 

@@ -7,21 +7,17 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.api import create_app, load_services
+from service.api import create_app
 from service.config import Settings
 from service.errors import ConfigurationError
-from service.summarize import (
-    LENGTH_PRESETS,
-    LengthPreset,
-    chunk_text,
-    preset_for,
-    summarize_long,
-    trim_summary,
-)
+from service.presets import LENGTH_PRESETS, LengthPreset, preset_for, trim_summary
+from service.services import load_services
+from service.summaries import chunk_text, summarize_long
 from service.text import segment
-from service.tiny import build_tiny_t5_summarizer, seed_lines
+from service.tools.tiny import build_tiny_t5_summarizer, seed_lines
 
-from .conftest import SEEDS, spy_translate
+from .conftest import SEEDS, spy_translate, translator_backend
+from .fakes import WordSummarizer
 
 
 def _words(text: str) -> int:
@@ -53,30 +49,9 @@ def test_chunk_text_covers_everything_in_order() -> None:
     assert " ".join(chunks) == text
 
 
-class _WordSummarizer:
-    """A summariser that keeps the first words: enough to test the map-reduce plumbing."""
-
-    model_id = "spy"
-    revision = "1"
-    max_input_tokens = 40
-
-    def __init__(self) -> None:
-        self.calls: list[list[str]] = []
-
-    def count_tokens(self, text: str) -> int:
-        return _words(text)
-
-    def text_budget(self, preset: LengthPreset) -> int:
-        return self.max_input_tokens
-
-    def summarize(self, texts: Sequence[str], preset: LengthPreset) -> list[str]:
-        self.calls.append(list(texts))
-        return [" ".join(t.split()[: min(preset.max_new_tokens, 10)]) for t in texts]
-
-
 def test_map_reduce_sees_every_chunk() -> None:
     text = " ".join(f"Fact {i} happened today." for i in range(100))
-    summarizer = _WordSummarizer()
+    summarizer = WordSummarizer()
     summary = summarize_long(text, summarizer, LENGTH_PRESETS["short"], summarizer.max_input_tokens)
     first_round = summarizer.calls[0]
     assert " ".join(first_round) == text  # every part of the document was summarised
@@ -163,7 +138,7 @@ def test_repeat_is_served_from_the_summary_cache(
     assert first["cached"] is False
     generate_calls: list[str] = []
     for name, model in [
-        ("translator", services.pipeline.translator.model),
+        ("translator", translator_backend(services).model),
         ("summarizer", services.summaries.summarizer.model),
     ]:
         monkeypatch.setattr(model, "generate", lambda *a, _n=name, **k: generate_calls.append(_n))
@@ -177,10 +152,8 @@ def test_repeat_is_served_from_the_summary_cache(
 
 
 @pytest.fixture
-def services_without_summarizer(settings: Settings, detector: Any, tmp_path: Path) -> Any:
-    loaded = load_services(settings.model_copy(update={"summarizer": str(tmp_path / "no-summarizer")}), detector)
-    yield loaded
-    loaded.close()
+def services_without_summarizer(make_services: Any, tmp_path: Path) -> Any:
+    return make_services(summarizer=str(tmp_path / "no-summarizer"))
 
 
 def test_missing_summarizer_auto_falls_back_and_abstractive_is_503(
@@ -221,19 +194,16 @@ def tiny_t5(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_prompt_template_is_applied_for_t5(
-    settings: Settings, detector: Any, tiny_t5: Path, seed_text: str
+    settings: Settings, make_services: Any, tiny_t5: Path, seed_text: str
 ) -> None:
-    services = load_services(settings.model_copy(update={"summarizer": str(tiny_t5)}), detector)
-    try:
-        summarizer = services.summaries.summarizer
-        assert summarizer.prompts is not None
-        services.summaries.summarize_document(seed_text, "short", method="abstractive")
-        template = (settings.prompts_dir / "short.txt").read_text(encoding="utf-8")
-        prefix = template.split("{text}")[0]
-        assert prefix.startswith("Summarize")
-        assert summarizer.stats.inputs and all(i.startswith(prefix) for i in summarizer.stats.inputs)
-    finally:
-        services.close()
+    services = make_services(summarizer=str(tiny_t5))
+    summarizer = services.summaries.summarizer
+    assert summarizer.prompts is not None
+    services.summaries.summarize_document(seed_text, "short", method="abstractive")
+    template = (settings.prompts_dir / "short.txt").read_text(encoding="utf-8")
+    prefix = template.split("{text}")[0]
+    assert prefix.startswith("Summarize")
+    assert summarizer.stats.inputs and all(i.startswith(prefix) for i in summarizer.stats.inputs)
 
 
 def test_bart_takes_no_prompt(services: Any) -> None:

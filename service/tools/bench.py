@@ -28,17 +28,19 @@ from typing import Any
 
 import httpx
 
-from .cache import open_cache
-from .langid import LanguageDetector
-from .models import ModelRef, convert_to_ctranslate2, load_ct2, load_seq2seq
-from .pipeline import TranslationPipeline
-from .text import segment
-from .tiny import build_marian_translator, seed_lines
-from .translate import CT2Translator, TorchTranslator
+from eval.testsets import DATA_DIR
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_SEED_FILE = REPO / "seeds" / "000_ce698dbb45a80c69.txt"
-DEFAULT_TOKENIZER_TEXT = REPO / "eval" / "data" / "flores200-devtest" / "nob.txt"
+from ..cache import open_cache
+from ..langid import LanguageDetector
+from ..models import ModelRef, convert_to_ctranslate2, load_ct2, load_seq2seq
+from ..pipeline import TranslationPipeline
+from ..text import segment
+from ..translate import CT2Translator, TorchTranslator
+from .tiny import build_marian_translator, seed_lines
+
+# The seed is the repo's (run the benchmark from a checkout); FLORES ships inside eval/.
+DEFAULT_SEED_FILE = Path("seeds") / "000_ce698dbb45a80c69.txt"
+DEFAULT_TOKENIZER_TEXT = DATA_DIR / "flores200-devtest" / "nob.txt"
 
 # Published configurations (config.json on the Hub). The base model's vocabulary size is
 # estimated from its 296 MB float32 checkpoint (74 M parameters): about 57 k entries.
@@ -260,7 +262,7 @@ def bench_cache(ct2_dir: Path, text: str, beams: int, length: int, threads: int,
 # --- over HTTP -----------------------------------------------------------------------------
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -286,7 +288,7 @@ class ServiceProcess:
     """``oversett serve`` on 127.0.0.1 in a child process, for HTTP load and its memory."""
 
     def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self._log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(

@@ -1,0 +1,136 @@
+"""What the use cases may ask of models and stores. The backends (torch, CTranslate2, SQLite,
+Redis) implement these; callers read ``info`` and ``stats`` and never look at a concrete class.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter, deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .presets import LengthPreset
+from .text import normalise_source
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What a loaded model is: enough to key a cache, fill ``/v1/models`` and name it in a
+    manifest."""
+
+    model_id: str
+    revision: str
+    backend: str  # torch / ctranslate2
+    quantization: str  # float32, int8, ...
+    max_input_tokens: int  # longest input a request piece may have
+    threads: Mapping[str, int] = field(default_factory=dict)
+    prompts: str | None = None  # hash of the prompt templates a summariser applies, if any
+
+
+@dataclass
+class TranslatorStats:
+    """Counters of real model work (the cache tests, benchmarks and metrics read these)."""
+
+    batches: int = 0
+    sentences: int = 0
+    batch_size_counts: Counter[int] = field(default_factory=Counter)  # size → batches, for metrics
+    batch_sizes: deque[int] = field(default_factory=lambda: deque(maxlen=10_000))  # the latest
+
+    def record(self, size: int) -> None:
+        self.batches += 1
+        self.sentences += size
+        self.batch_size_counts[size] += 1
+        self.batch_sizes.append(size)
+
+
+@dataclass
+class SummarizerStats:
+    calls: int = 0
+    inputs: list[str] = field(default_factory=list)
+
+
+class Translator(Protocol):
+    """A translation backend: sentences in, English sentences out, in the same order."""
+
+    @property
+    def info(self) -> ModelInfo: ...
+
+    @property
+    def stats(self) -> TranslatorStats: ...
+
+    @property
+    def pending(self) -> int:
+        """Requests queued for the model (0 for a backend called directly)."""
+        ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def translate(self, sentences: Sequence[str], num_beams: int) -> list[str]: ...
+
+    def close(self) -> None: ...
+
+
+class Summarizer(Protocol):
+    """A summariser of English text."""
+
+    @property
+    def info(self) -> ModelInfo: ...
+
+    @property
+    def stats(self) -> SummarizerStats: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def text_budget(self, preset: LengthPreset) -> int:
+        """Tokens of article text that fit in one input beside the prompt."""
+        ...
+
+    def summarize(self, texts: Sequence[str], preset: LengthPreset) -> list[str]: ...
+
+
+class Cache(Protocol):
+    """A string store for results; keys are ``cache_key`` hashes."""
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, str]: ...
+
+    def set_many(self, items: Mapping[str, str]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def cache_key(namespace: Mapping[str, Any], text: str) -> str:
+    """Hash of (model id and revision, generation parameters, ...) and the normalised text."""
+    payload = json.dumps([dict(sorted(namespace.items())), normalise_source(text)], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class JobDocument:
+    """One named document text of an HTTP job."""
+
+    name: str
+    text: str
+
+
+class JobRecords(Protocol):
+    """Where jobs, their documents and each document's result are kept."""
+
+    def create(self, documents: list[JobDocument], summary: str | None, source_lang: str) -> str: ...
+
+    def unfinished(self) -> list[str]: ...
+
+    def set_status(self, job_id: str, status: str, error: str | None = None) -> None: ...
+
+    def pending_documents(self, job_id: str) -> list[tuple[int, JobDocument]]: ...
+
+    def finish_document(
+        self, job_id: str, position: int, result: dict[str, Any] | None, error: str | None
+    ) -> None: ...
+
+    def job(self, job_id: str) -> dict[str, Any]:
+        """The job's record and its documents' results; raise JobNotFound."""
+        ...
+
+    def close(self) -> None: ...

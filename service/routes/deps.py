@@ -1,0 +1,56 @@
+"""Shared resources of the routes, as ``Annotated`` dependency aliases: the app's services,
+pipelines and job runner come in through these, never through module globals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Request
+
+from ..admission import Admission, run_model_work
+from ..jobs import JobRunner
+from ..pipeline import TranslationPipeline
+from ..schemas import ErrorResponse
+from ..services import Services
+from ..summaries import SummaryPipeline
+
+T = TypeVar("T")
+
+ERROR = {"model": ErrorResponse}
+# What every data route may answer besides success (documented so clients and fuzzers know).
+DATA_ERRORS: dict[int | str, dict[str, Any]] = {code: ERROR for code in (400, 401, 413, 422, 429, 503, 504)}
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+def get_jobs(request: Request) -> JobRunner:
+    return request.app.state.jobs  # type: ignore[no-any-return]
+
+
+def get_admission(request: Request) -> Admission:
+    return request.app.state.admission  # type: ignore[no-any-return]
+
+
+def get_pipeline(services: Annotated[Services, Depends(get_services)]) -> TranslationPipeline:
+    return services.require_pipeline()
+
+
+def get_summaries(services: Annotated[Services, Depends(get_services)]) -> SummaryPipeline:
+    return services.require_summaries()
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+PipelineDep = Annotated[TranslationPipeline, Depends(get_pipeline)]
+SummariesDep = Annotated[SummaryPipeline, Depends(get_summaries)]
+JobsDep = Annotated[JobRunner, Depends(get_jobs)]
+AdmissionDep = Annotated[Admission, Depends(get_admission)]
+
+
+async def model_work(
+    request: Request, admission: Admission, services: Services, work: Callable[..., T], *args: Any
+) -> T:
+    """Run pipeline work within the pending-work bound and the request timeout."""
+    return await run_model_work(request, admission, services.settings.request_timeout, work, *args)

@@ -1,0 +1,32 @@
+"""``POST /v1/summarize``: a short English summary of a (Norwegian) document."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from ..schemas import SummarizeRequest, SummarizeResponse
+from .deps import DATA_ERRORS, AdmissionDep, ServicesDep, SummariesDep, model_work
+
+router = APIRouter(tags=["summarize"])
+
+
+@router.post("/v1/summarize", response_model=SummarizeResponse, responses=DATA_ERRORS)
+async def summarize(
+    request: Request,
+    body: SummarizeRequest,
+    summaries: SummariesDep,
+    services: ServicesDep,
+    admission: AdmissionDep,
+) -> SummarizeResponse:
+    result = await model_work(
+        request,
+        admission,
+        services,
+        summaries.summarize_document,
+        body.text,
+        body.length,
+        body.max_words,
+        body.method,
+        body.source_lang,
+    )
+    return SummarizeResponse(**vars(result))

@@ -1,0 +1,32 @@
+"""Batch runs from settings: picks the engine (this process, or Ray workers) and runs the
+batch use case with it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from .batch import BatchSummary, local_engine, run_batch
+from .batch_ray import ray_engine
+from .config import Settings
+from .services import document_worker
+
+
+def run_batch_with_settings(
+    input_dir: Path,
+    out_dir: Path,
+    *,
+    settings: Settings,
+    patterns: Sequence[str] = ("*.txt",),
+    summary: str | None = None,
+    engine: Literal["local", "ray"] = "local",
+    stream: Any = None,
+) -> BatchSummary:
+    """Translate every matching document of ``input_dir`` into ``out_dir``."""
+    chosen = (
+        ray_engine(settings, out_dir, summary)
+        if engine == "ray"
+        else local_engine(document_worker(settings, out_dir, summary))
+    )
+    return run_batch(input_dir, out_dir, engine=chosen, patterns=patterns, stream=stream)

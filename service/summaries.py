@@ -1,0 +1,175 @@
+"""The summary use case: short English summaries of (Norwegian) documents, abstractive (a
+summariser on the English translation) or extractive (the most central Norwegian sentences,
+translated).
+
+The abstractive summariser sees every part of a long document: text over the model's input
+limit is cut into chunks at sentence boundaries, each chunk is summarised (map), and the
+joined chunk summaries are summarised again (reduce) until one summary remains.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any, Literal, Protocol
+
+from . import extractive
+from .errors import ModelUnavailable
+from .pipeline import TranslationPipeline
+from .presets import LengthPreset, bounded, preset_for, trim_summary
+from .protocols import Cache, Summarizer, cache_key
+from .text import pack, segment, split_long_sentence
+
+
+class Pipelines(Protocol):
+    """Where the batch and job use cases get the pipelines (the composition's ``Services``)."""
+
+    def require_pipeline(self) -> TranslationPipeline: ...
+
+    def require_summaries(self) -> SummaryPipeline: ...
+
+    def close(self) -> None: ...
+
+
+def chunk_text(text: str, budget: int, count_tokens: Callable[[str], int]) -> list[str]:
+    """Whole sentences packed into chunks of at most ``budget`` tokens, in order; a sentence
+    over the budget is split at clauses or word windows first, so nothing is dropped."""
+    pieces = [
+        piece
+        for sentence in segment(" ".join(text.split())).sentences
+        for piece in split_long_sentence(sentence, budget, count_tokens)
+    ]
+    return pack(pieces, budget, count_tokens)
+
+
+MAX_REDUCE_ROUNDS = 8
+
+
+def summarize_long(text: str, summarizer: Summarizer, preset: LengthPreset, budget: int) -> str:
+    """Map-reduce: summarise chunks, then the joined chunk summaries, until one fits."""
+    current = text
+    for _ in range(MAX_REDUCE_ROUNDS):
+        chunks = chunk_text(current, budget, summarizer.count_tokens)
+        if len(chunks) <= 1:
+            return summarizer.summarize([current], preset)[0]
+        # Chunk summaries get at most half a chunk, so every round at least halves the text.
+        map_preset = bounded(preset, max(8, budget // 2))
+        joined = " ".join(s for s in summarizer.summarize(chunks, map_preset) if s)
+        if not joined or summarizer.count_tokens(joined) >= summarizer.count_tokens(current):
+            return summarizer.summarize([joined or current], preset)[0]
+        current = joined
+    return summarizer.summarize([current], preset)[0]
+
+
+SummaryMethod = Literal["auto", "abstractive", "extractive"]
+
+
+@dataclass(frozen=True)
+class SummaryResult:
+    summary: str
+    method: str
+    length: str
+    source_lang: str
+    sentences_translated: int
+    models: dict[str, str | None]
+    cached: bool = False
+
+
+class SummaryPipeline:
+    """Short English summaries of (Norwegian) documents, abstractive or extractive."""
+
+    def __init__(
+        self,
+        translation: TranslationPipeline,
+        summarizer: Summarizer | None,
+        summarizer_error: ModelUnavailable | None = None,
+    ) -> None:
+        self.translation = translation
+        self.summarizer = summarizer
+        self.summarizer_error = summarizer_error
+
+    @property
+    def cache(self) -> Cache:
+        return self.translation.cache
+
+    def resolve_method(self, method: SummaryMethod) -> str:
+        if method == "auto":
+            return "abstractive" if self.summarizer is not None else "extractive"
+        if method == "abstractive" and self.summarizer is None:
+            raise self.summarizer_error or ModelUnavailable(
+                "summarization", "(none configured)", "OVERSETT_SUMMARIZER", "not loaded"
+            )
+        return method
+
+    def summarize_document(
+        self,
+        text: str,
+        length: str = "short",
+        max_words: int | None = None,
+        method: SummaryMethod = "auto",
+        source_lang: str = "auto",
+    ) -> SummaryResult:
+        self.translation.check_size([text])
+        chosen = self.resolve_method(method)
+        language = self.translation.language_of(text, source_lang)
+        preset = preset_for(length, max_words)
+        key = cache_key(self._namespace(chosen, length, max_words), text)
+        stored = self.cache.get_many([key]).get(key)
+        if stored is not None:
+            return SummaryResult(**{**json.loads(stored), "cached": True})
+        if chosen == "abstractive":
+            assert self.summarizer is not None
+            summary, translated = self._abstractive(text, language, preset, self.summarizer)
+        else:
+            summary, translated = self._extractive(text, language, preset)
+        result = SummaryResult(
+            summary=summary,
+            method=chosen,
+            length=length if max_words is None else f"max_words={max_words}",
+            source_lang=language,
+            sentences_translated=translated,
+            models=self._models(chosen),
+        )
+        self.cache.set_many({key: json.dumps({k: v for k, v in asdict(result).items() if k != "cached"})})
+        return result
+
+    def _abstractive(
+        self, text: str, language: str, preset: LengthPreset, summarizer: Summarizer
+    ) -> tuple[str, int]:
+        (document,) = self.translation.translate_documents([text], source_lang=language)
+        translated = 0 if language == "en" else len(document.segments)
+        summary = summarize_long(document.text, summarizer, preset, summarizer.text_budget(preset))
+        return trim_summary(summary, preset), translated
+
+    def _extractive(self, text: str, language: str, preset: LengthPreset) -> tuple[str, int]:
+        picked = extractive.extract(text, language, preset.max_sentences, preset.max_words)
+        sources = [c.text for c in picked]
+        if language == "en":
+            return " ".join(sources), 0
+        documents = self.translation.translate_documents(sources, source_lang=language)
+        return " ".join(d.text for d in documents), len(sources)
+
+    def _models(self, method: str) -> dict[str, str | None]:
+        translator = self.translation.translator
+        summarizer = self.summarizer if method == "abstractive" else None
+        return {
+            "translator": translator.info.model_id,
+            "summarizer": summarizer.info.model_id if summarizer else None,
+        }
+
+    def _namespace(self, method: str, length: str, max_words: int | None) -> dict[str, Any]:
+        namespace: dict[str, Any] = {
+            **self.translation.cache_namespace(self.translation.num_beams),
+            "task": "summarize",
+            "method": method,
+            "length": length if max_words is None else None,
+            "max_words": max_words,
+        }
+        if method == "abstractive" and self.summarizer is not None:
+            info = self.summarizer.info
+            namespace["summarizer"] = info.model_id
+            namespace["summarizer_revision"] = info.revision
+            if info.prompts is not None:
+                namespace["prompts"] = info.prompts
+        return namespace

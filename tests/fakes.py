@@ -1,0 +1,123 @@
+"""Fakes that keep the real protocols (``service/protocols.py``): fast use-case tests with no
+model, and failures on demand."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from service.presets import LengthPreset
+from service.protocols import ModelInfo, SummarizerStats, TranslatorStats
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+class FakeTranslator:
+    """A Translator that maps each sentence with ``transform`` (upper case by default), counts
+    tokens as words, records every call and fails any call holding a sentence with ``poison``."""
+
+    def __init__(
+        self,
+        transform: Callable[[str], str] = str.upper,
+        *,
+        poison: str = "POISON",
+        max_input_tokens: int = 256,
+        model_id: str = "fake",
+    ) -> None:
+        self.transform = transform
+        self.poison = poison
+        self.calls: list[list[str]] = []
+        self.closed = False
+        self._info = ModelInfo(model_id, "1", "fake", "none", max_input_tokens)
+        self._stats = TranslatorStats()
+        self._lock = threading.Lock()
+
+    @property
+    def info(self) -> ModelInfo:
+        return self._info
+
+    @property
+    def stats(self) -> TranslatorStats:
+        return self._stats
+
+    @property
+    def pending(self) -> int:
+        return 0
+
+    def count_tokens(self, text: str) -> int:
+        return words(text)
+
+    def translate(self, sentences: Sequence[str], num_beams: int) -> list[str]:
+        with self._lock:
+            self.calls.append(list(sentences))
+        if any(self.poison in s for s in sentences):
+            raise RuntimeError("the model choked")
+        self._stats.record(len(sentences))
+        return [self.transform(s) for s in sentences]
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class WordSummarizer:
+    """A Summarizer that keeps the first words: enough to test the map-reduce plumbing."""
+
+    def __init__(self, max_input_tokens: int = 40) -> None:
+        self.max_input_tokens = max_input_tokens
+        self.calls: list[list[str]] = []
+        self._info = ModelInfo("fake-summarizer", "1", "fake", "none", max_input_tokens)
+        self._stats = SummarizerStats()
+
+    @property
+    def info(self) -> ModelInfo:
+        return self._info
+
+    @property
+    def stats(self) -> SummarizerStats:
+        return self._stats
+
+    def count_tokens(self, text: str) -> int:
+        return words(text)
+
+    def text_budget(self, preset: LengthPreset) -> int:
+        return self.max_input_tokens
+
+    def summarize(self, texts: Sequence[str], preset: LengthPreset) -> list[str]:
+        self.calls.append(list(texts))
+        self._stats.calls += 1
+        return [" ".join(t.split()[: min(preset.max_new_tokens, 10)]) for t in texts]
+
+
+class MemoryCache:
+    """A Cache in a dict, counting reads and writes."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, str] = {}
+        self.reads = 0
+        self.writes = 0
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, str]:
+        self.reads += 1
+        return {k: self.items[k] for k in keys if k in self.items}
+
+    def set_many(self, items: Mapping[str, str]) -> None:
+        self.writes += 1
+        self.items.update(items)
+
+    def close(self) -> None:
+        return None
+
+
+class FakeLanguageDetector:
+    """Says every text is ``lang`` (language id is tested on its own in test_langid.py)."""
+
+    def __init__(self, lang: str = "nb") -> None:
+        self.lang = lang
+
+    def detect(self, text: str) -> str:
+        return self.lang
+
+    def warm_up(self) -> None:
+        return None

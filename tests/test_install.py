@@ -1,0 +1,88 @@
+"""A non-editable install works from anywhere: the package is built and installed like a
+user's ``pip install .`` (into its own folder, dependencies from this environment), then served
+from another directory; the summary prompt templates are found inside the installed package."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from service.tools.tiny import build_tiny_t5_summarizer, seed_lines
+
+from .conftest import REPO, SEEDS, free_port
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("site")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(REPO)],
+        check=True, timeout=600,
+    )
+    return target
+
+
+def test_installed_package_carries_its_prompts_and_data(installed: Path) -> None:
+    assert sorted(p.name for p in (installed / "service" / "prompt_templates").glob("*.txt")) == [
+        "long.txt", "medium.txt", "short.txt",
+    ]
+    assert (installed / "service" / "static" / "index.html").is_file()
+    assert (installed / "service" / "routes" / "translate.py").is_file()
+    assert (installed / "eval" / "data" / "flores200-devtest" / "nob.txt").is_file()
+
+
+def test_installed_service_serves_and_summarises_with_prompts(
+    installed: Path, tiny_models: dict[str, Path], tmp_path: Path
+) -> None:
+    t5 = build_tiny_t5_summarizer(tmp_path / "t5", seed_lines(SEEDS))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("OVERSETT_")},
+        "PYTHONPATH": str(installed),
+        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]),
+        "OVERSETT_SUMMARIZER": str(t5),
+        "OVERSETT_NUM_BEAMS": "1",
+        "OVERSETT_CACHE": "none",
+        "OVERSETT_JOBS_DB": str(tmp_path / "jobs.sqlite3"),
+    }
+    where = subprocess.run(
+        [sys.executable, "-c", "import service, sys; print(service.__file__)"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    assert Path(where).is_relative_to(installed)  # the installed copy, not the checkout
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service", "serve", "--port", str(port)],
+        cwd=elsewhere, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+            time.sleep(0.3)
+        models = httpx.get(f"{base}/v1/models", timeout=10).json()
+        assert models["summarizer"]["loaded"] and models["summarizer"]["prompts"] is True
+        text = (SEEDS / "000_ce698dbb45a80c69.txt").read_text(encoding="utf-8")
+        summary = httpx.post(
+            f"{base}/v1/summarize", json={"text": text, "method": "abstractive"}, timeout=120
+        )
+        assert summary.status_code == 200, summary.text
+        assert summary.json()["method"] == "abstractive" and summary.json()["summary"]
+        translated = httpx.post(f"{base}/v1/translate", json={"text": "Det regner i Bergen."}, timeout=60)
+        assert translated.status_code == 200, translated.text
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

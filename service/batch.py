@@ -40,6 +40,7 @@ class ManifestEntry:
     status: str  # ok / skipped / error
     error: str | None = None
     source_lang: str | None = None
+    confidence: float | None = None  # language id's, when it detected the language
     segments: int = 0
     cached_segments: int = 0
     seconds: float = 0.0
@@ -231,6 +232,7 @@ class DocumentTranslator:
             sha256=sha256,
             status="ok",
             source_lang=result.source_lang,
+            confidence=result.detected.confidence if result.detected else None,
             segments=len(result.segments),
             cached_segments=sum(s.cached for s in result.segments),
             models=models,

@@ -76,6 +76,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
         pipeline.translator.close()
         pipeline.cache.close()
     sys.stdout.write(result.text)
+    if result.detected is not None:
+        print(f"[detected {result.detected.lang}, confidence {result.detected.confidence:.2f}]", file=sys.stderr)
     return 0
 
 

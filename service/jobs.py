@@ -95,6 +95,7 @@ class JobRunner:
                 (translation,) = pipeline.translate_documents([document.text], source_lang)
                 result: dict[str, Any] = {
                     "source_lang": translation.source_lang,
+                    "confidence": translation.detected.confidence if translation.detected else None,
                     "translation": translation.text,
                     "segments": len(translation.segments),
                     "cached_segments": sum(s.cached for s in translation.segments),

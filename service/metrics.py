@@ -78,6 +78,19 @@ class _PipelineCollector:
         misses.add_metric([], pipeline.stats.cache_misses if pipeline is not None else 0)
         yield hits
         yield misses
+        detected = CounterMetricFamily(
+            "oversett_languages_detected", "Texts by the language language id took them to be", labels=["lang"]
+        )
+        refused = CounterMetricFamily(
+            "oversett_languages_refused", "Texts refused as a language oversett does not translate", labels=["language"]
+        )
+        if pipeline is not None:
+            for lang, count in sorted(pipeline.stats.detected.items()):
+                detected.add_metric([lang], count)
+            for language, count in sorted(pipeline.stats.refused.items()):
+                refused.add_metric([language], count)
+        yield detected
+        yield refused
         yield _batch_histogram(stats.batch_size_counts if stats is not None else {})
         queue = GaugeMetricFamily("oversett_queue_depth", "Work waiting: admitted requests, and requests queued at the batcher",
                                   labels=["queue"])

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .cancel import raise_if_cancelled
 from .errors import InputTooLarge, InvalidInput, UnsupportedLanguage
-from .langid import LanguageDetector, normalise_code
+from .langid import NO_LINGUISTIC_CONTENT, Detection, LanguageDetector, normalise_code
 from .protocols import Cache, Translator, cache_key
 from .text import normalise_source, segment, split_long_sentence
 
@@ -19,6 +20,8 @@ log = logging.getLogger(__name__)
 
 DETECTION_SAMPLE_CHARS = 5_000  # enough text for a sure guess; detection cost stays flat
 PROGRESS_SLICE = 64  # sentences per model call when someone is watching progress
+# Languages whose text comes back as it is, with no model call.
+PASSED_THROUGH = frozenset({"en", NO_LINGUISTIC_CONTENT})
 
 
 @dataclass(frozen=True)
@@ -33,20 +36,30 @@ class DocumentTranslation:
     text: str
     source_lang: str
     segments: list[SegmentTranslation]
+    detected: Detection | None = None  # None when the request named the language
 
 
 @dataclass
 class PipelineStats:
-    """Cache traffic of the translation pipeline (read by /metrics)."""
+    """Cache traffic and language id of the translation pipeline (read by /metrics)."""
 
     cache_hits: int = 0
     cache_misses: int = 0
+    detected: Counter[str] = field(default_factory=Counter)  # language code → texts
+    refused: Counter[str] = field(default_factory=Counter)  # language name → texts
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def record(self, hits: int, misses: int) -> None:
         with self.lock:
             self.cache_hits += hits
             self.cache_misses += misses
+
+    def record_language(self, detected: str | None = None, refused: str | None = None) -> None:
+        with self.lock:
+            if detected:
+                self.detected[detected] += 1
+            if refused:
+                self.refused[refused] += 1
 
 
 @dataclass
@@ -97,17 +110,19 @@ class TranslationPipeline:
         ``progress`` is told how many sentences were translated, as the work goes."""
         beams = num_beams or self.num_beams
         self.check_size(texts)
-        languages = [self.language_of(text, source_lang, i, len(texts)) for i, text in enumerate(texts)]
+        detections = [self.detection_of(text, source_lang, i, len(texts)) for i, text in enumerate(texts)]
+        languages = [d.lang for d in detections]
         documents = [segment(text) for text in texts]
         plans = [
-            [self._plan(s) for s in doc.sentences] if lang != "en" else []
+            [self._plan(s) for s in doc.sentences] if lang not in PASSED_THROUGH else []
             for doc, lang in zip(documents, languages, strict=True)
         ]
         units = [u for plan in plans for sentence in plan for u in sentence.units]
         translated, hits = self._translate_units(units, beams, progress)
         results: list[DocumentTranslation] = []
-        for doc, lang, plan in zip(documents, languages, plans, strict=True):
-            if lang == "en":
+        for doc, detection, plan in zip(documents, detections, plans, strict=True):
+            lang = detection.lang
+            if lang in PASSED_THROUGH:
                 segments = [SegmentTranslation(s, s, False) for s in doc.sentences]
             else:
                 segments = [
@@ -119,7 +134,8 @@ class TranslationPipeline:
                     for p in plan
                 ]
             english = doc.render([s.translation for s in segments])
-            results.append(DocumentTranslation(english, lang, segments))
+            detected = detection if source_lang == "auto" else None
+            results.append(DocumentTranslation(english, lang, segments, detected))
         return results
 
     def check_size(self, texts: Sequence[str]) -> None:
@@ -127,16 +143,25 @@ class TranslationPipeline:
         if size > self.max_chars:
             raise InputTooLarge(size, self.max_chars)
 
-    def language_of(self, text: str, source_lang: str = "auto", index: int = 0, count: int = 1) -> str:
-        """The request's language code, or the detected one (raises UnsupportedLanguage)."""
+    def detection_of(
+        self, text: str, source_lang: str = "auto", index: int = 0, count: int = 1
+    ) -> Detection:
+        """The request's language (confidence 1), or the detected one; raise
+        UnsupportedLanguage when the text is confidently in a language oversett does not take."""
         if source_lang != "auto":
-            return normalise_code(source_lang)
+            return Detection(normalise_code(source_lang), 1.0)
         try:
-            return self.detector.detect(text[:DETECTION_SAMPLE_CHARS])
+            detection = self.detector.detect(text[:DETECTION_SAMPLE_CHARS])
         except UnsupportedLanguage as exc:
+            self.stats.record_language(refused=exc.detected)
             if count > 1:
                 raise InvalidInput(f"Text {index + 1} of {count}: {exc.message}") from exc
             raise
+        self.stats.record_language(detected=detection.lang)
+        return detection
+
+    def language_of(self, text: str, source_lang: str = "auto") -> str:
+        return self.detection_of(text, source_lang).lang
 
     def _plan(self, sentence: str) -> _PlannedSentence:
         units = split_long_sentence(

@@ -77,11 +77,21 @@ class SummarizeRequest(BaseModel):
         return check_text(value, "text")
 
 
+class DetectedOut(BaseModel):
+    """What language id took the text to be, when the request did not name the language."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    lang: str = Field(description="nb, nn, da, sv, en, or zxx (no letters: returned as it is)")
+    confidence: float = Field(ge=0, le=1, description="How sure, 0–1 (relative to the supported languages)")
+
+
 class SummarizeResponse(BaseModel):
     summary: str
     method: Literal["abstractive", "extractive"]
     length: str
     source_lang: str
+    detected: DetectedOut | None = Field(None, description="Language id's verdict (source_lang auto)")
     models: dict[str, str | None]
     sentences_translated: int
     cached: bool
@@ -127,6 +137,7 @@ class JobDocumentOut(BaseModel):
     status: Literal["pending", "ok", "error"]
     error: str | None = None
     source_lang: str | None = None
+    confidence: float | None = Field(None, description="Language id's confidence (source_lang auto)")
     translation: str | None = None
     segments: int | None = None
     cached_segments: int | None = None
@@ -155,6 +166,7 @@ class SegmentOut(BaseModel):
 class TranslationOut(BaseModel):
     text: str
     source_lang: str
+    detected: DetectedOut | None = Field(None, description="Language id's verdict (source_lang auto)")
     segments: list[SegmentOut]
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol
 
 from . import extractive
 from .errors import ModelUnavailable
+from .langid import NO_LINGUISTIC_CONTENT, Detection
 from .pipeline import TranslationPipeline
 from .presets import LengthPreset, bounded, preset_for, trim_summary
 from .protocols import Cache, Summarizer, cache_key
@@ -74,6 +75,7 @@ class SummaryResult:
     sentences_translated: int
     models: dict[str, str | None]
     cached: bool = False
+    detected: Detection | None = None  # None when the request named the language
 
 
 class SummaryPipeline:
@@ -112,13 +114,17 @@ class SummaryPipeline:
     ) -> SummaryResult:
         self.translation.check_size([text])
         chosen = self.resolve_method(method)
-        language = self.translation.language_of(text, source_lang)
+        detection = self.translation.detection_of(text, source_lang)
+        detected = detection if source_lang == "auto" else None
+        language = detection.lang
         preset = preset_for(length, max_words)
         key = cache_key(self._namespace(chosen, length, max_words), text)
         stored = self.cache.get_many([key]).get(key)
         if stored is not None:
-            return SummaryResult(**{**json.loads(stored), "cached": True})
-        if chosen == "abstractive":
+            return SummaryResult(**{**json.loads(stored), "cached": True, "detected": detected})
+        if language == NO_LINGUISTIC_CONTENT:  # nothing to summarise or translate
+            summary, translated = text.strip(), 0
+        elif chosen == "abstractive":
             assert self.summarizer is not None
             summary, translated = self._abstractive(text, language, preset, self.summarizer)
         else:
@@ -130,8 +136,10 @@ class SummaryPipeline:
             source_lang=language,
             sentences_translated=translated,
             models=self._models(chosen),
+            detected=detected,
         )
-        self.cache.set_many({key: json.dumps({k: v for k, v in asdict(result).items() if k != "cached"})})
+        stored_fields = {k: v for k, v in asdict(result).items() if k not in ("cached", "detected")}
+        self.cache.set_many({key: json.dumps(stored_fields)})
         return result
 
     def _abstractive(

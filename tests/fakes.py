@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from service.langid import Detection
 from service.presets import LengthPreset
 from service.protocols import ModelInfo, SummarizerStats, TranslatorStats
 
@@ -116,8 +117,8 @@ class FakeLanguageDetector:
     def __init__(self, lang: str = "nb") -> None:
         self.lang = lang
 
-    def detect(self, text: str) -> str:
-        return self.lang
+    def detect(self, text: str) -> Detection:
+        return Detection(self.lang, 0.9)
 
     def warm_up(self) -> None:
         return None

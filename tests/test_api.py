@@ -188,6 +188,29 @@ def test_english_comes_back_unchanged(client: TestClient, services: Any, monkeyp
     assert calls == []
 
 
+@pytest.mark.parametrize("text", ["12 345 678", "🎉🎉🎉 👍", "2024-11-26 kl. 13:49"[:10] + " → 42 %"])
+def test_text_without_letters_comes_back_unchanged_without_the_model(
+    client: TestClient, services: Any, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    calls = _spy_generate(services, monkeypatch)
+    body = client.post("/v1/translate", json={"text": text}).json()
+    assert body["translations"][0]["text"] == text
+    assert body["translations"][0]["detected"] == {"lang": "zxx", "confidence": 1.0}
+    summary = client.post("/v1/summarize", json={"text": text}).json()
+    assert summary["summary"] == text.strip() and summary["detected"]["lang"] == "zxx"
+    assert calls == []
+
+
+def test_detected_language_and_confidence_are_reported(client: TestClient) -> None:
+    detected = client.post("/v1/translate", json={"text": "Regjeringen la fram budsjettet i dag."}).json()["translations"][0]
+    assert detected["source_lang"] == detected["detected"]["lang"] == "nb"
+    assert 0 < detected["detected"]["confidence"] <= 1
+    named = client.post("/v1/translate", json={"text": "Hei på deg.", "source_lang": "nn"}).json()["translations"][0]
+    assert named["source_lang"] == "nn" and named["detected"] is None
+    summary = client.post("/v1/summarize", json={"text": "Hei på deg. Det regner i Bergen.", "method": "extractive"}).json()
+    assert summary["detected"]["lang"] in {"nb", "nn"}
+
+
 def test_missing_model_answers_503(tmp_path: Path, detector: Any) -> None:
     settings = Settings(
         translator=str(tmp_path / "no-such-model"), cache="none", _env_file=None  # type: ignore[call-arg]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from ..schemas import SummarizeRequest, SummarizeResponse
+from ..schemas import DetectedOut, SummarizeRequest, SummarizeResponse
 from .deps import DATA_ERRORS, AdmissionDep, ServicesDep, SummariesDep, model_work
 
 router = APIRouter(tags=["summarize"])
@@ -29,4 +29,5 @@ async def summarize(
         body.method,
         body.source_lang,
     )
-    return SummarizeResponse(**vars(result))
+    fields = vars(result) | {"detected": DetectedOut.model_validate(result.detected) if result.detected else None}
+    return SummarizeResponse(**fields)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from ..schemas import ModelOut, SegmentOut, TranslateRequest, TranslateResponse, TranslationOut
+from ..schemas import (
+    DetectedOut,
+    ModelOut,
+    SegmentOut,
+    TranslateRequest,
+    TranslateResponse,
+    TranslationOut,
+)
 from .deps import DATA_ERRORS, AdmissionDep, PipelineDep, ServicesDep, model_work
 
 router = APIRouter(tags=["translate"])
@@ -27,6 +34,7 @@ async def translate(
             TranslationOut(
                 text=r.text,
                 source_lang=r.source_lang,
+                detected=DetectedOut.model_validate(r.detected) if r.detected else None,
                 segments=[SegmentOut(**vars(s)) for s in r.segments],
             )
             for r in results

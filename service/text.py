@@ -12,21 +12,32 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-# Norwegian abbreviations that end in a full stop but do not end a sentence (lower case,
-# without the final dot). Written forms with inner dots are matched as a whole token.
-ABBREVIATIONS: frozenset[str] = frozenset(
+# Norwegian abbreviations that end in a full stop (lower case, without the final dot; written
+# forms with inner dots are matched as a whole token). Whether the full stop also ends the
+# sentence is decided by context:
+# - LEADING ones stand before what they qualify (titles, "f.eks.", "ca.", "kl.", "nr."): never
+#   a sentence end;
+# - TRAILING ones end a phrase and often a sentence ("osv.", "mill. kr.", "før jul.", and words
+#   such as "min", "man", "tor" that are ordinary words as well): a sentence end when a capital
+#   letter follows, not when a digit or a lower-case word does.
+LEADING_ABBREVIATIONS: frozenset[str] = frozenset(
     {
-        "f.eks", "bl.a", "ca", "nr", "kl", "dvs", "mill", "mrd", "jf", "jfr", "osv",
-        "m.m", "mm", "m.fl", "mfl", "o.l", "ol", "t.o.m", "f.o.m", "pga", "p.g.a", "evt",
-        "ev", "inkl", "ekskl", "bl.annet", "d.v.s", "o.a", "s.k", "såk", "vs", "mht",
-        "m.h.t", "iflg", "ifølge", "ift", "i.e", "e.l", "el", "tlf", "adr", "avd", "dr",
-        "prof", "st", "stud", "sml", "kr", "kap", "pkt", "ref", "forts", "f", "fr", "hr",
-        "fru", "sr", "jr", "mr", "mrs", "ms", "ed", "red", "gen", "oberst", "sek", "min",
-        "bd", "ark", "årg", "eks", "etc", "jan", "feb", "febr", "mar", "apr", "jun", "jul",
-        "aug", "sep", "sept", "okt", "nov", "des", "man", "tir", "ons", "tor", "fre", "lør",
-        "søn", "vol", "utg", "overs", "anm", "forf", "innb", "kv", "km", "mv", "m.v",
+        "f.eks", "bl.a", "bl.annet", "ca", "nr", "kl", "dvs", "d.v.s", "jf", "jfr", "pga", "p.g.a",
+        "evt", "ev", "inkl", "ekskl", "s.k", "såk", "vs", "mht", "m.h.t", "iflg", "ift", "i.e",
+        "tlf", "adr", "avd", "dr", "prof", "stud", "sml", "kap", "pkt", "ref", "hr", "fru", "sr",
+        "jr", "mr", "mrs", "ms", "gen", "oberst", "bd", "årg", "vol", "utg", "overs", "anm",
+        "forf", "innb", "t.o.m", "f.o.m", "o.a", "fr", "f", "m.a", "f.v", "t.d",
     }
 )
+TRAILING_ABBREVIATIONS: frozenset[str] = frozenset(
+    {
+        "mill", "mrd", "osv", "m.m", "mm", "m.fl", "mfl", "o.l", "ol", "e.l", "el", "etc", "mv",
+        "m.v", "kr", "km", "min", "sek", "st", "str", "red", "ark", "eks", "forts", "ed", "kv",
+        "jan", "feb", "febr", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "des",
+        "man", "tir", "ons", "tor", "fre", "lør", "søn",
+    }
+)
+ABBREVIATIONS: frozenset[str] = LEADING_ABBREVIATIONS | TRAILING_ABBREVIATIONS
 
 MONTHS: frozenset[str] = frozenset(
     {
@@ -43,7 +54,10 @@ _NUMBERED = re.compile(r"\d{1,3}[.)]")
 # A candidate sentence end: terminal punctuation, closing quotes/brackets, then white space.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'»”’)\]]*(?P<space>\s+)")
 _WORD_BEFORE = re.compile(r"(\S+)\Z")
-_SENTENCE_START = re.compile(r"[\"'«“‘(\[–—-]*[A-ZÆØÅÄÖÜÉÈ0-9]")
+_INLINE_DASH = re.compile(r"[–—-][ \t\u00a0]*(?=[\"'«“‘(\[]*[A-ZÆØÅÄÖÜÉÈ0-9])")
+# What may open a sentence: quotes and brackets, a dialogue dash (with or without a space
+# after it, "… sier han. - Vi har …"), then a capital letter or a digit.
+_SENTENCE_START = re.compile(r"[\"'«“‘(\[]*(?:[–—-]\s?)?[\"'«“‘(\[]*\s?[A-ZÆØÅÄÖÜÉÈ0-9]")
 
 
 @dataclass(frozen=True)
@@ -123,9 +137,12 @@ def _split_sentences(text: str) -> list[Piece]:
         following = text[match.end():]
         if not following or not _is_sentence_end(text[start:end_of_sentence], following):
             continue
+        # A dialogue dash that opens the next sentence is layout, as at the start of a line.
+        dash = _INLINE_DASH.match(text, match.end())
+        layout_end = dash.end() if dash else match.end()
         pieces.append(Piece(text[start:end_of_sentence], True))
-        pieces.append(Piece(match.group("space"), False))
-        start = match.end()
+        pieces.append(Piece(text[end_of_sentence:layout_end], False))
+        start = layout_end
     pieces.append(Piece(text[start:], True))
     return pieces
 
@@ -139,13 +156,21 @@ def _is_sentence_end(sentence: str, following: str) -> bool:
     word_match = _WORD_BEFORE.search(last[:-1])
     word = word_match.group(1) if word_match else ""
     word = word.lstrip("\"'«“‘([")
-    if word.lower() in ABBREVIATIONS:
-        return False
+    if word.lower() in LEADING_ABBREVIATIONS or (word == "St" and following[:1].isupper()):
+        return False  # "f.eks. Norge", "dr. Hansen", "St. Olav"
+    if word.lower() in TRAILING_ABBREVIATIONS:
+        return _opens_with_capital(following)  # "… 70 mill. kr. Dette …", not "kr. 500"
     if len(word) == 1 and word.isupper():
         return False  # an initial: "Jens A. Hansen"
     if word.isdigit() and len(word) <= 2 and following[:1].isdigit():
         return False  # "1. 2. og 3. plass"
     return True
+
+
+def _opens_with_capital(following: str) -> bool:
+    """The next sentence starts with a capital letter (after quotes or a dialogue dash)."""
+    start = following.lstrip("\"'«“‘([–—- ")
+    return start[:1].isalpha() and start[:1].isupper()
 
 
 def _merge_layout(pieces: list[Piece]) -> list[Piece]:

@@ -72,16 +72,55 @@ def test_no_seed_sentence_ends_at_a_date_ordinal(seed_text: str) -> None:
         "Saken har nr. 12 i rekken.",
         "Møtet starter kl. 14 i morgen.",
         "Det gjelder alle, dvs. Ola også.",
-        "Budsjettet er på 4 mill. Kroner er ikke nok.",
-        "Det koster 3 mrd. Kroner til sammen.",
+        "Budsjettet er på 4 mill. kroner, og det er ikke nok.",
+        "Det koster 3 mrd. kroner til sammen.",
+        "Det koster kr. 500 per person.",
         "Se jf. Forskriften om dette.",
-        "Vi kjøpte epler, pærer osv. Og så dro vi hjem.",
+        "Vi kjøpte epler, pærer osv. og dro hjem.",
         "Avtalen gjelder fra 1. mars neste år.",
         "Jens A. Hansen var til stede på møtet.",
+        "Vi besøkte St. Petersburg i fjor.",
+        "Det var dr. Hansen som kom.",
+        "Løpet er på 5 km. langs elva.",
     ],
 )
 def test_abbreviations_and_initials_do_not_split(sentence: str) -> None:
     assert segment(sentence).sentences == [sentence]
+
+
+# Abbreviations that also end phrases, and short words that are abbreviations elsewhere: a
+# capital letter after the full stop starts a new sentence (decided by what follows).
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("Han skrev det i Facebookfeeden min. Den sier mye.", "Han skrev det i Facebookfeeden min."),
+        ("Det koster 70 mill. kr. Dette kommer i tillegg.", "Det koster 70 mill. kr."),
+        ("Vi kjøpte epler, pærer osv. Og så dro vi hjem.", "Vi kjøpte epler, pærer osv."),
+        ("Det blir avklart før jul. Prisen varierer.", "Det blir avklart før jul."),
+        ("De måtte være homofile, konkluderte man. Du kan være full.", "De måtte være homofile, konkluderte man."),
+        ("Budsjettet er på 4 mill. Kroner er ikke nok.", "Budsjettet er på 4 mill."),
+    ],
+)
+def test_trailing_abbreviations_end_a_sentence_before_a_capital(text: str, first: str) -> None:
+    sentences = segment(text).sentences
+    assert len(sentences) == 2 and sentences[0] == first
+    assert segment(text).render(sentences) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vi er innstilt på det, sier han. - Vi har ikke bestemt oss.",
+        "Vi er innstilt på det, sier han. – Vi har ikke bestemt oss.",
+        "Vi er innstilt på det, sier han. -Vi har ikke bestemt oss.",
+        "Hva må du trene på da? - Med munnen min, sier han.",
+    ],
+)
+def test_dialogue_dash_inside_a_line_starts_a_sentence(text: str) -> None:
+    sentences = segment(text).sentences
+    assert len(sentences) == 2
+    assert sentences[1] in {"Vi har ikke bestemt oss.", "Med munnen min, sier han."}  # the dash is layout
+    assert segment(text).render(sentences) == text
 
 
 def test_ordinary_sentence_ends_split() -> None:

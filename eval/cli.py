@@ -33,6 +33,13 @@ NOTE = (
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oversett eval", description=__doc__)
+    parser.add_argument(
+        "--task", choices=["translation", "langid", "segmentation", "summary-selection"], default="translation",
+        help="translation (default): BLEU/chrF and ROUGE of the models' outputs; the others measure "
+        "language id, sentence boundaries and the extractive selection on real Norwegian, with no model",
+    )
+    parser.add_argument("--treebanks", default=None, help="folder of UD sentence files (langid, segmentation)")
+    parser.add_argument("--norsumm", default=None, help="NorSumm JSON file (summary-selection)")
     parser.add_argument("--docs", default=str(REPO / "seeds"), help="folder of source documents")
     parser.add_argument("--references", default=str(HERE / "references"), help="folder of references")
     parser.add_argument("--outputs", default=None, help="score an `oversett batch` output folder; runs no model")
@@ -65,9 +72,29 @@ def _info(settings: Settings, services: Any | None, outputs: str | None) -> dict
     }
 
 
+def run_text_task(args: argparse.Namespace) -> dict[str, Any]:
+    from . import text_tasks
+
+    treebanks = Path(args.treebanks) if args.treebanks else text_tasks.TREEBANKS
+    if args.task == "langid":
+        results = text_tasks.run_langid(treebanks)
+    elif args.task == "segmentation":
+        results = text_tasks.run_segmentation(treebanks)
+    else:
+        results = text_tasks.run_summary_selection(Path(args.norsumm) if args.norsumm else text_tasks.NORSUMM)
+    run_id = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    return {"run_id": run_id, "created": time.strftime("%Y-%m-%dT%H:%M:%S"), **results}
+
+
 def run(args: argparse.Namespace) -> Path:
     from service.services import load_services
 
+    if args.task != "translation":
+        results = run_text_task(args)
+        paths = write_results(results, Path(args.results) / results["run_id"])
+        print(paths["report"].read_text(encoding="utf-8"))
+        print(f"results: {paths['scores'].parent}")
+        return paths["scores"].parent
     settings = Settings()
     testset = None
     if args.src or args.ref:

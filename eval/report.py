@@ -21,7 +21,34 @@ def _models_line(results: dict[str, Any]) -> str:
     return ", ".join(f"{k}: `{v}`" for k, v in models.items() if v) or "–"
 
 
+def render_tables(results: dict[str, Any]) -> str:
+    """The report of a task measured as tables (langid, segmentation, summary selection)."""
+    lines = [f"# oversett evaluation {results['run_id']}: {results['task']}", "", f"- data: `{results['data']}`"]
+    for table in results["tables"]:
+        columns = table["columns"]
+        lines += ["", f"## {table['title']}", "", "| " + " | ".join(columns) + " |",
+                  "|" + "|".join("---:" if _numeric(table, c) else "---" for c in columns) + "|"]
+        for row in table["rows"]:
+            lines.append("| " + " | ".join(_cell(row.get(c), table.get("digits")) for c in columns) + " |")
+    if results.get("note"):
+        lines += ["", results["note"]]
+    return "\n".join(lines) + "\n"
+
+
+def _numeric(table: dict[str, Any], column: str) -> bool:
+    return all(isinstance(row.get(column), (int, float)) for row in table["rows"])
+
+
+def _cell(value: Any, digits: int | None = None) -> str:
+    """Ratios (0–1) with four decimals, percentages and scores with two, unless a table says."""
+    if isinstance(value, float):
+        return f"{value:.{digits if digits is not None else (4 if abs(value) <= 1 else 2)}f}"
+    return "–" if value is None else str(value)
+
+
 def render_markdown(results: dict[str, Any]) -> str:
+    if "tables" in results:
+        return render_tables(results)
     settings = ", ".join(f"{k}={v}" for k, v in results.get("settings", {}).items())
     lines = [
         f"# oversett evaluation {results['run_id']}",
@@ -66,6 +93,9 @@ def plot(results: dict[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    if "tables" in results:
+        _plot_tables(results, path, plt)
+        return
     summaries = results.get("summaries", [])
     panels = 2 if summaries else 1
     figure, axes = plt.subplots(1, panels, figsize=(6 * panels, 4.2), squeeze=False)
@@ -94,3 +124,17 @@ def _bars(axis: Any, labels: list[str], series: dict[str, list[float]], title: s
     axis.set_ylim(0, top)
     axis.set_title(title, fontsize=9)
     axis.legend(fontsize=7)
+
+
+def _plot_tables(results: dict[str, Any], path: Path, plt: Any) -> None:
+    tables = [t for t in results["tables"] if t.get("plot")]
+    figure, axes = plt.subplots(len(tables), 1, figsize=(10, 4.2 * len(tables)), squeeze=False)
+    for axis, table in zip(axes[:, 0], tables, strict=True):
+        spec = table["plot"]
+        labels = [" ".join(str(row[k]) for k in spec["label"]) for row in table["rows"]]
+        series = {name: [row[name] for row in table["rows"]] for name in spec["values"]}
+        _bars(axis, labels, series, table["title"][:90], spec["top"])
+    figure.suptitle(f"oversett evaluation {results['run_id']}: {results['task']}", fontsize=10)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)

@@ -1,0 +1,77 @@
+"""`oversett eval --task langid | segmentation | summary-selection`: offline on the shipped data,
+with no model, writing the same report.md / scores.json / scores.png as the translation task."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from eval import text_tasks
+from eval.cli import main as eval_main
+
+
+def _only_run(results: Path) -> Path:
+    (run,) = list(results.iterdir())
+    assert {p.name for p in run.iterdir()} == {"scores.json", "report.md", "scores.png"}
+    return run
+
+
+def _rows(run: Path, table: int = 0) -> list[dict]:
+    return json.loads((run / "scores.json").read_text(encoding="utf-8"))["tables"][table]["rows"]
+
+
+def test_segmentation_task_on_the_shipped_treebanks(tmp_path: Path) -> None:
+    assert eval_main(["--task", "segmentation", "--results", str(tmp_path)]) == 0
+    run = _only_run(tmp_path)
+    rows = {(r["system"], r["language"]): r for r in _rows(run)}
+    for lang in ("nb", "nn"):
+        ours, regex = rows[("oversett", lang)], rows[("baseline: plain regex", lang)]
+        assert ours["boundaries"] > 1000
+        assert ours["recall_after_terminal"] >= 0.98 and ours["precision"] >= 0.99  # the issue's targets
+        assert ours["f1"] >= regex["f1"]
+    assert "recall_after_terminal" in (run / "report.md").read_text(encoding="utf-8")
+
+
+def test_summary_selection_task_beats_the_same_words_lead(tmp_path: Path) -> None:
+    assert eval_main(["--task", "summary-selection", "--results", str(tmp_path)]) == 0
+    rows = {(r["system"], r["length"]): r for r in _rows(_only_run(tmp_path))}
+    for length in ("medium", "long"):
+        ours, lead = rows[("oversett extractive", length)], rows[("baseline: lead, same words", length)]
+        assert ours["articles"] == 30 and ours["words"] == lead["words"]
+        assert ours["rouge1"] >= lead["rouge1"] + 1.5
+        assert ours["rouge2"] > lead["rouge2"] and ours["rougeL"] > lead["rougeL"]
+
+
+def test_langid_task_counts_refusals_and_english(tmp_path: Path) -> None:
+    """On a small treebank folder (the full run takes half a minute; its figures are in README)."""
+    treebanks = tmp_path / "ud"
+    treebanks.mkdir()
+    shipped = text_tasks.TREEBANKS
+    for lang in text_tasks.SUPPORTED + text_tasks.REFUSED_LANGUAGES:
+        lines = (shipped / f"{lang}.txt").read_text(encoding="utf-8").splitlines()[:40]
+        (treebanks / f"{lang}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    results = tmp_path / "results"
+    assert eval_main(["--task", "langid", "--treebanks", str(treebanks), "--results", str(results)]) == 0
+    run = _only_run(results)
+    rows = {(r["system"], r["language"], r["unit"]): r for r in _rows(run)}
+    assert rows[("oversett", "nb", "pair")]["refused"] == 0 and rows[("oversett", "nn", "pair")]["refused"] == 0
+    assert rows[("oversett", "de", "sentence")]["refused"] >= 90
+    assert ("baseline: lingua alone", "nb", "sentence") in rows
+    confusion = _rows(run, 1)
+    assert {r["language"] for r in confusion} == set(text_tasks.SUPPORTED + text_tasks.REFUSED_LANGUAGES)
+    assert all(abs(sum(v for k, v in r.items() if k != "language") - 100) < 0.1 for r in confusion)
+
+
+def test_text_tasks_say_what_is_missing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert eval_main(["--task", "segmentation", "--treebanks", str(tmp_path / "nowhere")]) == 2
+    assert "nb.txt is missing" in capsys.readouterr().err
+    assert eval_main(["--task", "summary-selection", "--norsumm", str(tmp_path / "no.json")]) == 2
+    assert "no.json is missing" in capsys.readouterr().err
+
+
+def test_article_text_makes_paragraphs_of_norsumm_parts() -> None:
+    assert text_tasks.article_text("Tittel | Ingress her. | Foto: NTB | Brødtekst.") == (
+        "Tittel\n\nIngress her.\n\nFoto: NTB\n\nBrødtekst."
+    )

@@ -4,6 +4,7 @@ oversett (tiny models) on 127.0.0.1."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -124,6 +125,32 @@ def test_unsupported_language_and_network_errors_are_plain(page: Any, browser: A
     page.get_by_role("button", name="Translate").click()
     page.wait_for_function("document.getElementById('error').textContent.includes('Could not reach')", timeout=30_000)
     assert page.get_by_label("Norwegian text").input_value() == "Hei på deg."
+
+
+def test_detected_language_is_shown_with_a_one_click_override(page: Any) -> None:
+    page.get_by_label("Norwegian text").fill("Regjeringen la fram budsjettet i dag. Det blir dyrere å kjøre bil.")
+    page.get_by_role("button", name="Translate").click()
+    page.wait_for_selector("#detected:not([hidden])", timeout=60_000)
+    assert re.search(r"Detected Bokmål \(\d+% sure\)", page.locator("#detected-text").inner_text())
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "page-detected-language.png"))
+    with page.expect_request("**/v1/translate") as request:
+        page.get_by_role("group", name="Not right? Translate as").get_by_role("button", name="Nynorsk").click()
+    assert request.value.post_data_json["source_lang"] == "nn"
+    page.wait_for_function("document.getElementById('detected-text').textContent.includes('Nynorsk (chosen)')", timeout=60_000)
+    assert page.get_by_label("Source language").input_value() == "nn"
+
+
+def test_refused_text_can_be_translated_as_norwegian_anyway(page: Any) -> None:
+    page.get_by_label("Norwegian text").fill("Die Regierung hat heute den Haushalt vorgestellt. Autofahren wird teurer.")
+    page.get_by_role("button", name="Translate").click()
+    page.get_by_role("alert").wait_for(state="visible", timeout=30_000)
+    assert "German" in page.get_by_role("alert").inner_text()
+    assert "does not look like Norwegian" in page.locator("#detected-text").inner_text()
+    page.get_by_role("group", name="Not right? Translate as").get_by_role("button", name="Bokmål").click()
+    page.wait_for_selector("#result:not([hidden])", timeout=60_000)
+    assert page.get_by_role("alert").is_hidden()
+    assert "Translated as Bokmål (chosen)" in page.locator("#detected-text").inner_text()
 
 
 def test_narrow_screen_and_labels(browser: Any, live_url: str) -> None:

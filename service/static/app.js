@@ -21,8 +21,10 @@
   const summaryText = $("summary-text");
   const summaryMeta = $("summary-meta");
   const charCount = $("char-count");
+  const detectedBox = $("detected");
+  const detectedText = $("detected-text");
 
-  const LANGUAGES = { nb: "Bokmål", nn: "Nynorsk", no: "Norwegian", da: "Danish", sv: "Swedish", en: "English" };
+  const LANGUAGES = { nb: "Bokmål", nn: "Nynorsk", no: "Norwegian", da: "Danish", sv: "Swedish", en: "English", zxx: "no language (no letters)" };
   const PARAGRAPH_BREAK = /(?:\r\n|\r|\n)[ \t\u00a0]*(?:\r\n|\r|\n)\s*/;
   let english = "";
 
@@ -43,6 +45,13 @@
     translate();
   });
   summarizeButton.addEventListener("click", summarize);
+  // One click to translate again as another language when detection got it wrong.
+  for (const button of detectedBox.querySelectorAll("button[data-lang]")) {
+    button.addEventListener("click", () => {
+      sourceLang.value = button.dataset.lang;
+      translate();
+    });
+  }
   copyButton.addEventListener("click", copyEnglish);
 
   function busy(on, message) {
@@ -77,7 +86,11 @@
     } catch (notJson) {
       payload = null;
     }
-    if (!response.ok) throw new Error(explain(response, payload));
+    if (!response.ok) {
+      const failure = new Error(explain(response, payload));
+      failure.code = payload && payload.code;
+      throw failure;
+    }
     return payload;
   }
 
@@ -122,11 +135,30 @@
       const body = await post("/v1/translate", { text, source_lang: sourceLang.value });
       const seconds = (performance.now() - started) / 1000;
       render(text, body, seconds);
+      showDetected(body.translations[0]);
       busy(false, "Translated.");
     } catch (error) {
       busy(false, "");
       showError(error.message);
+      if (error.code === "unsupported_language") {
+        detectedText.textContent = "Not translated: it does not look like Norwegian.";
+        detectedBox.hidden = false;
+      }
     }
+  }
+
+  // What language id took the text to be (or the language chosen), beside the source.
+  function showDetected(translation) {
+    const name = LANGUAGES[translation.source_lang] || translation.source_lang;
+    const detected = translation.detected;
+    if (!detected) {
+      detectedText.textContent = `Translated as ${name} (chosen).`;
+    } else if (detected.lang === "en" || detected.lang === "zxx") {
+      detectedText.textContent = `Detected ${name}: returned as it is.`;
+    } else {
+      detectedText.textContent = `Detected ${name} (${Math.round(detected.confidence * 100)}% sure).`;
+    }
+    detectedBox.hidden = false;
   }
 
   async function summarize() {
@@ -210,7 +242,7 @@
     }
     const cached = segments.filter((s) => s.cached).length;
     resultMeta.textContent =
-      `Detected language: ${LANGUAGES[translation.source_lang] || translation.source_lang} · ` +
+      `Source language: ${LANGUAGES[translation.source_lang] || translation.source_lang} · ` +
       `model ${body.model.id} (${body.model.backend}) · ${cached} of ${segments.length} sentences from the cache · ` +
       `${seconds.toFixed(1)} s`;
     result.hidden = false;

@@ -34,9 +34,10 @@ NOTE = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oversett eval", description=__doc__)
     parser.add_argument(
-        "--task", choices=["translation", "langid", "segmentation", "summary-selection"], default="translation",
+        "--task", choices=["translation", "langid", "segmentation", "summary-selection", "checks"], default="translation",
         help="translation (default): BLEU/chrF and ROUGE of the models' outputs; the others measure "
-        "language id, sentence boundaries and the extractive selection on real Norwegian, with no model",
+        "language id, sentence boundaries, the extractive selection and the faithfulness checks on "
+        "real Norwegian, with no model",
     )
     parser.add_argument("--treebanks", default=None, help="folder of UD sentence files (langid, segmentation)")
     parser.add_argument("--norsumm", default=None, help="NorSumm JSON file (summary-selection)")
@@ -80,6 +81,8 @@ def run_text_task(args: argparse.Namespace) -> dict[str, Any]:
         results = text_tasks.run_langid(treebanks)
     elif args.task == "segmentation":
         results = text_tasks.run_segmentation(treebanks)
+    elif args.task == "checks":
+        results = text_tasks.run_checks()
     else:
         results = text_tasks.run_summary_selection(Path(args.norsumm) if args.norsumm else text_tasks.NORSUMM)
     run_id = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]

@@ -286,3 +286,68 @@ def run_summary_selection(path: Path = NORSUMM) -> dict[str, Any]:
         "note": "Unicode word tokenizer, lower-cased, no stemming. The lead baseline takes the first words of "
         "the article (title included) up to the number of words the system picked.",
     }
+
+
+# --- faithfulness checks -----------------------------------------------------------------
+
+
+def run_checks(data_dir: Path = DATA_DIR, seed: int = 7) -> dict[str, Any]:
+    """The checks' false alarms on human translations (FLORES-200 devtest, NTREX-128) and their
+    catch rate on corruptions of those translations (``eval/corruptions.py``, seeded)."""
+    import random
+
+    from service.checks import CODES, check
+
+    from .corruptions import KINDS, corrupt
+
+    alarms = []
+    bokmal_pairs: list[tuple[str, str]] = []
+    for testset in ("flores200-devtest", "ntrex128"):
+        english = (data_dir / testset / "eng.txt").read_text(encoding="utf-8").splitlines()
+        for side in ("nob", "nno"):
+            sources = (data_dir / testset / f"{side}.txt").read_text(encoding="utf-8").splitlines()
+            pairs = list(zip(sources, english, strict=True))
+            if side == "nob":
+                bokmal_pairs += pairs
+            found = [check(s, e) for s, e in pairs]
+            codes = Counter(i.code for issues in found for i in issues)
+            alarms.append({
+                "test set": testset, "source": side, "pairs": len(pairs),
+                "flagged": round(100 * sum(bool(f) for f in found) / len(pairs), 2),
+                **{code: round(100 * codes[code] / len(pairs), 2) for code in CODES},
+            })
+    rng = random.Random(seed)
+    catches = []
+    for kind in KINDS:
+        caught = tried = 0
+        for source, english in bokmal_pairs:
+            damaged = corrupt(kind, source, english, rng)
+            if damaged is None:
+                continue
+            tried += 1
+            caught += bool(check(*damaged))
+        catches.append({"corruption": kind, "pairs": tried, "caught": round(100 * caught / max(1, tried), 2)})
+    return {
+        "task": "checks",
+        "data": str(data_dir),
+        "tables": [
+            {
+                "title": "False alarms: % of human translations flagged, in all and by code",
+                "columns": ["test set", "source", "pairs", "flagged", *CODES],
+                "rows": alarms,
+                "digits": 2,
+                "plot": {"label": ["test set", "source"], "values": ["flagged"], "top": 20},
+            },
+            {
+                "title": "Catch rate: % of corrupted translations flagged (Bokmål sources, seeded corruptions)",
+                "columns": ["corruption", "pairs", "caught"],
+                "rows": catches,
+                "digits": 2,
+                "plot": {"label": ["corruption"], "values": ["caught"], "top": 100},
+            },
+        ],
+        "note": "A flag on a human translation is a false alarm (a few are real: references that drop or "
+        "change a name or number). Corruptions: drop or change one number; drop 30–50% of the words; insert "
+        "a repeated phrase; copy the source; add a URL or e-mail to both sides and drop it; replace a name "
+        "the source and translation share.",
+    }

@@ -1,4 +1,4 @@
-"""Command line: ``oversett serve | translate | models tiny``."""
+"""Command line: ``oversett serve | translate | summarize | batch | check | eval | bench | models``."""
 
 from __future__ import annotations
 
@@ -126,6 +126,43 @@ def cmd_models_convert(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Run the faithfulness checks over two aligned files: one JSON object a line to stdout."""
+    import json
+    from collections import Counter
+
+    from .checks import CODES, check
+
+    def lines(name: str) -> list[str]:
+        try:
+            return Path(name).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise OversettError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+        except UnicodeDecodeError as exc:
+            raise OversettError(f"{name}: not UTF-8 text (byte at position {exc.start}); convert it first") from exc
+
+    sources, translations = lines(args.source), lines(args.translation)
+    if len(sources) != len(translations):
+        raise OversettError(
+            f"the files are not aligned: {args.source} has {len(sources)} lines, "
+            f"{args.translation} has {len(translations)}; they need one segment a line each"
+        )
+    counts: Counter[str] = Counter()
+    flagged = 0
+    for number, (source, translation) in enumerate(zip(sources, translations, strict=True), 1):
+        issues = check(source, translation)
+        flagged += bool(issues)
+        counts.update(i.code for i in issues)
+        record = {"line": number, "issues": [i.code for i in issues]}
+        if args.messages:
+            record["messages"] = [i.message for i in issues]
+        print(json.dumps(record, ensure_ascii=False))
+    total = max(1, len(sources))
+    by_code = ", ".join(f"{code} {counts[code]}" for code in CODES if counts[code]) or "none"
+    print(f"{flagged} of {len(sources)} lines flagged ({100 * flagged / total:.1f}%); by code: {by_code}", file=sys.stderr)
+    return 0
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from .runs import run_batch_with_settings
 
@@ -235,6 +272,14 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--translator", default=None, help="Hub id or folder (overrides env)")
     batch.add_argument("--summarizer", default=None, help="Hub id or folder (overrides env)")
     batch.set_defaults(run=cmd_batch)
+
+    check_parser = commands.add_parser(
+        "check", help="faithfulness checks of aligned source / translation files (one segment a line)"
+    )
+    check_parser.add_argument("source", help="Norwegian source, UTF-8, one segment a line")
+    check_parser.add_argument("translation", help="English translation, aligned line by line")
+    check_parser.add_argument("--messages", action="store_true", help="also write each issue's message")
+    check_parser.set_defaults(run=cmd_check)
 
     commands.add_parser("eval", help="score outputs against references (see oversett eval --help)")
 

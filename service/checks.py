@@ -1,0 +1,539 @@
+"""Faithfulness checks of one (Norwegian source sentence, English translation) pair, with no
+model: what a reader would notice is wrong. Each finding is an ``Issue``: a code and a short
+message in plain words.
+
+Codes:
+- ``number``: a number, date, time, amount or percentage of the source is not in the
+  translation (Norwegian forms understood: ``70.000`` = ``70,000``, ``4,5`` = ``4.5``,
+  ``1,2 mrd.`` = ``1.2 billion``, ``kl. 3.49`` = ``3:49``, ``13. februar`` = ``February 13``);
+- ``link``: a URL, e-mail address, @handle or #tag is not carried over verbatim;
+- ``name``: a capitalised name of the source is missing (genitive -s and common exonyms such as
+  Norge → Norway are allowed for);
+- ``repetition``: a loop (a word, phrase or letters repeated over and over) the source does not have;
+- ``length``: the translation is implausibly short or long for the source, or stops mid-sentence;
+- ``untranslated``: the output is the source itself; ``empty``: there is no output.
+
+The length bounds were calibrated on the FLORES-200 devtest and NTREX-128 pairs (human
+translations), so that the checks together flag about 1 % of good translations there.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .text import normalise_source
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str
+    message: str
+
+
+CODES = ("number", "link", "name", "repetition", "length", "untranslated", "empty")
+
+# --- numbers -------------------------------------------------------------------------------
+
+NORWEGIAN_MONTHS = {
+    "januar": 1, "februar": 2, "mars": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7,
+    "august": 8, "september": 9, "oktober": 10, "november": 11, "desember": 12,
+}
+ENGLISH_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+NORWEGIAN_SCALES = {
+    "tusen": 1e3, "million": 1e6, "millioner": 1e6, "mill": 1e6, "mln": 1e6, "milliard": 1e9,
+    "milliarder": 1e9, "mrd": 1e9, "billion": 1e12, "billioner": 1e12,
+}
+ENGLISH_SCALES = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "m": 1e6, "mn": 1e6,
+                  "billion": 1e9, "billions": 1e9, "bn": 1e9, "trillion": 1e12, "k": 1e3}
+ENGLISH_NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100, "thousand": 1000, "dozen": 12, "twice": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+    "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17,
+    "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "half": 0.5, "million": 1e6, "billion": 1e9,
+}
+
+# Norwegian: a date 17.09.1939, a time 22:08 / kl. 15.00, 70.000 / 70 000 (thousands), 4,5
+# (decimal), 1500-tallet (a century); then an optional unit or scale word.
+_NO_NUMBER = re.compile(
+    r"(?<!\d)(?<!\d[,.])(?:(?P<date>\d{1,2}\.\d{1,2}\.\d{2,4})|(?P<time>\d{1,2}[:.]\d{2})(?!\d)(?![.,]\d)"
+    r"|(?P<num>\d{1,3}(?:[ \u00a0.]\d{3})+(?!\d)(?:,\d+)?|\d+,\d+|\d+\.\d+|\d+))(?P<century>-tal(?:l)?et)?"
+    r"(?:\s?(?P<scale>°\s?C|[A-Za-zæøå/]+)\.?)?"
+)
+_EN_NUMBER = re.compile(
+    r"(?<!\d)(?<!\d[.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0]\d{3})+|\d+(?:[.:]\d+)?)"
+    r"(?:st|nd|rd|th)?(?:[\s-]?(?P<scale>[A-Za-z]+))?"
+)
+# Units that English texts often convert: (Norwegian unit, factors to the usual English units).
+UNIT_FACTORS: dict[str, tuple[float, ...]] = {
+    "kg": (2.20462,), "kilo": (2.20462,), "cm": (1 / 2.54,), "mm": (1 / 25.4,), "m": (3.28084,),
+    "meter": (3.28084,), "km": (0.621371,), "km/t": (0.621371,), "kilometer": (0.621371,),
+    "liter": (0.264172, 2.11338), "grader": (1.8,), "graders": (1.8,), "tonn": (1.10231,),
+    "mil": (6.21371,), "°c": (1.8,), "° c": (1.8,),
+}
+_RANGE = re.compile(r"\s*(?:–|-|til|to|og)\s*$")
+_CELSIUS = ("grader", "°c", "° c")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def _no_value(text: str) -> float:
+    text = text.replace("\u00a0", " ")
+    if re.fullmatch(r"\d{1,3}(?:[ .]\d{3})+(?:,\d+)?", text):
+        text = text.replace(" ", "").replace(".", "")
+    return float(text.replace(",", "."))
+
+
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_COMPOUND_NUMBER = re.compile(rf"\b({'|'.join(_TENS)})[- ]({'|'.join(_UNITS)})\b", re.IGNORECASE)
+
+
+def _en_value(text: str) -> float:
+    text = text.replace("\u00a0", " ")
+    if ":" in text:
+        hours, minutes = text.split(":", 1)
+        return float(f"{hours}.{minutes}")
+    return float(text.replace(",", "").replace(" ", ""))
+
+
+def _time_values(hours: int, minutes: int) -> set[float]:
+    """22:08 may be written 22:08, 10:08 (p.m.), 2208; 15.00 also 15 or 3 (p.m.)."""
+    values = {hours + minutes / 100, hours * 100 + minutes}
+    if hours > 12:
+        values.add(hours - 12 + minutes / 100)
+    if minutes == 0:
+        values.update({float(hours), float(hours - 12) if hours > 12 else float(hours)})
+    return values
+
+
+def source_numbers(source: str) -> list[tuple[str, set[float]]]:
+    """Each number of a Norwegian sentence, with the values a translation may show it as
+    (months as negative numbers, so they match month names)."""
+    found: list[tuple[str, set[float]]] = []
+    words = [w.lower() for w in _WORD.findall(source)]
+    after_kl = re.compile(r"(?:kl|klokka|klokken)\.?\s*$", re.IGNORECASE)
+    matches = list(_NO_NUMBER.finditer(source))
+    for position, match in enumerate(matches):
+        if match.group("date"):
+            day, month, year = (int(x) for x in match.group("date").split("."))
+            found += [(match.group("date"), {float(day)}), (match.group("date"), {-float(month)})]
+            found.append((match.group("date"), {float(year), float(year % 100), float(2000 + year % 100)}))
+            continue
+        if match.group("time"):
+            raw = match.group("time")
+            hours, minutes = (int(x) for x in re.split(r"[:.]", raw))
+            if hours < 24 and minutes < 60:  # a time (or a decimal number: 17.30 is both)
+                found.append((raw, _time_values(hours, minutes) | {float(raw.replace(":", "."))}))
+                continue
+            values = {float(raw.replace(":", "."))}
+        else:
+            raw = match.group("num")
+            try:
+                values = {_no_value(raw)}
+            except ValueError:
+                continue
+            if re.fullmatch(r"\d{1,3}(?:,\d{3})+", raw):  # English digit grouping in the source
+                values.add(float(raw.replace(",", "")))
+        value = next(iter(values))
+        if after_kl.search(source[: match.start()]) and value.is_integer() and value < 24:
+            values |= _time_values(int(value), 0)
+        if match.group("century"):
+            values |= {value / 100 + 1, value}
+        scale = (match.group("scale") or "").lower()
+        following = matches[position + 1] if position + 1 < len(matches) else None
+        if not scale and following is not None and _RANGE.fullmatch(source[match.end() : following.start()]):
+            scale = (following.group("scale") or "").lower()  # "3 til 10 cm": both in cm
+        if scale in NORWEGIAN_SCALES:
+            values.add(value * NORWEGIAN_SCALES[scale])
+        for factor in UNIT_FACTORS.get(scale, ()):
+            values.add(-1e12 - value * factor)  # converted units match within 15% (see _same)
+        if scale in _CELSIUS:
+            values.add(-1e12 - (value * 1.8 + 32))
+        if value == 1:
+            values.add(ONE)
+        found.append((raw, values))
+    words = [w.lower() for w in _WORD.findall(source)]
+    for index, word in enumerate(words):
+        if word in NORWEGIAN_MONTHS and (word != "mai" or index > 0):
+            found.append((word, {-float(NORWEGIAN_MONTHS[word])}))
+    return found
+
+
+ONE = -2e12  # "1" may be "a", "an", "one" or "single"
+_ONE_WORDS = {"a", "an", "one", "single", "once", "first"}
+
+
+def translation_numbers(translation: str) -> set[float]:
+    values: set[float] = set()
+    for match in _EN_NUMBER.finditer(translation):
+        try:
+            value = _en_value(match.group("num"))
+        except ValueError:
+            continue
+        values.add(value)
+        scale = (match.group("scale") or "").lower()
+        if scale in ENGLISH_SCALES:
+            values.add(value * ENGLISH_SCALES[scale])
+        if re.fullmatch(r"\d+\.\d+", match.group("num")):  # "3.49" may be a time: "3:49" too
+            values.add(round(value, 2))
+    for compound in _COMPOUND_NUMBER.finditer(translation):  # "fifty-eight"
+        values.add(float(_TENS[compound.group(1).lower()] + _UNITS[compound.group(2).lower()]))
+    words = [re.sub(r"['’]s$", "", w.lower()) for w in _WORD.findall(translation)]
+    if _ONE_WORDS & set(words):
+        values.add(ONE)
+    for index, word in enumerate(words):
+        if word in ENGLISH_MONTHS:
+            values.add(-float(ENGLISH_MONTHS[word]))
+        if word in ENGLISH_NUMBER_WORDS:
+            value = float(ENGLISH_NUMBER_WORDS[word])
+            values.add(value)
+            following = words[index + 1] if index + 1 < len(words) else ""
+            if following in ENGLISH_SCALES:
+                values.add(value * ENGLISH_SCALES[following])
+    return values
+
+
+def _same(wanted: float, shown: float) -> bool:
+    if wanted <= -1e12 and wanted != ONE:  # a converted unit: rounded, so within 15 %
+        return shown > 0 and math.isclose(-1e12 - wanted, shown, rel_tol=0.15)
+    return math.isclose(wanted, shown, rel_tol=1e-6, abs_tol=1e-9)
+
+
+def missing_numbers(source: str, translation: str) -> list[str]:
+    shown = translation_numbers(translation)
+    return [raw for raw, values in source_numbers(source) if not any(_same(v, s) for v in values for s in shown)]
+
+
+# --- links ---------------------------------------------------------------------------------
+
+_LINK = re.compile(
+    r"(?:https?://|www\.)[^\s<>«»\"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w@])@\w{2,}|(?<![\w&#])#\w*[^\W\d_]\w*"
+)
+
+
+def links(text: str) -> list[str]:
+    return [match.group().rstrip(".,;:!?)»\"'") for match in _LINK.finditer(text)]
+
+
+# --- names ---------------------------------------------------------------------------------
+
+EXONYMS: dict[str, tuple[str, ...]] = {
+    "norge": ("norway",), "noreg": ("norway",), "sverige": ("sweden",), "danmark": ("denmark",),
+    "tyskland": ("germany",), "frankrike": ("france",), "russland": ("russia",), "kina": ("china",),
+    "usa": ("us", "u.s", "united states", "america"), "storbritannia": ("britain", "united kingdom", "uk"),
+    "nederland": ("netherlands", "holland"), "belgia": ("belgium",), "spania": ("spain",),
+    "italia": ("italy",), "hellas": ("greece",), "tyrkia": ("turkey", "türkiye"), "polen": ("poland",),
+    "østerrike": ("austria",), "sveits": ("switzerland",), "island": ("iceland",), "irland": ("ireland",),
+    "skottland": ("scotland",), "europa": ("europe",), "afrika": ("africa",), "amerika": ("america",),
+    "brasil": ("brazil",), "københavn": ("copenhagen",), "moskva": ("moscow",), "roma": ("rome",),
+    "wien": ("vienna",), "münchen": ("munich",), "praha": ("prague",), "warszawa": ("warsaw",),
+    "bryssel": ("brussels",), "genève": ("geneva",), "lisboa": ("lisbon",), "athen": ("athens",),
+    "fn": ("un", "united nations"), "eu": ("eu", "european union"), "nord-korea": ("north korea",),
+    "sør-korea": ("south korea",), "sør-afrika": ("south africa",), "midtøsten": ("middle east",),
+    "ukraina": ("ukraine",), "hviterussland": ("belarus",), "mexico": ("mexico",), "japan": ("japan",),
+    "egypt": ("egypt",), "syria": ("syria",), "irak": ("iraq",), "iran": ("iran",), "israel": ("israel",),
+    "libanon": ("lebanon",), "marokko": ("morocco",), "etiopia": ("ethiopia",), "kenya": ("kenya",),
+    "australia": ("australia",), "canada": ("canada",), "argentina": ("argentina",), "india": ("india",),
+    "pakistan": ("pakistan",), "filippinene": ("philippines",), "vietnam": ("vietnam",),
+    "nord-amerika": ("north america",), "sør-amerika": ("south america",), "jorden": ("earth",),
+    "månen": ("moon",), "solen": ("sun",), "sola": ("sun",), "stortinget": ("storting", "parliament"),
+    "gud": ("god",), "jesus": ("jesus",), "kristus": ("christ",), "bibelen": ("bible",),
+    "finland": ("finland",), "estland": ("estonia",), "latvia": ("latvia",), "litauen": ("lithuania",),
+    "grønland": ("greenland",), "færøyene": ("faroe",), "atlanterhavet": ("atlantic",),
+    "stillehavet": ("pacific",), "middelhavet": ("mediterranean",), "nordpolen": ("north pole",),
+    "sydpolen": ("south pole",), "antarktis": ("antarctica",), "arktis": ("arctic",),
+    "haag": ("hague",), "köln": ("cologne",), "bayern": ("bavaria",), "ludvig": ("louis",),
+    "twitter": ("twitter", "tweet"), "kypros": ("cyprus",), "preussen": ("prussia",), "sibir": ("siberia",),
+    "normandie": ("normandy",), "bretagne": ("brittany",), "flandern": ("flanders",), "jylland": ("jutland",),
+    "sjælland": ("zealand",), "østersjøen": ("baltic",), "nordsjøen": ("north sea",),
+    "svartehavet": ("black sea",), "rødehavet": ("red sea",), "donau": ("danube",), "rhinen": ("rhine",),
+    "themsen": ("thames",), "nilen": ("nile",), "alpene": ("alps",), "vatikanet": ("vatican",),
+    "karibia": ("caribbean",), "skandinavia": ("scandinavia",), "kaukasus": ("caucasus",),
+    "kroatia": ("croatia",), "ungarn": ("hungary",), "kreta": ("crete",), "mekka": ("mecca",),
+    "kors": ("cross",), "wales": ("wales", "welsh"), "new": ("ny", "nyc"), "york": ("ny", "nyc"),
+    "united": ("u.s", "us", "usa"), "states": ("u.s", "us", "usa"), "los": ("la", "l.a"), "angeles": ("la", "l.a"),
+}
+EXONYMS["storbritannia"] += ("u.k", "british", "england")
+# Capitalised words that open Norwegian names of institutions and places ("Det hvite hus",
+# "Den internasjonale domstolen"): the English says them in other words.
+NAME_OPENERS = frozenset({"det", "den", "de", "dei", "nye", "store", "lille", "gamle", "forente", "hvite", "røde"})
+# Capitalised words that start a sentence, or that Norwegian capitalises although they are
+# not names a translation keeps.
+_NAME = re.compile(r"(?<![\w'’-])([A-ZÆØÅÄÖÜÉ][\w'’]*(?:-[\w'’]+)*)")
+_SENTENCE_OPENING = re.compile(r"(?:^|[.!?:;…]\s+|[«\"“(–—-]\s*)$")
+
+
+ABBREVIATED = frozenset({"nr", "kr", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "co", "inc", "ltd", "fr", "hr", "e", "f"})
+
+
+def names(source: str) -> list[str]:
+    """Capitalised words of the source that are names a translation keeps: not an acronym
+    (``FN``, ``TV-kanal``), not a Norwegian word that English does not use (``Stortinget``,
+    ``Melkeveien``: such names are translated), and, first in a sentence, only when the word
+    is no common Norwegian word (``Bush sa …`` yes, ``Regjeringen sa …`` no)."""
+    from .text import segment
+
+    starts = _sentence_starts(source, segment(source).sentences)
+    found: list[str] = []
+    for match in _NAME.finditer(source):
+        word = match.group(1)
+        head = word.split("-", 1)[0]
+        if len(word) < 2 or head.isupper() or head.rstrip("s").isupper():
+            continue  # an acronym, or an acronym compound: FN-leiren, PC-er
+        if source[match.end() : match.end() + 1] == "." and word.lower() in ABBREVIATED:
+            continue
+        if word.lower() in NAME_OPENERS or (word.lower() not in EXONYMS and _translated_word(word)):
+            continue
+        if match.start() in starts and not _name_even_first(word):
+            continue
+        found.append(word)
+    return found
+
+
+def _sentence_starts(source: str, sentences: list[str]) -> set[int]:
+    """Where each sentence's first word begins (after opening quotes, brackets and dashes)."""
+    starts: set[int] = set()
+    position = 0
+    for sentence in sentences:
+        at = source.find(sentence, position)
+        if at < 0:
+            continue
+        position = at + len(sentence)
+        opening = re.match(r"[\s«\"“‘'(\[–—-]*", sentence)
+        starts.add(at + (opening.end() if opening else 0))
+    # After a colon or an opening quote a sentence may begin too: «Vi har …», oppfatninger: At …
+    starts.update(m.end() for m in re.finditer(r"(?:[:«\"“]\s*)(?=\w)", source))
+    return starts
+
+
+def _name_even_first(word: str) -> bool:
+    """A sentence's first word is a name when Norwegian does not use it much as a word and
+    English knows it about as well (Bush, Putin), or when neither knows it (Danius)."""
+
+    key = word.lower()
+    norwegian, english = _frequencies(key)
+    # Unknown to both (Danius, Carpanedo): a name, unless a Norwegian compound. A word both
+    # languages know (Bush, but also President, Pass) cannot be told from a word here.
+    return norwegian < 2.0 and english < 2.0 and not norwegian_compound(key)
+
+
+def _frequencies(word: str) -> tuple[float, float]:
+    """Zipf frequencies (Norwegian, English) of a word, or of it without a genitive -s when
+    the word itself is unknown."""
+    from wordfreq import zipf_frequency
+
+    norwegian, english = _scandinavian(word), zipf_frequency(word, "en")
+    base = re.sub(r"(?<=\w)['’]?s$", "", word)
+    if norwegian == 0 and english == 0 and base != word:
+        norwegian, english = _scandinavian(base), zipf_frequency(base, "en")
+    return norwegian, english
+
+
+def _scandinavian(word: str) -> float:
+    """Bokmål frequency, or Danish or Swedish where those know the word better (wordfreq has no
+    Nynorsk list; many Nynorsk forms are Danish or Swedish forms too)."""
+    from wordfreq import zipf_frequency
+
+    return max(zipf_frequency(word, "nb"), zipf_frequency(word, "da") - 0.5, zipf_frequency(word, "sv") - 0.5)
+
+
+def norwegian_compound(word: str, depth: int = 0) -> bool:
+    """Whether a word splits into Norwegian words (with a linking s or e): Brannredningsmannskaper
+    = brann + rednings + mannskaper. Names rarely do."""
+
+    if depth > 3 or len(word) < 6:
+        return False
+    for cut in range(len(word) - 3, 2, -1):
+        left, right = word[:cut], word[cut:]
+        left_known = any(
+            _scandinavian(stem) >= COMPOUND_PART_ZIPF for stem in (left, left.removesuffix("s"), left.removesuffix("e"))
+            if len(stem) >= 3
+        )
+        if not left_known:
+            continue
+        endings = (right, *(right[: -len(e)] for e in ("ene", "ane", "en", "et", "er", "a") if right.endswith(e)))
+        if any(_scandinavian(r) >= COMPOUND_TAIL_ZIPF for r in endings if len(r) >= 3):
+            return True
+        if norwegian_compound(right, depth + 1):
+            return True
+    return False
+
+
+COMPOUND_PART_ZIPF = 3.0  # the first part of a compound: a common Norwegian word
+COMPOUND_TAIL_ZIPF = 2.0  # the rest (perhaps with a definite or plural ending)
+
+
+def _translated_word(word: str) -> bool:
+    """A Norwegian word English does not use (wordfreq's frequency lists), so a translation
+    says it in English rather than keeping it."""
+
+    parts = [p for p in word.lower().split("-") if p]
+    for part in parts:
+        norwegian, english = _frequencies(part)
+        if english == 0 and (norwegian >= NORWEGIAN_WORD_ZIPF or norwegian_compound(part)):
+            continue
+        if norwegian - english < MORE_NORWEGIAN_ZIPF:
+            return False
+    return True
+
+
+NORWEGIAN_WORD_ZIPF = 2.0  # a Norwegian word at least this frequent (Zipf scale) is a word …
+MORE_NORWEGIAN_ZIPF = 3.0  # … and so is one this much more frequent in Norwegian than English
+DIRECTIONS = {"nord", "sør", "øst", "vest", "nordvest", "nordøst", "sørvest", "sørøst", "mellom", "sentral"}
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+
+
+def _folded_keep_case(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _sound(text: str) -> str:
+    """A rough spelling-independent key: Konstantinopel ~ Constantinople, Mekka ~ Mecca."""
+    key = _folded(text.replace("ø", "o").replace("æ", "ae").replace("å", "a"))
+    for old, new in (("ph", "f"), ("ck", "k"), ("c", "k"), ("q", "k"), ("w", "v"), ("y", "i"), ("j", "i"), ("z", "s")):
+        key = key.replace(old, new)
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+def _own_forms(name: str) -> set[str]:
+    """The name as written, without the genitive, and without a definite ending (case kept)."""
+    forms = {name, re.sub(r"(?<=\w)['’]?s$", "", name)}
+    for base in list(forms):
+        if base.endswith(("en", "et")) and len(base) > 5:
+            forms.add(base[:-2])
+    return {f for f in forms if len(f) >= 2}
+
+
+def _exonyms(name: str) -> set[str]:
+    return {e for form in _own_forms(name) for e in EXONYMS.get(form.lower(), ())}
+
+
+def name_is_kept(name: str, translation: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    # A name English also uses as an ordinary word (Radio, Bush) may be written in lower case.
+    any_case = zipf_frequency(name.lower(), "en") >= 4.0
+    text = _folded_keep_case(translation.lower() if any_case else translation)
+    lowered = translation.lower()
+    parts = [p for p in re.split(r"[-]", name) if p and p[0].isupper() and p.lower() not in DIRECTIONS]
+    for part in parts or [name]:
+        for form in _own_forms(part) | _own_forms(name):
+            wanted = _folded_keep_case(form.lower() if any_case else form)
+            if re.search(rf"(?<!\w){re.escape(wanted)}", text):
+                return True
+        if any(re.search(rf"(?<!\w){re.escape(e)}", lowered) for e in _exonyms(part) | _exonyms(name)):
+            return True
+        wanted_sound = _sound(re.sub(r"(?<=\w)['’]?s$", "", part))
+        for word in re.findall(r"[^\W\d_]{3,}", translation):
+            if not (any_case or word[0].isupper()):
+                continue
+            heard = _sound(word)
+            if len(wanted_sound) >= 4 and (
+                (len(wanted_sound) >= 5 and heard.startswith(wanted_sound[:5])) or _close(wanted_sound, heard)
+            ):
+                return True
+    return False
+
+
+def _close(a: str, b: str) -> bool:
+    from difflib import SequenceMatcher
+
+    return abs(len(a) - len(b)) <= 3 and SequenceMatcher(None, a, b).ratio() >= 0.75
+
+
+# --- repetition ----------------------------------------------------------------------------
+
+_LETTER_LOOP = re.compile(r"([^\W\d_]{1,4}?)\1{4,}")
+
+
+def loops(text: str) -> list[str]:
+    """Repeated letters (``ngngngng``) and word n-grams repeated three times in a row."""
+    found = [m.group(0)[:24] for m in _LETTER_LOOP.finditer(text)]
+    words = [w.lower() for w in re.findall(r"\w+", text)]
+    for size in range(1, 5):
+        for start in range(0, len(words) - 3 * size + 1):
+            gram = words[start : start + size]
+            if words[start + size : start + 2 * size] == gram and words[start + 2 * size : start + 3 * size] == gram:
+                if size == 1 and len(gram[0]) < 2:
+                    continue
+                found.append(" ".join(gram))
+                break
+    return found
+
+
+# --- length --------------------------------------------------------------------------------
+
+# log(len(translation) / len(source)) for human translations, by source length (chars):
+# below LOW or above HIGH is implausible (calibrated on FLORES-200 devtest and NTREX-128).
+LENGTH_BOUNDS: list[tuple[int, float, float]] = [
+    (20, -1.20, 1.30),
+    (60, -0.62, 0.75),
+    (120, -0.45, 0.55),
+    (10**9, -0.40, 0.45),
+]
+MIN_LENGTH_CHARS = 12
+_TERMINAL = re.compile(r"[.!?…]['\"»”’)\]]*$")
+
+
+def length_problem(source: str, translation: str) -> str | None:
+    source, translation = source.strip(), translation.strip()
+    if len(source) < MIN_LENGTH_CHARS:
+        return None
+    ratio = math.log(max(1, len(translation)) / len(source))
+    low, high = next((lo, hi) for limit, lo, hi in LENGTH_BOUNDS if len(source) < limit)
+    if ratio < low:
+        return f"the translation is much shorter than the source ({len(translation)} vs {len(source)} characters): text may be missing"
+    if ratio > high:
+        return f"the translation is much longer than the source ({len(translation)} vs {len(source)} characters)"
+    if _TERMINAL.search(source) and not _TERMINAL.search(translation) and len(source.split()) >= 4:
+        return "the translation stops mid-sentence: the source ends with a full stop, the translation does not"
+    return None
+
+
+# --- the check -----------------------------------------------------------------------------
+
+
+def _has_letters(text: str) -> bool:
+    return any(c.isalpha() for c in text)
+
+
+def check(source: str, translation: str) -> list[Issue]:
+    """The issues of one translated sentence (empty when nothing looks wrong)."""
+    if not _has_letters(source) and not any(c.isdigit() for c in source):
+        return []
+    if not translation.strip():
+        return [Issue("empty", "The translation is empty.")]
+    issues: list[Issue] = []
+    if normalise_source(translation) == normalise_source(source) and len(source.split()) >= 3 and _has_letters(source):
+        issues.append(Issue("untranslated", "The translation is the source text itself: it was not translated."))
+    missing = missing_numbers(source, translation)
+    if missing:
+        issues.append(Issue("number", f"Not in the translation: {', '.join(dict.fromkeys(missing))}."))
+    lost_links = [link for link in links(source) if link not in translation]
+    if lost_links:
+        issues.append(Issue("link", f"Not carried over verbatim: {', '.join(dict.fromkeys(lost_links))}."))
+    lost_names = [name for name in names(source) if not name_is_kept(name, translation)]
+    if lost_names:
+        issues.append(Issue("name", f"Names missing in the translation: {', '.join(dict.fromkeys(lost_names))}."))
+    source_loops = set(loops(source))
+    new_loops = [loop for loop in loops(translation) if loop not in source_loops]
+    if new_loops:
+        issues.append(Issue("repetition", f"The translation repeats itself: “{new_loops[0]}…”."))
+    problem = length_problem(source, translation)
+    if problem and not any(i.code in ("untranslated",) for i in issues):
+        issues.append(Issue("length", problem[0].upper() + problem[1:] + "."))
+    return issues

@@ -1,0 +1,112 @@
+"""The faithfulness checks of one (source, translation) pair: Norwegian forms of numbers,
+links, names, loops, length, copies and empty output; and `oversett check` on aligned files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from service.checks import check
+
+from .conftest import REPO
+
+
+def codes(source: str, translation: str) -> list[str]:
+    return [issue.code for issue in check(source, translation)]
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        ("Det skjedde 13. februar i år.", "It happened on 13 February this year."),
+        ("Det skjedde 13. februar i år.", "It happened on February 13 this year."),
+        ("Rundt 70.000 mennesker bor der.", "About 70,000 people live there."),
+        ("Rundt 70.000 mennesker bor der.", "About 70 000 people live there."),
+        ("Veksten var 4,5 prosent i fjor.", "Growth was 4.5 percent last year."),
+        ("Det kostet 1,2 mrd. kroner totalt.", "It cost 1.2 billion kroner in all."),
+        ("Skjelvet kom kl. 3.49 i natt.", "The quake struck at 3:49 last night."),
+        ("Skjelvet kom kl. 3.49 i natt.", "The quake struck at 3.49 last night."),
+        ("Skjelvet kom kl. 22:08 på mandag.", "The quake struck at 10:08 p.m. on Monday."),
+        ("Oppslutningen er nå 20 % i snitt.", "Support is now 20% on average."),
+        ("Oppslutningen er nå 20 % i snitt.", "Support is now 20 percent on average."),
+        ("Hun kom på 3. plass i rennet.", "She came third in the race."),
+        ("Han har 4 barn og to hunder.", "He has four children and two dogs."),
+        ("Grisen på 250 kg drepte mannen.", "The 550 pound hog killed the man."),
+        ("Kirken ble bygget på 1500-tallet.", "The church was built in the 16th century."),
+        ("Stoltenberg besøkte Norge og København.", "Stoltenberg visited Norway and Copenhagen."),
+        ("Hun møtte Stoltenbergs rådgiver i går.", "She met Stoltenberg's adviser yesterday."),
+        ("Se https://nrk.no/a eller skriv til post@nrk.no nå.", "See https://nrk.no/a or write to post@nrk.no now."),
+        ("Følg @nrknyheter og #valg2025 i kveld.", "Follow @nrknyheter and #valg2025 tonight."),
+        ("Regjeringen la fram budsjettet i dag.", "The government presented the budget today."),
+        ("Det hvite hus kommenterte ikke saken.", "The White House did not comment on the matter."),
+        ("«Hei!» ropte hun.", "\"Hi!\" she shouted."),
+    ],
+)
+def test_faithful_translations_pass(source: str, translation: str) -> None:
+    assert check(source, translation) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "code"),
+    [
+        ("Rundt 70.000 mennesker bor der.", "About 7,000 people live there.", "number"),
+        ("Det skjedde 13. februar i år.", "It happened on 13 March this year.", "number"),
+        ("Det kostet 1,2 mrd. kroner totalt.", "It cost 2.1 billion kroner in all.", "number"),
+        ("Oppslutningen er nå 20 % i snitt.", "Support is now on average.", "number"),
+        ("Se https://nrk.no/a for mer om saken.", "See for more about the case.", "link"),
+        ("Skriv til post@nrk.no i dag.", "Write to post@nrk-no today.", "link"),
+        ("Han besøkte Norge i går.", "He visited England yesterday.", "name"),
+        ("Hun møtte Jonas Gahr Støre i Bergen.", "She met Jonas Gahr Støre in Oslo.", "name"),
+        ("Det regner i Bergen i dag.", "It rains rains rains rains in Bergen today.", "repetition"),
+        ("Det regner i Bergen i dag.", "Itngngngngngngngngng rains in Bergen today.", "repetition"),
+        ("Det regner mye i Bergen i dag, og det blir kaldt i morgen.", "It rains.", "length"),
+        ("Det regner mye i Bergen i dag, og det blir kaldt.", "It rains a lot in Bergen today, and it", "length"),
+        ("Det regner i Bergen i dag.", "Det regner i Bergen i dag.", "untranslated"),
+        ("Det regner i Bergen i dag.", "   ", "empty"),
+    ],
+)
+def test_broken_translations_are_flagged_with_a_message(source: str, translation: str, code: str) -> None:
+    issues = check(source, translation)
+    assert code in [i.code for i in issues], issues
+    assert all(i.message and i.message[0].isupper() for i in issues)
+
+
+def test_a_loop_the_source_has_itself_is_no_issue() -> None:
+    assert "repetition" not in codes("Ha ha ha ha, sa han.", "Ha ha ha ha, he said.")
+
+
+def test_text_without_letters_or_digits_has_nothing_to_check() -> None:
+    assert check("— * —", "") == []
+
+
+def _check_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "service", "check", *args], capture_output=True, text=True,
+                          cwd=REPO, timeout=120)
+
+
+def test_check_command_writes_a_json_line_per_segment(tmp_path: Path) -> None:
+    src, hyp = tmp_path / "src.txt", tmp_path / "hyp.txt"
+    src.write_text("Rundt 70.000 mennesker bor der.\nHan besøkte Norge i går.\n", encoding="utf-8")
+    hyp.write_text("About 7,000 people live there.\nHe visited Norway yesterday.\n", encoding="utf-8")
+    result = _check_cli(str(src), str(hyp))
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines == [{"line": 1, "issues": ["number"]}, {"line": 2, "issues": []}]
+    assert "1 of 2 lines flagged" in result.stderr and "number 1" in result.stderr
+
+
+def test_check_command_refuses_unreadable_or_misaligned_input(tmp_path: Path) -> None:
+    src, hyp = tmp_path / "src.txt", tmp_path / "hyp.txt"
+    src.write_text("En.\nTo.\n", encoding="utf-8")
+    hyp.write_text("One.\n", encoding="utf-8")
+    misaligned = _check_cli(str(src), str(hyp))
+    assert misaligned.returncode == 2 and "not aligned" in misaligned.stderr and "Traceback" not in misaligned.stderr
+    missing = _check_cli(str(src), str(tmp_path / "none.txt"))
+    assert missing.returncode == 2 and "cannot be read" in missing.stderr
+    (tmp_path / "latin1.txt").write_bytes("Blåbær.\n".encode("latin-1"))
+    latin = _check_cli(str(src), str(tmp_path / "latin1.txt"))
+    assert latin.returncode == 2 and "not UTF-8" in latin.stderr

@@ -16,6 +16,7 @@ import logging
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -43,6 +44,8 @@ class ManifestEntry:
     confidence: float | None = None  # language id's, when it detected the language
     segments: int = 0
     cached_segments: int = 0
+    flagged_segments: int = 0  # segments the faithfulness checks flagged
+    issues: dict[str, int] = field(default_factory=dict)  # check code → segments
     seconds: float = 0.0
     models: dict[str, Any] = field(default_factory=dict)
     outputs: list[str] = field(default_factory=list)
@@ -235,6 +238,8 @@ class DocumentTranslator:
             confidence=result.detected.confidence if result.detected else None,
             segments=len(result.segments),
             cached_segments=sum(s.cached for s in result.segments),
+            flagged_segments=result.flagged,
+            issues=dict(Counter(i.code for s in result.segments for i in s.issues)),
             models=models,
             outputs=[p.relative_to(self.output.root).as_posix() for p in self.output.outputs(doc, self.summary)],
         )

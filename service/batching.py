@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from .cancel import CURRENT_CANCEL, raise_if_cancelled
 from .errors import Cancelled
-from .protocols import ModelInfo, Translator, TranslatorStats
+from .protocols import Decoding, Hypothesis, ModelInfo, Translator, TranslatorStats
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +28,9 @@ log = logging.getLogger(__name__)
 @dataclass
 class _Job:
     sentences: list[str]
-    num_beams: int
+    decoding: Decoding
     tokens: int
-    future: Future[list[str]] = field(default_factory=Future)
+    future: Future[list[Hypothesis]] = field(default_factory=Future)
 
 
 @dataclass
@@ -70,12 +70,15 @@ class DynamicBatcher:
         return self._queue.qsize()
 
     def translate(self, sentences: Sequence[str], num_beams: int) -> list[str]:
+        return [h.text for h in self.translate_scored(sentences, Decoding(num_beams))]
+
+    def translate_scored(self, sentences: Sequence[str], decoding: Decoding) -> list[Hypothesis]:
         if not sentences:
             return []
         raise_if_cancelled()
         # Budgeted by characters / 4, a cheap stand-in for tokens: the backend does the exact
         # token-bounded batching of whatever is merged.
-        job = _Job(list(sentences), num_beams, sum(len(s) for s in sentences) // 4 + 1)
+        job = _Job(list(sentences), decoding, sum(len(s) for s in sentences) // 4 + 1)
         self._queue.put(job)
         cancel = CURRENT_CANCEL.get()
         if cancel is None:
@@ -100,7 +103,7 @@ class DynamicBatcher:
             jobs = [first]
             stop = self._collect(jobs)
             live = [job for job in jobs if job.future.set_running_or_notify_cancel()]
-            for group in _by_beams(live):
+            for group in _by_decoding(live):
                 self._run_group(group)
             if stop:
                 return
@@ -124,7 +127,7 @@ class DynamicBatcher:
     def _run_group(self, jobs: list[_Job]) -> None:
         unique = list(dict.fromkeys(s for job in jobs for s in job.sentences))
         try:
-            outputs = self.inner.translate(unique, jobs[0].num_beams)
+            outputs = self.inner.translate_scored(unique, jobs[0].decoding)
         except Exception as exc:
             if len(jobs) == 1:
                 jobs[0].future.set_exception(exc)
@@ -141,8 +144,8 @@ class DynamicBatcher:
             job.future.set_result([translated[s] for s in job.sentences])
 
 
-def _by_beams(jobs: list[_Job]) -> list[list[_Job]]:
-    groups: dict[int, list[_Job]] = {}
+def _by_decoding(jobs: list[_Job]) -> list[list[_Job]]:
+    groups: dict[Decoding, list[_Job]] = {}
     for job in jobs:
-        groups.setdefault(job.num_beams, []).append(job)
+        groups.setdefault(job.decoding, []).append(job)
     return list(groups.values())

@@ -78,6 +78,15 @@ def cmd_translate(args: argparse.Namespace) -> int:
     sys.stdout.write(result.text)
     if result.detected is not None:
         print(f"[detected {result.detected.lang}, confidence {result.detected.confidence:.2f}]", file=sys.stderr)
+    if result.flagged:
+        from collections import Counter
+
+        codes = Counter(i.code for s in result.segments for i in s.issues)
+        print(
+            f"[{result.flagged} of {len(result.segments)} sentences flagged: "
+            + ", ".join(f"{code} {count}" for code, count in codes.most_common()) + "]",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -73,6 +73,12 @@ class Settings(BaseSettings):
     offline: bool = Field(False, description="Never contact the Hub (also HF_HUB_OFFLINE=1)")
     api_keys: str | None = Field(None, description="Comma-separated API keys; unset = no keys")
     api_keys_file: Path | None = Field(None, description="File of SHA-256 digests of API keys")
+    checks: bool = Field(
+        True, description="Check each translated sentence for dropped numbers, names, links, loops and length"
+    )
+    retry_flagged: bool = Field(
+        True, description="Translate a flagged sentence once more, cautiously, and keep the better try"
+    )
     rate_limit_per_minute: int = Field(0, ge=0, description="Requests a minute per key/client; 0 = off")
     rate_limit_burst: int | None = Field(None, ge=1, description="Bucket size (default: the per-minute rate)")
     rate_limit_clients: int = Field(

@@ -99,6 +99,7 @@ class JobRunner:
                     "translation": translation.text,
                     "segments": len(translation.segments),
                     "cached_segments": sum(s.cached for s in translation.segments),
+                    "flagged_segments": translation.flagged,
                 }
                 if summaries is not None:
                     summary = summaries.summarize_document(

@@ -91,6 +91,19 @@ class _PipelineCollector:
                 refused.add_metric([language], count)
         yield detected
         yield refused
+        issues = CounterMetricFamily(
+            "oversett_translation_issues", "Translated units the faithfulness checks flagged, by code", labels=["code"]
+        )
+        retries = CounterMetricFamily(
+            "oversett_translation_retries", "Flagged units translated again, cautiously", labels=["kept"]
+        )
+        if pipeline is not None:
+            for code, count in sorted(pipeline.stats.issues.items()):
+                issues.add_metric([code], count)
+            retries.add_metric(["second"], pipeline.stats.retries_improved)
+            retries.add_metric(["first"], pipeline.stats.retries - pipeline.stats.retries_improved)
+        yield issues
+        yield retries
         yield _batch_histogram(stats.batch_size_counts if stats is not None else {})
         queue = GaugeMetricFamily("oversett_queue_depth", "Work waiting: admitted requests, and requests queued at the batcher",
                                   labels=["queue"])

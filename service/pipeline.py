@@ -3,6 +3,7 @@ the cache and a translator. It knows models only through the ``Translator`` prot
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections import Counter
@@ -11,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .cancel import raise_if_cancelled
+from .checks import Issue, check
 from .errors import InputTooLarge, InvalidInput, UnsupportedLanguage
 from .langid import NO_LINGUISTIC_CONTENT, Detection, LanguageDetector, normalise_code
-from .protocols import Cache, Translator, cache_key
+from .protocols import Cache, Decoding, Translator, cache_key
+from .spans import Protected, protect, restore
 from .text import normalise_source, segment, split_long_sentence
 
 log = logging.getLogger(__name__)
@@ -29,6 +32,8 @@ class SegmentTranslation:
     source: str
     translation: str
     cached: bool
+    confidence: float | None = None  # the model's, 0–1 (see protocols.Hypothesis)
+    issues: tuple[Issue, ...] = ()  # what the faithfulness checks found (after a retry)
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,29 @@ class DocumentTranslation:
     source_lang: str
     segments: list[SegmentTranslation]
     detected: Detection | None = None  # None when the request named the language
+
+    @property
+    def flagged(self) -> int:
+        """Segments with an issue."""
+        return sum(1 for s in self.segments if s.issues)
+
+
+@dataclass(frozen=True)
+class UnitTranslation:
+    """What the model made of one unit (a sentence, or a piece of a long one), as cached."""
+
+    text: str
+    confidence: float | None
+    issues: tuple[Issue, ...]
+
+    def dump(self) -> str:
+        return json.dumps({"t": self.text, "c": self.confidence, "i": [[i.code, i.message] for i in self.issues]},
+                          ensure_ascii=False)
+
+    @classmethod
+    def load(cls, stored: str) -> UnitTranslation:
+        data = json.loads(stored)
+        return cls(data["t"], data["c"], tuple(Issue(code, message) for code, message in data["i"]))
 
 
 @dataclass
@@ -47,12 +75,21 @@ class PipelineStats:
     cache_misses: int = 0
     detected: Counter[str] = field(default_factory=Counter)  # language code → texts
     refused: Counter[str] = field(default_factory=Counter)  # language name → texts
+    issues: Counter[str] = field(default_factory=Counter)  # check code → units flagged (after retry)
+    retries: int = 0  # units translated again, cautiously, after a check flagged them
+    retries_improved: int = 0  # … where the second try was kept
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def record(self, hits: int, misses: int) -> None:
         with self.lock:
             self.cache_hits += hits
             self.cache_misses += misses
+
+    def record_checks(self, issues: Sequence[Issue], retried: bool = False, improved: bool = False) -> None:
+        with self.lock:
+            self.issues.update(i.code for i in issues)
+            self.retries += retried
+            self.retries_improved += improved
 
     def record_language(self, detected: str | None = None, refused: str | None = None) -> None:
         with self.lock:
@@ -79,12 +116,16 @@ class TranslationPipeline:
         *,
         num_beams: int = 4,
         max_chars: int = 100_000,
+        checks: bool = True,
+        retry: bool = True,
     ) -> None:
         self.translator = translator
         self.cache = cache
         self.detector = detector
         self.num_beams = num_beams
         self.max_chars = max_chars
+        self.checks = checks
+        self.retry = retry and checks
         self.stats = PipelineStats()
 
     def cache_namespace(self, num_beams: int) -> dict[str, Any]:
@@ -97,6 +138,9 @@ class TranslationPipeline:
             "quantization": info.quantization,
             "num_beams": num_beams,
             "max_input_tokens": info.max_input_tokens,
+            "format": 2,  # cached value: text, confidence and issues (JSON)
+            "checks": self.checks,
+            "retry": self.retry,
         }
 
     def translate_documents(
@@ -125,14 +169,7 @@ class TranslationPipeline:
             if lang in PASSED_THROUGH:
                 segments = [SegmentTranslation(s, s, False) for s in doc.sentences]
             else:
-                segments = [
-                    SegmentTranslation(
-                        p.source,
-                        " ".join(translated[u] for u in p.units if translated[u]),
-                        all(u in hits for u in p.units),
-                    )
-                    for p in plan
-                ]
+                segments = [self._segment(p, translated, hits) for p in plan]
             english = doc.render([s.translation for s in segments])
             detected = detection if source_lang == "auto" else None
             results.append(DocumentTranslation(english, lang, segments, detected))
@@ -169,14 +206,33 @@ class TranslationPipeline:
         )
         return _PlannedSentence(sentence, units)
 
+    def _segment(
+        self, plan: _PlannedSentence, translated: dict[str, UnitTranslation], hits: set[str]
+    ) -> SegmentTranslation:
+        units = [translated[u] for u in plan.units]
+        confidences = [u.confidence for u in units if u.confidence is not None]
+        return SegmentTranslation(
+            plan.source,
+            " ".join(u.text for u in units if u.text),
+            all(u in hits for u in plan.units),
+            min(confidences) if confidences else None,
+            tuple(dict.fromkeys(i for u in units for i in u.issues)),
+        )
+
     def _translate_units(
         self, units: list[str], num_beams: int, progress: Callable[[int], None] | None = None
-    ) -> tuple[dict[str, str], set[str]]:
+    ) -> tuple[dict[str, UnitTranslation], set[str]]:
         """Translations for every unit, and the set of units that came from the cache."""
         namespace = self.cache_namespace(num_beams)
         keys = {unit: cache_key(namespace, unit) for unit in dict.fromkeys(units)}
         stored = self.cache.get_many(keys.values())
-        translated = {unit: stored[key] for unit, key in keys.items() if key in stored}
+        translated: dict[str, UnitTranslation] = {}
+        for unit, key in keys.items():
+            if key in stored:
+                try:
+                    translated[unit] = UnitTranslation.load(stored[key])
+                except (ValueError, KeyError, TypeError):  # an entry of another format: a miss
+                    continue
         hits = set(translated)
         if progress is not None and hits:
             progress(len(hits))
@@ -187,9 +243,47 @@ class TranslationPipeline:
         for start in range(0, len(misses), step):
             raise_if_cancelled()
             part = misses[start : start + step]
-            outputs = self.translator.translate(part, num_beams)
-            translated.update(zip(part, outputs, strict=True))
-            self.cache.set_many({keys[u]: t for u, t in zip(part, outputs, strict=True)})
+            results = self._translate_checked(part, num_beams)
+            translated.update(zip(part, results, strict=True))
+            self.cache.set_many({keys[u]: r.dump() for u, r in zip(part, results, strict=True)})
             if progress is not None:
                 progress(len(part))
         return translated, hits
+
+    def _translate_checked(self, units: list[str], num_beams: int) -> list[UnitTranslation]:
+        """Translate (protected spans kept), check, and translate the flagged ones once more,
+        cautiously, keeping the better try."""
+        protected = [protect(u) for u in units]
+        first = self._try(units, protected, Decoding(num_beams))
+        if not self.retry:
+            for result in first:
+                self.stats.record_checks(result.issues)
+            return first
+        flagged = [i for i, r in enumerate(first) if r.issues]
+        results = list(first)
+        if flagged:
+            raise_if_cancelled()
+            second = self._try([units[i] for i in flagged], [protected[i] for i in flagged], Decoding(num_beams, cautious=True))
+            for index, retried in zip(flagged, second, strict=True):
+                better = _rank(retried) < _rank(first[index])
+                results[index] = retried if better else first[index]
+                self.stats.record_checks((), retried=True, improved=better)
+        for result in results:
+            self.stats.record_checks(result.issues)
+        return results
+
+    def _try(self, units: list[str], protected: list[Protected], decoding: Decoding) -> list[UnitTranslation]:
+        hypotheses = self.translator.translate_scored([p.text for p in protected], decoding)
+        results = []
+        for unit, shield, hypothesis in zip(units, protected, hypotheses, strict=True):
+            text, lost = restore(hypothesis.text, shield)
+            issues = check(unit, text) if self.checks else []
+            if lost:
+                issues.insert(0, Issue("link", f"The model lost {', '.join(lost)}; added at the end of the sentence."))
+            results.append(UnitTranslation(text, hypothesis.confidence, tuple(issues)))
+        return results
+
+
+def _rank(result: UnitTranslation) -> tuple[int, float]:
+    """Fewer issues first, then the more confident."""
+    return len(result.issues), -(result.confidence if result.confidence is not None else 0.0)

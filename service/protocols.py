@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,28 @@ class TranslatorStats:
         self.batch_sizes.append(size)
 
 
+@dataclass(frozen=True)
+class Decoding:
+    """How to translate: the beam size, and whether to decode more cautiously (a retry after a
+    check flagged the first try: no repeated 3-grams, a repetition penalty)."""
+
+    num_beams: int
+    cautious: bool = False
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One translation and the model's mean log-probability per output token."""
+
+    text: str
+    score: float | None = None
+
+    @property
+    def confidence(self) -> float | None:
+        """The geometric mean of the output tokens' probabilities, 0–1 (exp of ``score``)."""
+        return None if self.score is None else round(math.exp(min(0.0, self.score)), 4)
+
+
 @dataclass
 class SummarizerStats:
     calls: int = 0
@@ -68,6 +91,10 @@ class Translator(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
     def translate(self, sentences: Sequence[str], num_beams: int) -> list[str]: ...
+
+    def translate_scored(self, sentences: Sequence[str], decoding: Decoding) -> list[Hypothesis]:
+        """Translations in input order, with the model's scores."""
+        ...
 
     def close(self) -> None: ...
 

@@ -139,6 +139,7 @@ class JobDocumentOut(BaseModel):
     source_lang: str | None = None
     confidence: float | None = Field(None, description="Language id's confidence (source_lang auto)")
     translation: str | None = None
+    flagged_segments: int | None = Field(None, description="Segments the faithfulness checks flagged")
     segments: int | None = None
     cached_segments: int | None = None
     summary: str | None = None
@@ -157,16 +158,26 @@ class JobOut(BaseModel):
     documents: list[JobDocumentOut]
 
 
+class IssueOut(BaseModel):
+    code: Literal["number", "link", "name", "repetition", "length", "untranslated", "empty"]
+    message: str
+
+
 class SegmentOut(BaseModel):
     source: str
     translation: str
     cached: bool
+    confidence: float | None = Field(
+        None, ge=0, le=1, description="The model's confidence: geometric mean of its output tokens' probabilities"
+    )
+    issues: list[IssueOut] = Field(default_factory=list, description="What the faithfulness checks found")
 
 
 class TranslationOut(BaseModel):
     text: str
     source_lang: str
     detected: DetectedOut | None = Field(None, description="Language id's verdict (source_lang auto)")
+    issues: int = Field(0, description="How many segments the faithfulness checks flagged")
     segments: list[SegmentOut]
 
 

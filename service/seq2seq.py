@@ -21,6 +21,8 @@ class GenerationParams:
     max_new_tokens: int
     min_new_tokens: int = 0
     no_repeat_ngram_size: int = 0
+    repetition_penalty: float = 1.0
+    with_scores: bool = False  # also return each output's mean log-probability per token
 
 
 def one_line(text: str) -> str:
@@ -69,6 +71,10 @@ class Seq2SeqCore:
             extra["min_new_tokens"] = params.min_new_tokens
         if params.no_repeat_ngram_size:
             extra["no_repeat_ngram_size"] = params.no_repeat_ngram_size
+        if params.repetition_penalty != 1.0:
+            extra["repetition_penalty"] = params.repetition_penalty
+        if params.with_scores:
+            extra |= {"return_dict_in_generate": True, "output_scores": True}
         device = self.model.device
         with torch.inference_mode():
             return self.model.generate(
@@ -84,7 +90,23 @@ class Seq2SeqCore:
             )
 
     def postprocess(self, generated: Any) -> list[str]:
-        return [one_line(text) for text in self.tokenizer.batch_decode(generated, skip_special_tokens=True)]
+        sequences = generated.sequences if hasattr(generated, "sequences") else generated
+        return [one_line(text) for text in self.tokenizer.batch_decode(sequences, skip_special_tokens=True)]
+
+    def mean_log_probs(self, generated: Any, num_beams: int) -> list[float]:
+        """Each output's mean log-probability per generated token (from ``with_scores``)."""
+        import torch
+
+        beams = getattr(generated, "beam_indices", None) if num_beams > 1 else None
+        steps = self.model.compute_transition_scores(
+            generated.sequences, generated.scores, beams, normalize_logits=num_beams == 1
+        )
+        generated_tokens = generated.sequences[:, -steps.shape[1] :]
+        pad = self.tokenizer.pad_token_id
+        real = generated_tokens != pad if pad is not None else torch.ones_like(generated_tokens, dtype=torch.bool)
+        totals = torch.where(real, steps, torch.zeros_like(steps)).sum(dim=1)
+        counts = real.sum(dim=1).clamp(min=1)
+        return [float(v) for v in (totals / counts).tolist()]
 
     def generate(
         self, texts: Sequence[str], params: GenerationParams, truncate_to: int | None = None

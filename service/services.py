@@ -151,6 +151,8 @@ def load_pipeline(settings: Settings, detector: LanguageDetector | None = None) 
         detector or LanguageDetector(),
         num_beams=settings.num_beams,
         max_chars=settings.max_chars,
+        checks=settings.checks,
+        retry=settings.retry_flagged,
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .models import LoadedCT2, LoadedModel
-from .protocols import ModelInfo, TranslatorStats
+from .protocols import Decoding, Hypothesis, ModelInfo, TranslatorStats
 from .seq2seq import GenerationParams, Seq2SeqCore, one_line
 
 
@@ -34,6 +34,11 @@ def plan_batches(lengths: Sequence[int], max_batch_tokens: int, max_batch_size: 
     if current:
         batches.append(current)
     return batches
+
+
+# Cautious decoding, for a retry after the checks flagged the first try.
+CAUTIOUS_NO_REPEAT_NGRAM = 3
+CAUTIOUS_REPETITION_PENALTY = 1.3
 
 
 class BatchedTranslator(ABC):
@@ -98,10 +103,14 @@ class BatchedTranslator(ABC):
         return min(self.model_max_tokens - 1, -(-wanted // 32) * 32)
 
     def translate(self, sentences: Sequence[str], num_beams: int) -> list[str]:
+        return [h.text for h in self.translate_scored(sentences, Decoding(num_beams))]
+
+    def translate_scored(self, sentences: Sequence[str], decoding: Decoding) -> list[Hypothesis]:
         if not sentences:
             return []
+        num_beams = decoding.num_beams
         lengths = [self.count_tokens(s) for s in sentences]
-        results: list[str] = [""] * len(sentences)
+        results: list[Hypothesis] = [Hypothesis("")] * len(sentences)
         # Sentences share a batch only when they share an output bound, so a sentence's
         # translation never depends on which other sentences came with it.
         by_bound: dict[int, list[int]] = {}
@@ -113,6 +122,9 @@ class BatchedTranslator(ABC):
                 num_beams=num_beams,
                 max_new_tokens=bound,
                 min_new_tokens=bound if self.forced_output_tokens is not None else 0,
+                no_repeat_ngram_size=CAUTIOUS_NO_REPEAT_NGRAM if decoding.cautious else 0,
+                repetition_penalty=CAUTIOUS_REPETITION_PENALTY if decoding.cautious else 1.0,
+                with_scores=True,
             )
             for batch in plan_batches(member_lengths, self.max_batch_tokens, self.max_batch_size):
                 indices = [members[i] for i in batch]
@@ -121,12 +133,12 @@ class BatchedTranslator(ABC):
                     results[index] = output
         return results
 
-    def _translate_batch(self, texts: list[str], params: GenerationParams) -> list[str]:
+    def _translate_batch(self, texts: list[str], params: GenerationParams) -> list[Hypothesis]:
         inputs = self.preprocess(texts)
         with self._lock:
             generated = self._forward(inputs, params)
             self._stats.record(len(texts))
-        return self.postprocess(generated)
+        return self.postprocess(generated, params)
 
     @abstractmethod
     def preprocess(self, texts: list[str]) -> Any: ...
@@ -135,7 +147,7 @@ class BatchedTranslator(ABC):
     def _forward(self, inputs: Any, params: GenerationParams) -> Any: ...
 
     @abstractmethod
-    def postprocess(self, generated: Any) -> list[str]: ...
+    def postprocess(self, generated: Any, params: GenerationParams) -> list[Hypothesis]: ...
 
 
 class TorchTranslator(BatchedTranslator):
@@ -171,8 +183,12 @@ class TorchTranslator(BatchedTranslator):
     def _forward(self, inputs: dict[str, Any], params: GenerationParams) -> Any:
         return self.core.forward(inputs, params)
 
-    def postprocess(self, generated: Any) -> list[str]:
-        return self.core.postprocess(generated)
+    def postprocess(self, generated: Any, params: GenerationParams) -> list[Hypothesis]:
+        texts = self.core.postprocess(generated)
+        if not params.with_scores:
+            return [Hypothesis(text) for text in texts]
+        scores = self.core.mean_log_probs(generated, params.num_beams)
+        return [Hypothesis(text, score) for text, score in zip(texts, scores, strict=True)]
 
 
 class CT2Translator(BatchedTranslator):
@@ -218,15 +234,21 @@ class CT2Translator(BatchedTranslator):
             max_decoding_length=params.max_new_tokens,
             min_decoding_length=max(1, params.min_new_tokens),
             max_input_length=0,  # inputs are already split to fit; never truncate silently
+            no_repeat_ngram_size=params.no_repeat_ngram_size,
+            repetition_penalty=params.repetition_penalty,
+            return_scores=params.with_scores,  # log-probability divided by length (length_penalty 1)
         )
 
-    def postprocess(self, generated: Any) -> list[str]:
+    def postprocess(self, generated: Any, params: GenerationParams) -> list[Hypothesis]:
         return [
-            one_line(
-                self.tokenizer.decode(
-                    self.tokenizer.convert_tokens_to_ids(result.hypotheses[0]),
-                    skip_special_tokens=True,
-                )
+            Hypothesis(
+                one_line(
+                    self.tokenizer.decode(
+                        self.tokenizer.convert_tokens_to_ids(result.hypotheses[0]),
+                        skip_special_tokens=True,
+                    )
+                ),
+                float(result.scores[0]) if params.with_scores and result.scores else None,
             )
             for result in generated
         ]

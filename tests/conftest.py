@@ -133,14 +133,16 @@ def translator_backend(services: Any) -> Any:
 
 
 def spy_translate(services: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record every sentence the pipeline sends to the translator."""
+    """Record every sentence the pipeline sends to the translator (first tries only, not the
+    cautious retries of flagged sentences)."""
     translator = services.pipeline.translator
     seen: list[str] = []
-    original = translator.translate
+    original = translator.translate_scored
 
-    def spy(sentences: list[str], num_beams: int) -> list[str]:
-        seen.extend(sentences)
-        return original(sentences, num_beams)
+    def spy(sentences: list[str], decoding: Any) -> list[Any]:
+        if not decoding.cautious:
+            seen.extend(sentences)
+        return original(sentences, decoding)
 
-    monkeypatch.setattr(translator, "translate", spy)
+    monkeypatch.setattr(translator, "translate_scored", spy)
     return seen

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from service.langid import Detection
 from service.presets import LengthPreset
-from service.protocols import ModelInfo, SummarizerStats, TranslatorStats
+from service.protocols import Decoding, Hypothesis, ModelInfo, SummarizerStats, TranslatorStats
 
 
 def words(text: str) -> int:
@@ -16,8 +16,9 @@ def words(text: str) -> int:
 
 
 class FakeTranslator:
-    """A Translator that maps each sentence with ``transform`` (upper case by default), counts
-    tokens as words, records every call and fails any call holding a sentence with ``poison``."""
+    """A Translator that maps each sentence with ``transform`` (upper case by default; on a
+    cautious retry with ``cautious_transform`` when given), counts tokens as words, records every
+    call and fails any call holding a sentence with ``poison``."""
 
     def __init__(
         self,
@@ -26,8 +27,11 @@ class FakeTranslator:
         poison: str = "POISON",
         max_input_tokens: int = 256,
         model_id: str = "fake",
+        cautious_transform: Callable[[str], str] | None = None,
     ) -> None:
         self.transform = transform
+        self.cautious_transform = cautious_transform
+        self.decodings: list[Decoding] = []
         self.poison = poison
         self.calls: list[list[str]] = []
         self.closed = False
@@ -51,12 +55,17 @@ class FakeTranslator:
         return words(text)
 
     def translate(self, sentences: Sequence[str], num_beams: int) -> list[str]:
+        return [h.text for h in self.translate_scored(sentences, Decoding(num_beams))]
+
+    def translate_scored(self, sentences: Sequence[str], decoding: Decoding) -> list[Hypothesis]:
         with self._lock:
             self.calls.append(list(sentences))
+            self.decodings.append(decoding)
         if any(self.poison in s for s in sentences):
             raise RuntimeError("the model choked")
         self._stats.record(len(sentences))
-        return [self.transform(s) for s in sentences]
+        transform = self.cautious_transform if decoding.cautious and self.cautious_transform else self.transform
+        return [Hypothesis(transform(s), -0.1) for s in sentences]
 
     def close(self) -> None:
         self.closed = True

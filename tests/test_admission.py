@@ -13,13 +13,13 @@ from typing import Any
 def test_overload_gets_503_with_retry_after_then_recovers(make_services: Any, make_client: Any) -> None:
     services = make_services(max_pending=2, batch_wait_ms=50)
     translator = services.pipeline.translator
-    original = translator.inner.translate
+    original = translator.inner.translate_scored
 
-    def slow(sentences: list[str], num_beams: int) -> list[str]:
+    def slow(sentences: list[str], decoding: Any) -> list[Any]:
         time.sleep(0.3)  # a model busier than the tiny one
-        return original(sentences, num_beams)
+        return original(sentences, decoding)
 
-    translator.inner.translate = slow
+    translator.inner.translate_scored = slow
     try:
         client = make_client(services)
         barrier = threading.Barrier(12)
@@ -36,23 +36,23 @@ def test_overload_gets_503_with_retry_after_then_recovers(make_services: Any, ma
         for response in responses:
             if response.status_code == 503:
                 assert response.headers["Retry-After"] and "busy" in response.json()["detail"]
-        translator.inner.translate = original
+        translator.inner.translate_scored = original
         after = client.post("/v1/translate", json={"text": "Nå går det bra.", "source_lang": "nb"})
         assert after.status_code == 200
     finally:
-        translator.inner.translate = original
+        translator.inner.translate_scored = original
 
 
 def test_request_timeout(make_services: Any, make_client: Any) -> None:
     services = make_services(request_timeout=0.3)
     translator = services.pipeline.translator
-    original = translator.inner.translate
-    translator.inner.translate = lambda s, b: (time.sleep(1.0), original(s, b))[1]
+    original = translator.inner.translate_scored
+    translator.inner.translate_scored = lambda s, d: (time.sleep(1.0), original(s, d))[1]
     try:
         response = make_client(services).post("/v1/translate", json={"text": "Det tar tid.", "source_lang": "nb"})
         assert response.status_code == 504 and "longer than 0.3 s" in response.json()["detail"]
     finally:
-        translator.inner.translate = original
+        translator.inner.translate_scored = original
 
 
 def test_cancelled_work_never_reaches_the_model(services: Any) -> None:
@@ -63,14 +63,14 @@ def test_cancelled_work_never_reaches_the_model(services: Any) -> None:
     batcher = services.pipeline.translator
     gate = threading.Event()
     seen: list[list[str]] = []
-    original = batcher.inner.translate
+    original = batcher.inner.translate_scored
 
-    def gated(sentences: list[str], num_beams: int) -> list[str]:
+    def gated(sentences: list[str], decoding: Any) -> list[Any]:
         seen.append(list(sentences))
         gate.wait(5)
-        return original(sentences, num_beams)
+        return original(sentences, decoding)
 
-    batcher.inner.translate = gated
+    batcher.inner.translate_scored = gated
     try:
         first = threading.Thread(target=lambda: batcher.translate(["Først."], 1))
         first.start()
@@ -96,7 +96,7 @@ def test_cancelled_work_never_reaches_the_model(services: Any) -> None:
         time.sleep(0.2)
         assert ["Avbrutt."] not in seen
     finally:
-        batcher.inner.translate = original
+        batcher.inner.translate_scored = original
 
 
 def test_client_disconnect_drops_its_queued_work(make_services: Any) -> None:
@@ -111,14 +111,14 @@ def test_client_disconnect_drops_its_queued_work(make_services: Any) -> None:
     batcher = services.pipeline.translator
     gate = threading.Event()
     seen: list[str] = []
-    original = batcher.inner.translate
+    original = batcher.inner.translate_scored
 
-    def gated(sentences: list[str], num_beams: int) -> list[str]:
+    def gated(sentences: list[str], decoding: Any) -> list[Any]:
         seen.extend(sentences)
         gate.wait(10)
-        return original(sentences, num_beams)
+        return original(sentences, decoding)
 
-    batcher.inner.translate = gated
+    batcher.inner.translate_scored = gated
     server = serve_in_thread(services)
     url = next(server)
     try:
@@ -146,5 +146,5 @@ def test_client_disconnect_drops_its_queued_work(make_services: Any) -> None:
         assert batcher.pending == 0
     finally:
         gate.set()
-        batcher.inner.translate = original
+        batcher.inner.translate_scored = original
         server.close()

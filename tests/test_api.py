@@ -87,8 +87,10 @@ def test_repeat_is_served_from_cache_without_the_model(
 
 
 def test_partly_cached_request_translates_only_the_misses(
-    client: TestClient, services: Any, monkeypatch: pytest.MonkeyPatch
+    make_services: Any, make_client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    services = make_services(retry_flagged=False)  # the tiny model loops: no second tries here
+    client = make_client(services)
     client.post("/v1/translate", json={"text": "Det regner i Bergen i dag.", "source_lang": "nb"})
     calls = _spy_generate(services, monkeypatch)
     body = client.post(
@@ -186,6 +188,22 @@ def test_english_comes_back_unchanged(client: TestClient, services: Any, monkeyp
     assert body["translations"][0]["text"] == text
     assert body["translations"][0]["source_lang"] == "en"
     assert calls == []
+
+
+def test_flags_and_confidence_reach_the_api_and_the_cache(client: TestClient) -> None:
+    body = {"text": "Det regner i Bergen i dag.\n\nSola skinner i Oslo.", "source_lang": "nb"}
+    first = client.post("/v1/translate", json=body).json()["translations"][0]
+    segments = first["segments"]
+    # The tiny model's "translations" loop on purpose: every sentence is flagged, with reasons.
+    assert first["issues"] == len(segments) == 2
+    for segment in segments:
+        assert 0 < segment["confidence"] <= 1
+        codes = {i["code"] for i in segment["issues"]}
+        assert codes and codes <= {"number", "link", "name", "repetition", "length", "untranslated", "empty"}
+        assert all(i["message"] for i in segment["issues"])
+    again = client.post("/v1/translate", json=body).json()["translations"][0]
+    assert all(s["cached"] for s in again["segments"])
+    assert [(s["issues"], s["confidence"]) for s in again["segments"]] == [(s["issues"], s["confidence"]) for s in segments]
 
 
 @pytest.mark.parametrize("text", ["12 345 678", "🎉🎉🎉 👍", "2024-11-26 kl. 13:49"[:10] + " → 42 %"])

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,11 @@ def test_translate_file_keeps_layout(tiny_models: dict[str, Path], tmp_path: Pat
     # stdin works too, and the second run comes from the cache with the same text
     again = _run(["translate", "-"], env, stdin=seed_text.encode())
     assert again.returncode == 0 and again.stdout.decode() == english
+    # stderr: what was detected, and a one-line summary of the flagged sentences (the tiny
+    # model loops, so some are)
+    stderr = result.stderr.decode()
+    assert "[detected nb, confidence" in stderr
+    assert re.search(r"\[\d+ of \d+ sentences flagged: [a-z]+ \d+", stderr), stderr
 
 
 def test_missing_model_exits_non_zero_with_message(tmp_path: Path) -> None:

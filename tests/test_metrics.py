@@ -30,3 +30,10 @@ def test_metrics_expose_the_series(client: TestClient) -> None:
     assert {s.labels["queue"] for s in samples("oversett_queue_depth")} == {"admitted", "batcher"}
     loads = {s.labels["role"]: s.value for s in samples("oversett_model_load_seconds")}
     assert loads["translation"] > 0 and "summarization" in loads
+    # The tiny model loops: its sentences are flagged, retried, and counted by code.
+    issues = {s.labels["code"]: s.value for s in samples("oversett_translation_issues") if s.name.endswith("_total")}
+    assert sum(issues.values()) >= 1 and set(issues) <= {"number", "link", "name", "repetition", "length", "untranslated", "empty"}
+    retries = {s.labels["kept"]: s.value for s in samples("oversett_translation_retries") if s.name.endswith("_total")}
+    assert sum(retries.values()) >= 1
+    languages = {s.labels["lang"] for s in samples("oversett_languages_detected") if s.name.endswith("_total")}
+    assert languages == set() or languages <= {"nb", "nn", "da", "sv", "en", "zxx"}

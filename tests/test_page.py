@@ -153,6 +153,23 @@ def test_refused_text_can_be_translated_as_norwegian_anyway(page: Any) -> None:
     assert "Translated as Bokmål (chosen)" in page.locator("#detected-text").inner_text()
 
 
+def test_flagged_sentences_are_marked_with_their_reason(page: Any) -> None:
+    page.get_by_label("Norwegian text").fill("Det regner i Bergen i dag. Jonas Støre besøkte Tromsø 13. februar.")
+    page.get_by_role("button", name="Translate").click()
+    page.wait_for_selector("#result:not([hidden])", timeout=60_000)
+    flagged = page.locator(".para.target .sentence.flagged")
+    assert flagged.count() >= 1  # the tiny model's gibberish does not keep names or numbers
+    reason = flagged.first.get_attribute("title")
+    assert reason and ("missing" in reason or "Not in the translation" in reason or "short" in reason)
+    assert "flagged for a second look" in page.locator("#result-meta").inner_text()
+    flagged.first.focus()  # keyboard users get the reason too
+    note = page.locator("#sentence-note")
+    note.wait_for(state="visible", timeout=5_000)
+    assert note.inner_text() == reason
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "page-flagged-sentence.png"))
+
+
 def test_narrow_screen_and_labels(browser: Any, live_url: str) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 740})
     phone = context.new_page()

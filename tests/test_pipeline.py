@@ -144,3 +144,50 @@ def test_job_limits_are_the_use_cases(tmp_path: Path) -> None:
     with pytest.raises(InputTooLarge):
         runner.submit([JobDocument("a", "x" * 40), JobDocument("b", "y" * 40)], None, "auto")
     runner.store.close()
+
+
+def test_flagged_sentence_is_retried_cautiously_and_the_better_try_kept() -> None:
+    looping = FakeTranslator(transform=lambda s: "rain rain rain rain in Bergen today.",
+                             cautious_transform=lambda s: "It rains in Bergen today.")
+    work = pipeline(looping)
+    (result,) = work.translate_documents(["Det regner i Bergen i dag."])
+    assert [d.cautious for d in looping.decodings] == [False, True]
+    assert result.text == "It rains in Bergen today." and result.flagged == 0
+    assert work.stats.retries == 1 and work.stats.retries_improved == 1
+
+
+def test_what_still_fails_after_the_retry_is_flagged_and_cached_with_its_confidence() -> None:
+    translator = FakeTranslator(transform=lambda s: "ngngngngngngngngngngng")
+    work = pipeline(translator)
+    (first,) = work.translate_documents(["Det regner i Bergen i dag."])
+    (segment,) = first.segments
+    assert {i.code for i in segment.issues} >= {"repetition", "name"}
+    assert segment.confidence is not None and 0 < segment.confidence <= 1
+    assert work.stats.retries == 1 and work.stats.retries_improved == 0
+    assert work.stats.issues["repetition"] == 1
+    calls = len(translator.calls)
+    (again,) = work.translate_documents(["Det regner i Bergen i dag."])
+    assert len(translator.calls) == calls  # from the cache, flags and confidence too
+    assert again.segments[0].cached and again.segments[0].issues == segment.issues
+    assert again.segments[0].confidence == segment.confidence
+
+
+def test_protected_spans_reach_the_model_as_placeholders_and_come_back_verbatim() -> None:
+    translator = FakeTranslator(transform=lambda s: s.replace("Les mer på", "Read more at"))
+    (result,) = pipeline(translator).translate_documents(["Les mer på https://www.nrk.no/sak?id=1 i dag."])
+    assert translator.calls[0] == ["Les mer på QX1 i dag."]
+    assert result.text == "Read more at https://www.nrk.no/sak?id=1 i dag."
+
+
+def test_a_lost_placeholder_is_flagged_and_its_span_added_at_the_end() -> None:
+    translator = FakeTranslator(transform=lambda s: "Read more today.")
+    (result,) = pipeline(translator, ).translate_documents(["Les mer på https://www.nrk.no/sak i dag."])
+    assert result.text == "Read more today. https://www.nrk.no/sak"
+    assert "link" in {i.code for i in result.segments[0].issues}
+
+
+def test_checks_can_be_switched_off() -> None:
+    translator = FakeTranslator(transform=lambda s: "ngngngngngngngngngngng")
+    work = TranslationPipeline(translator, MemoryCache(), FakeLanguageDetector(), checks=False)
+    (result,) = work.translate_documents(["Det regner i Bergen i dag."])
+    assert result.flagged == 0 and len(translator.calls) == 1

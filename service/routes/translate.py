@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 
 from ..schemas import (
     DetectedOut,
+    IssueOut,
     ModelOut,
     SegmentOut,
     TranslateRequest,
@@ -35,7 +36,17 @@ async def translate(
                 text=r.text,
                 source_lang=r.source_lang,
                 detected=DetectedOut.model_validate(r.detected) if r.detected else None,
-                segments=[SegmentOut(**vars(s)) for s in r.segments],
+                issues=r.flagged,
+                segments=[
+                    SegmentOut(
+                        source=s.source,
+                        translation=s.translation,
+                        cached=s.cached,
+                        confidence=s.confidence,
+                        issues=[IssueOut(code=i.code, message=i.message) for i in s.issues],
+                    )
+                    for s in r.segments
+                ],
             )
             for r in results
         ],

@@ -23,6 +23,7 @@
   const charCount = $("char-count");
   const detectedBox = $("detected");
   const detectedText = $("detected-text");
+  const sentenceNote = $("sentence-note");
 
   const LANGUAGES = { nb: "Bokmål", nn: "Nynorsk", no: "Norwegian", da: "Danish", sv: "Swedish", en: "English", zxx: "no language (no letters)" };
   const PARAGRAPH_BREAK = /(?:\r\n|\r|\n)[ \t\u00a0]*(?:\r\n|\r|\n)\s*/;
@@ -200,7 +201,18 @@
     return { pieces, next: index };
   }
 
-  function paragraphElement(pieces, side) {
+  const UNSURE_BELOW = 0.4; // confidence under this marks a sentence as unsure
+
+  // Why a translated sentence deserves a second look, in plain words ("" when it does not).
+  function concern(segment) {
+    const reasons = (segment.issues || []).map((issue) => issue.message);
+    if (segment.confidence !== null && segment.confidence !== undefined && segment.confidence < UNSURE_BELOW) {
+      reasons.push(`The model was unsure of this sentence (confidence ${Math.round(segment.confidence * 100)}%).`);
+    }
+    return reasons.join(" ");
+  }
+
+  function paragraphElement(pieces, side, segments) {
     const element = document.createElement("p");
     element.className = `para ${side}`;
     for (const piece of pieces) {
@@ -213,6 +225,13 @@
       span.tabIndex = 0;
       span.dataset.segment = String(piece.segment);
       span.textContent = piece.text;
+      const reason = side === "target" ? concern(segments[piece.segment]) : "";
+      if (reason) {
+        const segment = segments[piece.segment];
+        span.classList.add(segment.issues && segment.issues.length ? "flagged" : "unsure");
+        span.title = reason;
+        span.dataset.reason = reason;
+      }
       element.appendChild(span);
     }
     return element;
@@ -234,23 +253,30 @@
       const right = spans(englishParagraphs[i] || "", segments.slice(0, sourceNext), first, "translation");
       const row = document.createElement("div");
       row.className = "pair";
-      row.appendChild(paragraphElement(left.pieces, "source"));
-      const target = paragraphElement(right.pieces, "target");
+      row.appendChild(paragraphElement(left.pieces, "source", segments));
+      const target = paragraphElement(right.pieces, "target", segments);
       target.lang = "en";
       row.appendChild(target);
       pairs.appendChild(row);
     }
     const cached = segments.filter((s) => s.cached).length;
+    const flagged = translation.issues || 0;
     resultMeta.textContent =
       `Source language: ${LANGUAGES[translation.source_lang] || translation.source_lang} · ` +
       `model ${body.model.id} (${body.model.backend}) · ${cached} of ${segments.length} sentences from the cache · ` +
+      `${flagged ? `${flagged} flagged for a second look (marked; hover or focus for why) · ` : ""}` +
       `${seconds.toFixed(1)} s`;
+    sentenceNote.hidden = true;
     result.hidden = false;
   }
 
   function highlight(event, on) {
     const span = event.target.closest(".sentence");
     if (!span) return;
+    if (span.dataset.reason) {
+      sentenceNote.textContent = on ? span.dataset.reason : "";
+      sentenceNote.hidden = !on;
+    }
     for (const match of pairs.querySelectorAll(`.sentence[data-segment="${span.dataset.segment}"]`)) {
       match.classList.toggle("highlight", on);
     }

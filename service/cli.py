@@ -199,6 +199,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         threads=args.threads,
         concurrency=args.concurrency,
         http_repeats=args.http_repeats,
+        parts=[p for p in args.parts.split(",") if p],
         out=out,
     )
     print(render(report))
@@ -301,6 +302,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--concurrency", type=int, default=16, help="HTTP clients at once")
     bench.add_argument("--http-repeats", type=int, default=4, help="seed sentences × this = requests")
     bench.add_argument("--out", default=None, help="JSON file (default eval/results/bench/<time>.json)")
+    bench.add_argument(
+        "--parts", default="models,cache,http,checks",
+        help="comma list of models (naive vs torch vs CTranslate2), cache, http, checks (cache, http and "
+        "checks use the big model)",
+    )
     bench.set_defaults(run=cmd_bench)
 
     load = commands.add_parser(

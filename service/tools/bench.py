@@ -121,6 +121,7 @@ class Report:
     cache: dict[str, float] = field(default_factory=dict)
     http: list[HttpResult] = field(default_factory=list)
     service_rss: dict[str, float] = field(default_factory=dict)
+    checks: dict[str, float] = field(default_factory=dict)
     bench_peak_rss_mib: float = 0.0
 
 
@@ -259,6 +260,30 @@ def bench_cache(ct2_dir: Path, text: str, beams: int, length: int, threads: int,
     return {"cold_s": cold, "cached_s": warm, "speedup": cold / warm}
 
 
+def bench_checks(ct2_dir: Path, text: str, beams: int, length: int, threads: int, repeats: int = 3) -> dict[str, float]:
+    """The seed through the pipeline (empty cache) with the faithfulness checks and protected
+    spans, and without them; best of ``repeats`` each (cautious retries off: they are model work,
+    not the checks' cost)."""
+    from ..cache import NullCache
+
+    translator = CT2Translator(load_ct2(ct2_dir, intra_threads=threads))
+    translator.forced_output_tokens = length
+    detector = LanguageDetector()
+    detector.warm_up()
+    timings: dict[str, float] = {}
+    for label, checks in (("without", False), ("with", True)):
+        pipeline = TranslationPipeline(translator, NullCache(), detector, num_beams=beams, checks=checks, retry=False)
+        pipeline.translate_documents([text])  # warm up (lingua, wordfreq, CTranslate2)
+        best = float("inf")
+        for _ in range(repeats):
+            started = time.perf_counter()
+            pipeline.translate_documents([text])
+            best = min(best, time.perf_counter() - started)
+        timings[f"{label}_s"] = best
+    timings["overhead"] = timings["with_s"] / timings["without_s"] - 1
+    return timings
+
+
 # --- over HTTP -----------------------------------------------------------------------------
 
 
@@ -386,7 +411,7 @@ def render(report: Report) -> str:
         f"machine: {report.machine['cpu']}, {report.machine['cores']} cores, {report.machine['threads']} threads; "
         f"torch {report.machine['torch']}, transformers {report.machine['transformers']}, "
         f"ctranslate2 {report.machine['ctranslate2']}",
-        f"seed article: {report.systems[0].sentences if report.systems else '?'} sentences, "
+        f"seed article: {str(report.systems[0].sentences) + ' sentences' if report.systems else 'the seed'}, "
         f"every output forced to {report.output_tokens} tokens",
         "",
         f"{'model':<5} {'system':<42} {'beams':>5} {'seconds':>8} {'sent/s':>7} {'tok/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'× naive':>8}",
@@ -408,6 +433,10 @@ def render(report: Report) -> str:
         for h in report.http:
             lines.append(f"{h.mode:<32} {h.requests:>8} {h.errors:>6} {h.seconds:8.2f} {h.requests_per_s:7.2f} {h.p50_ms:7.0f} {h.p95_ms:7.0f}")
         lines.append(f"concurrent / serial throughput: {report.http[1].requests_per_s / report.http[0].requests_per_s:.2f}×")
+    if report.checks:
+        c = report.checks
+        lines += ["", f"checks (big, ctranslate2 int8, the seed, empty cache): without {c['without_s']:.3f} s, "
+                  f"with checks and protected spans {c['with_s']:.3f} s, overhead {100 * c['overhead']:+.1f}%"]
     if report.service_rss:
         r = report.service_rss
         lines += ["", f"service RSS (big, ctranslate2 int8): idle {r['idle_mib']:.0f} MiB, after load {r['after_load_mib']:.0f} MiB, "
@@ -419,6 +448,7 @@ def render(report: Report) -> str:
 def run(
     *, models: Sequence[str] = ("base", "big"), beams: Sequence[int] = (1, 4), threads: int | None = None,
     concurrency: int = 16, http_repeats: int = 4, seed_file: Path = DEFAULT_SEED_FILE,
+    parts: Sequence[str] = ("models", "cache", "http", "checks"),
     tokenizer_text: Path = DEFAULT_TOKENIZER_TEXT, out: Path | None = None, work_dir: Path | None = None,
     log: Callable[[str], None] = lambda m: print(f"[bench] {m}", file=sys.stderr, flush=True),
 ) -> Report:
@@ -434,16 +464,22 @@ def run(
     with tempfile.TemporaryDirectory(prefix="oversett-bench-", dir=work_dir) as tmp:
         work = Path(tmp)
         built = {name: build_models(work, name, lines, log) for name in models}
-        for name in models:
-            report.systems += bench_model(name, *built[name], sentences, length, beams, threads, log)
+        if "models" in parts:
+            for name in models:
+                report.systems += bench_model(name, *built[name], sentences, length, beams, threads, log)
         if "big" in built:
             big_ct2 = built["big"][1]
-            log("cache: the seed cold, then again")
-            report.cache = bench_cache(big_ct2, text, max(beams), length, threads, work)
-            http_sentences = sentences * http_repeats
-            report.http, report.service_rss = bench_http(
-                big_ct2, http_sentences, max(beams), length, threads, concurrency, work, log
-            )
+            if "cache" in parts:
+                log("cache: the seed cold, then again")
+                report.cache = bench_cache(big_ct2, text, max(beams), length, threads, work)
+            if "checks" in parts:
+                log("checks: the seed with and without the faithfulness checks")
+                report.checks = bench_checks(big_ct2, text, max(beams), length, threads)
+            if "http" in parts:
+                http_sentences = sentences * http_repeats
+                report.http, report.service_rss = bench_http(
+                    big_ct2, http_sentences, max(beams), length, threads, concurrency, work, log
+                )
     report.bench_peak_rss_mib = peak_rss_mib()
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from .text import normalise_source
@@ -124,11 +125,14 @@ def source_numbers(source: str) -> list[tuple[str, set[float]]]:
     words = [w.lower() for w in _WORD.findall(source)]
     after_kl = re.compile(r"(?:kl|klokka|klokken)\.?\s*$", re.IGNORECASE)
     matches = list(_NO_NUMBER.finditer(source))
+    years: set[int] = set()
     for position, match in enumerate(matches):
         if match.group("date"):
             day, month, year = (int(x) for x in match.group("date").split("."))
             found += [(match.group("date"), {float(day)}), (match.group("date"), {-float(month)})]
-            found.append((match.group("date"), {float(year), float(year % 100), float(2000 + year % 100)}))
+            if year not in years:  # "24.08.2021 til 05.09.2021" = "24 August to 5 September 2021"
+                years.add(year)
+                found.append((match.group("date"), {float(year), float(year % 100), float(2000 + year % 100)}))
             continue
         if match.group("time"):
             raw = match.group("time")
@@ -170,38 +174,46 @@ def source_numbers(source: str) -> list[tuple[str, set[float]]]:
     return found
 
 
+
+
+
 ONE = -2e12  # "1" may be "a", "an", "one" or "single"
 _ONE_WORDS = {"a", "an", "one", "single", "once", "first"}
 
 
-def translation_numbers(translation: str) -> set[float]:
-    values: set[float] = set()
+def translation_numbers(translation: str) -> list[set[float]]:
+    """Each number of an English sentence (digits, words, months), as the values it may stand for."""
+    found: list[set[float]] = []
     for match in _EN_NUMBER.finditer(translation):
         try:
             value = _en_value(match.group("num"))
         except ValueError:
             continue
-        values.add(value)
+        values = {value}
         scale = (match.group("scale") or "").lower()
         if scale in ENGLISH_SCALES:
             values.add(value * ENGLISH_SCALES[scale])
         if re.fullmatch(r"\d+\.\d+", match.group("num")):  # "3.49" may be a time: "3:49" too
             values.add(round(value, 2))
-    for compound in _COMPOUND_NUMBER.finditer(translation):  # "fifty-eight"
-        values.add(float(_TENS[compound.group(1).lower()] + _UNITS[compound.group(2).lower()]))
+        found.append(values)
+    compounds = list(_COMPOUND_NUMBER.finditer(translation))
+    for compound in compounds:  # "fifty-eight"
+        found.append({float(_TENS[compound.group(1).lower()] + _UNITS[compound.group(2).lower()])})
+    in_compound = {w.lower() for c in compounds for w in (c.group(1), c.group(2))}
     words = [re.sub(r"['’]s$", "", w.lower()) for w in _WORD.findall(translation)]
-    if _ONE_WORDS & set(words):
-        values.add(ONE)
+    words = [w[:-1] if w.endswith("s") and w[:-1] in ENGLISH_NUMBER_WORDS else w for w in words]  # "fours"
+    found += [{ONE} for w in words if w in _ONE_WORDS]
     for index, word in enumerate(words):
         if word in ENGLISH_MONTHS:
-            values.add(-float(ENGLISH_MONTHS[word]))
-        if word in ENGLISH_NUMBER_WORDS:
+            found.append({-float(ENGLISH_MONTHS[word])})
+        if word in ENGLISH_NUMBER_WORDS and word not in in_compound:
             value = float(ENGLISH_NUMBER_WORDS[word])
-            values.add(value)
+            values = {value}
             following = words[index + 1] if index + 1 < len(words) else ""
             if following in ENGLISH_SCALES:
                 values.add(value * ENGLISH_SCALES[following])
-    return values
+            found.append(values)
+    return found
 
 
 def _same(wanted: float, shown: float) -> bool:
@@ -211,8 +223,21 @@ def _same(wanted: float, shown: float) -> bool:
 
 
 def missing_numbers(source: str, translation: str) -> list[str]:
+    """The source's numbers with no number of their own in the translation: each number of the
+    translation stands for one number of the source (so "6-6" needs two sixes)."""
     shown = translation_numbers(translation)
-    return [raw for raw, values in source_numbers(source) if not any(_same(v, s) for v in values for s in shown)]
+    used: set[int] = set()
+    missing = []
+    for raw, values in sorted(source_numbers(source), key=lambda item: len(item[1])):
+        match = next(
+            (i for i, candidates in enumerate(shown) if i not in used and any(_same(v, c) for v in values for c in candidates)),
+            None,
+        )
+        if match is None:
+            missing.append(raw)
+        else:
+            used.add(match)
+    return missing
 
 
 # --- links ---------------------------------------------------------------------------------
@@ -449,6 +474,11 @@ def name_is_kept(name: str, translation: str) -> bool:
     return False
 
 
+def _occurrences(name: str, translation: str) -> int:
+    forms = _own_forms(name) | _exonyms(name)
+    return max(len(re.findall(rf"(?<!\w){re.escape(f)}", translation, re.IGNORECASE)) for f in forms)
+
+
 def _close(a: str, b: str) -> bool:
     from difflib import SequenceMatcher
 
@@ -486,6 +516,7 @@ LENGTH_BOUNDS: list[tuple[int, float, float]] = [
     (10**9, -0.40, 0.45),
 ]
 MIN_LENGTH_CHARS = 12
+CUT_SHORT_RATIO = -0.05  # a translation without a final full stop counts as cut off only when it is short too
 _TERMINAL = re.compile(r"[.!?…]['\"»”’)\]]*$")
 
 
@@ -499,8 +530,9 @@ def length_problem(source: str, translation: str) -> str | None:
         return f"the translation is much shorter than the source ({len(translation)} vs {len(source)} characters): text may be missing"
     if ratio > high:
         return f"the translation is much longer than the source ({len(translation)} vs {len(source)} characters)"
-    if _TERMINAL.search(source) and not _TERMINAL.search(translation) and len(source.split()) >= 4:
-        return "the translation stops mid-sentence: the source ends with a full stop, the translation does not"
+    cut_short = ratio < CUT_SHORT_RATIO and len(source.split()) >= 4
+    if cut_short and _TERMINAL.search(source) and not _TERMINAL.search(translation):
+        return "the translation stops mid-sentence: it is short, and the source ends with a full stop but the translation does not"
     return None
 
 
@@ -526,7 +558,13 @@ def check(source: str, translation: str) -> list[Issue]:
     lost_links = [link for link in links(source) if link not in translation]
     if lost_links:
         issues.append(Issue("link", f"Not carried over verbatim: {', '.join(dict.fromkeys(lost_links))}."))
-    lost_names = [name for name in names(source) if not name_is_kept(name, translation)]
+    found_names = names(source)
+    lost_names = [name for name in found_names if not name_is_kept(name, translation)]
+    # A name the source repeats should not be said fewer times (Bush … Bush → Bush … Smith).
+    for name, times in Counter(found_names).items():
+        if times > 1 and name not in lost_names and _occurrences(name, translation) < times:
+            lost_names.append(name)
+
     if lost_names:
         issues.append(Issue("name", f"Names missing in the translation: {', '.join(dict.fromkeys(lost_names))}."))
     source_loops = set(loops(source))

@@ -71,6 +71,15 @@ def render_markdown(results: dict[str, Any]) -> str:
     if results["translation"]:
         lines += ["", f"sacrebleu signatures: `{results['translation'][0]['bleu_signature']}`, "
                   f"`{results['translation'][0]['chrf_signature']}`"]
+    if results.get("checks"):
+        codes = [k for k in results["checks"][0] if k not in ("system", "segments", "flagged")]
+        lines += ["", "## Faithfulness checks (% of segments flagged, in all and by code)", "",
+                  "| system | segments | flagged | " + " | ".join(codes) + " |",
+                  "|---|---:|---:|" + "---:|" * len(codes)]
+        for row in results["checks"]:
+            lines.append(f"| {row['system']} | {row['segments']} | {row['flagged']:.2f} | "
+                         + " | ".join(f"{row[c]:.2f}" for c in codes) + " |")
+        lines += ["", "The reference line is the checks' false-alarm rate on human translations."]
     if results.get("summaries"):
         lines += ["", "## Summaries (ROUGE F1, best over the references, mean over documents)", "",
                   "| system / baseline | length | ROUGE-1 | ROUGE-2 | ROUGE-L | documents | references each |",

@@ -176,7 +176,27 @@ def score_testset(testset: TestSet, translations: Sequence[str], info: dict[str,
             {"system": "baseline: untranslated source", **asdict(source)},
         ],
         "published": published,
+        "checks": flag_rates(
+            {"oversett": (testset.sources, translations), "reference": (testset.sources, testset.references)}
+        ),
     }
+
+
+def flag_rates(outputs: dict[str, tuple[Sequence[str], Sequence[str]]]) -> list[dict[str, Any]]:
+    """% of segments the faithfulness checks flag, in all and by code, for each system."""
+    from collections import Counter
+
+    from service.checks import CODES, check
+
+    rows = []
+    for system, (sources, translations) in outputs.items():
+        found = [check(s, t) for s, t in zip(sources, translations, strict=True)]
+        codes = Counter(i.code for issues in found for i in issues)
+        total = max(1, len(found))
+        rows.append({"system": system, "segments": len(found),
+                     "flagged": round(100 * sum(bool(f) for f in found) / total, 2),
+                     **{code: round(100 * codes[code] / total, 2) for code in CODES}})
+    return rows
 
 
 def translate_testset(testset: TestSet, services: Any, batch: int = 128) -> list[str]:

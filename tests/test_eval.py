@@ -147,6 +147,11 @@ def test_shipped_flores_runs_offline(tiny_env: None, tmp_path: Path) -> None:
     scores = json.loads((_only_run(tmp_path) / "scores.json").read_text(encoding="utf-8"))
     assert scores["testset"]["name"] == "flores200" and scores["testset"]["segments"] == 6
     assert any(p["bleu"] == 45.1 for p in scores["published"])
+    # The flag rate of each check code, for the model's output and for the reference.
+    checks = {row["system"]: row for row in scores["checks"]}
+    assert set(checks) == {"oversett", "reference"} and checks["oversett"]["segments"] == 6
+    assert checks["oversett"]["flagged"] > 0  # the tiny model's gibberish does not keep names
+    assert "Faithfulness checks" in (_only_run(tmp_path) / "report.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

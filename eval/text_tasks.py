@@ -21,7 +21,7 @@ from service.errors import UnsupportedLanguage
 from service.extractive import extract
 from service.langid import LanguageDetector
 from service.presets import LENGTH_PRESETS
-from service.text import segment
+from service.text import locate, segment
 
 from .metrics import NordicTokenizer
 from .testsets import DATA_DIR
@@ -171,14 +171,7 @@ def paragraphs(folder: Path, lang: str) -> Iterator[list[str]]:
 
 def boundary_offsets(sentences: Sequence[str], text: str) -> set[int]:
     """Where each sentence but the last ends, as offsets into ``text``."""
-    offsets: set[int] = set()
-    position = 0
-    for sentence in sentences:
-        found = text.find(sentence, position)
-        if found < 0:
-            continue
-        position = found + len(sentence)
-        offsets.add(position)
+    offsets = {end for _, end in locate(sentences, text)}
     offsets.discard(len(text.rstrip()))
     return offsets
 

@@ -25,7 +25,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from .text import normalise_source
+from .text import locate, normalise_source
 
 
 @dataclass(frozen=True)
@@ -329,13 +329,8 @@ def names(source: str) -> list[str]:
 def _sentence_starts(source: str, sentences: list[str]) -> set[int]:
     """Where each sentence's first word begins (after opening quotes, brackets and dashes)."""
     starts: set[int] = set()
-    position = 0
-    for sentence in sentences:
-        at = source.find(sentence, position)
-        if at < 0:
-            continue
-        position = at + len(sentence)
-        opening = re.match(r"[\s«\"“‘'(\[–—-]*", sentence)
+    for at, end in locate(sentences, source):
+        opening = re.match(r"[\s«\"“‘'(\[–—-]*", source[at:end])
         starts.add(at + (opening.end() if opening else 0))
     # After a colon or an opening quote a sentence may begin too: «Vi har …», oppfatninger: At …
     starts.update(m.end() for m in re.finditer(r"(?:[:«\"“]\s*)(?=\w)", source))

@@ -3,7 +3,7 @@ pipeline's own counters read at scrape time (so the model code knows nothing of 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -78,32 +78,15 @@ class _PipelineCollector:
         misses.add_metric([], pipeline.stats.cache_misses if pipeline is not None else 0)
         yield hits
         yield misses
-        detected = CounterMetricFamily(
-            "oversett_languages_detected", "Texts by the language language id took them to be", labels=["lang"]
-        )
-        refused = CounterMetricFamily(
-            "oversett_languages_refused", "Texts refused as a language oversett does not translate", labels=["language"]
-        )
-        if pipeline is not None:
-            for lang, count in sorted(pipeline.stats.detected.items()):
-                detected.add_metric([lang], count)
-            for language, count in sorted(pipeline.stats.refused.items()):
-                refused.add_metric([language], count)
-        yield detected
-        yield refused
-        issues = CounterMetricFamily(
-            "oversett_translation_issues", "Translated units the faithfulness checks flagged, by code", labels=["code"]
-        )
-        retries = CounterMetricFamily(
-            "oversett_translation_retries", "Flagged units translated again, cautiously", labels=["kept"]
-        )
-        if pipeline is not None:
-            for code, count in sorted(pipeline.stats.issues.items()):
-                issues.add_metric([code], count)
-            retries.add_metric(["second"], pipeline.stats.retries_improved)
-            retries.add_metric(["first"], pipeline.stats.retries - pipeline.stats.retries_improved)
-        yield issues
-        yield retries
+        work = pipeline.stats if pipeline is not None else None
+        yield _labelled("oversett_languages_detected", "Texts by the language language id took them to be",
+                        "lang", work.detected if work else {})
+        yield _labelled("oversett_languages_refused", "Texts refused as a language oversett does not translate",
+                        "language", work.refused if work else {})
+        yield _labelled("oversett_translation_issues", "Translated units the faithfulness checks flagged, by code",
+                        "code", work.issues if work else {})
+        kept = {"second": work.retries_improved, "first": work.retries - work.retries_improved} if work else {}
+        yield _labelled("oversett_translation_retries", "Flagged units translated again, cautiously", "kept", kept)
         yield _batch_histogram(stats.batch_size_counts if stats is not None else {})
         queue = GaugeMetricFamily("oversett_queue_depth", "Work waiting: admitted requests, and requests queued at the batcher",
                                   labels=["queue"])
@@ -114,6 +97,13 @@ class _PipelineCollector:
         for role, model, seconds in state.get("model_loads", []):
             load.add_metric([role, model], seconds)
         yield load
+
+
+def _labelled(name: str, documentation: str, label: str, counts: Mapping[str, int]) -> CounterMetricFamily:
+    family = CounterMetricFamily(name, documentation, labels=[label])
+    for value, count in sorted(counts.items()):
+        family.add_metric([value], count)
+    return family
 
 
 def _batch_histogram(counts: dict[int, int]) -> HistogramMetricFamily:

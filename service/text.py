@@ -87,6 +87,20 @@ class Document:
         return "".join(next(sentences) if p.is_sentence else p.text for p in self.pieces)
 
 
+def locate(sentences: Sequence[str], text: str) -> list[tuple[int, int]]:
+    """Where each sentence stands in ``text`` (start, end), searching in order; a sentence not
+    found is left out."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for sentence in sentences:
+        at = text.find(sentence, position)
+        if at < 0:
+            continue
+        position = at + len(sentence)
+        spans.append((at, position))
+    return spans
+
+
 def normalise_source(text: str) -> str:
     """The form of a sentence that is translated and cached: NFC, single spaces."""
     return " ".join(unicodedata.normalize("NFC", text).split())

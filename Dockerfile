@@ -35,6 +35,7 @@ ENV HF_HOME=/home/oversett/.cache/huggingface \
     OVERSETT_TRANSLATOR=${TRANSLATOR} \
     OVERSETT_SUMMARIZER=${SUMMARIZER} \
     OVERSETT_CACHE=/data/cache.sqlite3 \
+    OVERSETT_CT2_CACHE=/data/ctranslate2 \
     OVERSETT_JOBS_DB=/data/jobs.sqlite3
 
 RUN if [ "$BAKE_MODELS" = "1" ]; then \

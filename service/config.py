@@ -22,6 +22,10 @@ def default_prompts_dir() -> Path:
     return shipped if shipped.is_dir() else package.parent / "prompts"
 
 
+def default_ct2_cache() -> Path:
+    return Path(platformdirs.user_cache_dir("oversett")) / "ctranslate2"
+
+
 def default_cache() -> str:
     return str(Path(platformdirs.user_cache_dir("oversett")) / "cache.sqlite3")
 
@@ -57,9 +61,16 @@ class Settings(BaseSettings):
         256, ge=16, description="Longer sentences are split at clauses or word windows"
     )
     backend: Literal["auto", "torch", "ctranslate2"] = Field(
-        "auto", description="auto: CTranslate2 when a converted model is configured or found"
+        "auto",
+        description="auto: CTranslate2 (converting the model once into OVERSETT_CT2_CACHE), torch if that fails",
     )
     ct2_model: str | None = Field(None, description="Folder of a CTranslate2-converted model")
+    ct2_cache: Path = Field(
+        default_factory=lambda: default_ct2_cache(), description="Where converted models are kept"
+    )
+    ct2_quantization: Literal["int8", "int8_float32", "float32"] = Field(
+        "int8", description="Quantization of automatically converted models"
+    )
     ct2_inter_threads: int = Field(1, ge=1, description="CTranslate2 batches run in parallel")
     batch_wait_ms: float = Field(
         5.0, ge=0, le=1000, description="Dynamic batching: wait this long for more requests"

@@ -12,7 +12,10 @@ import hashlib
 import json
 import logging
 import os
+import re
+import shutil
 import socket
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,18 +244,58 @@ def convert_to_ctranslate2(
     return Path(out_dir)
 
 
+def is_ct2_folder(path: str | Path) -> bool:
+    """A folder holding a CTranslate2-converted model."""
+    return (Path(path).expanduser() / "model.bin").is_file()
+
+
 def find_ct2_model(translator: str, explicit: str | None) -> Path | None:
-    """The converted model to use: the configured one, else one beside a local translator
-    (``<folder>-ct2`` or ``<folder>/ctranslate2``)."""
+    """The converted model to use: the configured one, the translator folder itself when it is
+    a converted model, else one beside a local translator (``<folder>-ct2`` or
+    ``<folder>/ctranslate2``)."""
     if explicit:
         return Path(explicit).expanduser()
     if not is_local(translator):
         return None
     folder = Path(translator).expanduser().resolve()
+    if is_ct2_folder(folder):
+        return folder
     for candidate in (folder.with_name(folder.name + CT2_SIBLING_SUFFIX), folder / "ctranslate2"):
         if (candidate / "model.bin").is_file():
             return candidate
     return None
+
+
+def converted_copy(ref: ModelRef, root: Path, quantization: str = "int8", *, offline: bool = False) -> tuple[Path, bool]:
+    """The model converted to CTranslate2 in oversett's own cache (``root``), keyed by model id,
+    revision and quantization: converted on first use, loaded from then on. The conversion is
+    written to a temporary folder and renamed into place, under a file lock, so replicas that
+    start together convert once. Returns the folder and whether this call converted it."""
+    from filelock import FileLock
+
+    folder = resolve_folder(ref, offline)
+    revision = folder_fingerprint(folder) if is_local(ref.model_id) else folder.name
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "--", ref.model_id.strip("/"))[-80:]
+    target = root.expanduser() / f"{slug}@{revision[:16]}-{quantization}"
+    if is_ct2_folder(target):
+        return target, False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(target) + ".lock", timeout=CONVERSION_LOCK_SECONDS):
+        if is_ct2_folder(target):  # another process converted it while we waited
+            return target, False
+        scratch = Path(tempfile.mkdtemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent))
+        try:
+            convert_to_ctranslate2(ModelRef(str(folder), ref.role, ref.setting), scratch, quantization, offline=True)
+            meta = json.loads((scratch / CT2_META).read_text(encoding="utf-8"))
+            meta |= {"source": ref.model_id, "revision": revision}
+            (scratch / CT2_META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+            os.replace(scratch, target)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return target, True
+
+
+CONVERSION_LOCK_SECONDS = 3600  # a big model converts in minutes on two cores
 
 
 def ct2_device_and_index(device: str) -> tuple[str, int]:

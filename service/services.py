@@ -25,6 +25,7 @@ from .langid import LanguageDetector
 from .models import (
     ModelRef,
     convert_to_ctranslate2,
+    converted_copy,
     find_ct2_model,
     folder_fingerprint,
     is_local,
@@ -103,26 +104,23 @@ def cpu_threads(settings: Settings) -> int:
 
 
 def load_translator(settings: Settings) -> BatchedTranslator:
-    """The configured backend: CTranslate2 when asked for, or (auto) when a converted model is
-    configured or found beside the translator; torch otherwise. Raises ModelUnavailable."""
+    """The configured backend. ``auto`` (the default) and ``ctranslate2``: a converted model
+    that is configured, is the translator folder itself or lies beside it, else the translator
+    converted once into ``OVERSETT_CT2_CACHE`` (``auto`` falls back to torch, with one warning,
+    when the conversion fails); ``torch``: transformers. Raises ModelUnavailable."""
     limits = {"max_batch_tokens": settings.max_batch_tokens, "max_input_tokens": settings.max_input_tokens}
-    converted = find_ct2_model(settings.translator, settings.ct2_model)
-    if settings.backend == "ctranslate2" or (settings.backend == "auto" and converted is not None):
-        if converted is None:
-            raise ModelRef(settings.translator, "translation", "OVERSETT_CT2_MODEL").unavailable(
-                "OVERSETT_BACKEND=ctranslate2 but no converted model is configured or found "
-                "beside it; convert one with `oversett models convert SRC OUT` and set "
-                "OVERSETT_CT2_MODEL=OUT"
+    if settings.backend != "torch":
+        converted = _converted_translator(settings)
+        if converted is not None:
+            loaded_ct2 = load_ct2(
+                converted,
+                device=settings.device,
+                intra_threads=cpu_threads(settings),
+                inter_threads=settings.ct2_inter_threads,
             )
-        loaded_ct2 = load_ct2(
-            converted,
-            device=settings.device,
-            intra_threads=cpu_threads(settings),
-            inter_threads=settings.ct2_inter_threads,
-        )
-        ct2_translator = CT2Translator(loaded_ct2, **limits)
-        ct2_translator.forced_output_tokens = settings.force_output_tokens
-        return ct2_translator
+            ct2_translator = CT2Translator(loaded_ct2, **limits)
+            ct2_translator.forced_output_tokens = settings.force_output_tokens
+            return ct2_translator
     import torch
 
     torch.set_num_threads(cpu_threads(settings))
@@ -134,6 +132,28 @@ def load_translator(settings: Settings) -> BatchedTranslator:
     torch_translator = TorchTranslator(loaded, **limits)
     torch_translator.forced_output_tokens = settings.force_output_tokens
     return torch_translator
+
+
+def _converted_translator(settings: Settings) -> Path | None:
+    """A CTranslate2 model for the translator, converting it when needed; None means torch."""
+    found = find_ct2_model(settings.translator, settings.ct2_model)
+    if found is not None:
+        return found
+    ref = ModelRef(settings.translator, "translation", "OVERSETT_TRANSLATOR", settings.translator_revision)
+    try:
+        import ctranslate2  # noqa: F401  (a dependency; a broken install falls back to torch)
+
+        folder, converted = converted_copy(ref, settings.ct2_cache, settings.ct2_quantization, offline=settings.offline)
+    except ModelUnavailable:
+        raise
+    except Exception as exc:  # noqa: BLE001  (any conversion failure: torch still works)
+        if settings.backend == "ctranslate2":
+            raise ref.unavailable(f"it could not be converted to CTranslate2: {exc}") from exc
+        log.warning("CTranslate2 conversion of %s failed (%s); using the torch backend", settings.translator, exc)
+        return None
+    if converted:
+        log.info("converted %s to CTranslate2 %s in %s", settings.translator, settings.ct2_quantization, folder)
+    return folder
 
 
 def load_pipeline(settings: Settings, detector: LanguageDetector | None = None) -> TranslationPipeline:
@@ -209,13 +229,19 @@ def document_worker(settings: Settings, out_dir: Path, summary: str | None) -> D
 
 
 def pull_models(settings: Settings) -> list[tuple[str, str, Path]]:
-    """Download the configured models into the Hugging Face cache: (role, model, folder)."""
-    wanted = [ModelRef(settings.translator, "translation", "OVERSETT_TRANSLATOR", settings.translator_revision)]
+    """Download the configured models into the Hugging Face cache, and convert the translator
+    to CTranslate2 (unless the backend is torch): (role, model, folder)."""
+    translator = ModelRef(settings.translator, "translation", "OVERSETT_TRANSLATOR", settings.translator_revision)
+    wanted = [translator]
     if settings.summarizer_enabled:
         wanted.append(
             ModelRef(settings.summarizer, "summarization", "OVERSETT_SUMMARIZER", settings.summarizer_revision)
         )
-    return [(ref.role, ref.model_id, resolve_folder(ref, settings.offline)) for ref in wanted]
+    pulled = [(ref.role, ref.model_id, resolve_folder(ref, settings.offline)) for ref in wanted]
+    if settings.backend != "torch" and find_ct2_model(settings.translator, settings.ct2_model) is None:
+        folder, _ = converted_copy(translator, settings.ct2_cache, settings.ct2_quantization, offline=settings.offline)
+        pulled.append(("translation (ctranslate2)", settings.translator, folder))
+    return pulled
 
 
 def convert_translator(

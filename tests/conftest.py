@@ -31,6 +31,7 @@ def _private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     state = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("OVERSETT_JOBS_DB", str(state / "jobs.sqlite3"))
     monkeypatch.setenv("OVERSETT_CACHE", "none")
+    monkeypatch.setenv("OVERSETT_CT2_CACHE", str(state / "ctranslate2"))
 
 
 @pytest.fixture(scope="session")
@@ -49,16 +50,19 @@ def detector() -> LanguageDetector:
 
 
 def tiny_settings(tiny_models: dict[str, Path], state: Path, **overrides: Any) -> Settings:
-    """Settings for the tiny models, with cache and job database under ``state``."""
-    return Settings(  # type: ignore[call-arg]
-        translator=str(tiny_models["translator"]),
-        summarizer=str(tiny_models["summarizer"]),
-        cache=str(state / "cache.sqlite3"),
-        jobs_db=state / "jobs.sqlite3",
-        num_beams=1,
-        _env_file=None,
-        **overrides,
-    )
+    """Settings for the tiny models, with cache and job database under ``state``. The backend
+    is torch unless a test asks otherwise (many tests watch torch's ``generate``); the default,
+    CTranslate2 converted on first load, has tests of its own (test_ctranslate2.py)."""
+    values: dict[str, Any] = {
+        "translator": str(tiny_models["translator"]),
+        "summarizer": str(tiny_models["summarizer"]),
+        "cache": str(state / "cache.sqlite3"),
+        "jobs_db": state / "jobs.sqlite3",
+        "ct2_cache": state / "ctranslate2",
+        "num_beams": 1,
+        "backend": "torch",
+    }
+    return Settings(_env_file=None, **(values | overrides))  # type: ignore[call-arg]
 
 
 @pytest.fixture

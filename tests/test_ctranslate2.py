@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -99,7 +100,53 @@ def test_auto_backend_finds_a_converted_model_beside_the_translator(
     assert find_ct2_model("Helsinki-NLP/opus-mt-gmq-en", None) is None
 
 
-def test_ctranslate2_without_a_converted_model_is_503(make_client: Any) -> None:
-    response = make_client(backend="ctranslate2").post("/v1/translate", json={"text": "Hei på deg."})
-    assert response.status_code == 503
-    assert "oversett models convert" in response.json()["detail"]
+def test_fresh_service_converts_once_then_loads_the_converted_model(
+    make_client: Any, make_services: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = tmp_path / "converted"
+    with caplog.at_level(logging.INFO, logger="service.services"):
+        first = make_client(backend="auto", ct2_cache=cache)  # the default backend
+        info = first.get("/v1/models").json()["translator"]
+        assert info["backend"] == "ctranslate2" and info["quantization"] == "int8"
+        assert first.post("/v1/translate", json={"text": "Hei på deg."}).status_code == 200
+        again = make_services(backend="auto", ct2_cache=cache)  # a second start
+        assert again.pipeline.translator.info.backend == "ctranslate2"
+    conversions = [r for r in caplog.records if "converted" in r.getMessage()]
+    assert len(conversions) == 1  # converted once; the second start loaded it
+    (folder,) = [p for p in cache.iterdir() if p.is_dir()]
+    assert (folder / "model.bin").is_file() and folder.name.endswith("-int8")
+    assert not [p for p in cache.iterdir() if p.name.endswith(".tmp")]  # nothing half-written
+
+
+def test_replicas_starting_together_convert_once(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from service.models import converted_copy
+
+    ref = ModelRef(str(tiny_models["translator"]), "translation", "OVERSETT_TRANSLATOR")
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(lambda _: converted_copy(ref, tmp_path / "c"), range(3)))
+    assert len({folder for folder, _ in results}) == 1
+    assert sum(converted for _, converted in results) == 1
+
+
+def test_failed_conversion_falls_back_to_torch_with_one_warning(
+    make_services: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("converter exploded")
+
+    monkeypatch.setattr("service.services.converted_copy", broken)
+    with caplog.at_level(logging.WARNING, logger="service.services"):
+        services = make_services(backend="auto")
+    assert services.pipeline.translator.info.backend == "torch"
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "CTranslate2" in r.getMessage()]
+    assert len(warnings) == 1 and "converter exploded" in warnings[0].getMessage()
+    # Asked for CTranslate2 explicitly, a failed conversion is the model being unavailable (503).
+    strict = make_services(backend="ctranslate2")
+    assert strict.pipeline is None and "could not be converted" in strict.translator_error.message
+
+
+def test_translator_setting_may_point_at_a_converted_folder(make_services: Any, tiny_ct2: Path) -> None:
+    services = make_services(translator=str(tiny_ct2), backend="auto")
+    assert services.pipeline.translator.info.backend == "ctranslate2"

@@ -52,6 +52,7 @@ def test_installed_service_serves_and_summarises_with_prompts(
         "OVERSETT_NUM_BEAMS": "1",
         "OVERSETT_CACHE": "none",
         "OVERSETT_JOBS_DB": str(tmp_path / "jobs.sqlite3"),
+        "OVERSETT_CT2_CACHE": str(tmp_path / "ctranslate2"),
     }
     where = subprocess.run(
         [sys.executable, "-c", "import service, sys; print(service.__file__)"],
@@ -75,6 +76,9 @@ def test_installed_service_serves_and_summarises_with_prompts(
             time.sleep(0.3)
         models = httpx.get(f"{base}/v1/models", timeout=10).json()
         assert models["summarizer"]["loaded"] and models["summarizer"]["prompts"] is True
+        # No backend setting: the fast path, the translator converted to CTranslate2 on first start.
+        assert models["translator"]["backend"] == "ctranslate2"
+        assert any((tmp_path / "ctranslate2").glob("*/model.bin"))
         text = (SEEDS / "000_ce698dbb45a80c69.txt").read_text(encoding="utf-8")
         summary = httpx.post(
             f"{base}/v1/summarize", json={"text": text, "method": "abstractive"}, timeout=120

@@ -7,7 +7,7 @@ import json
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 DETECTION_SAMPLE_CHARS = 5_000  # enough text for a sure guess; detection cost stays flat
 PROGRESS_SLICE = 64  # sentences per model call when someone is watching progress
+STREAM_SLICE = 4  # units per model call when streaming: the first segment comes early
 # Languages whose text comes back as it is, with no model call.
 PASSED_THROUGH = frozenset({"en", NO_LINGUISTIC_CONTENT})
 
@@ -47,6 +48,17 @@ class DocumentTranslation:
     def flagged(self) -> int:
         """Segments with an issue."""
         return sum(1 for s in self.segments if s.issues)
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """One step of a streamed translation: a segment (``position`` set) or, last for each
+    document, the whole document (``document`` set)."""
+
+    index: int  # which of the request's texts
+    position: int | None
+    segment: SegmentTranslation | None
+    document: DocumentTranslation | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +187,44 @@ class TranslationPipeline:
             results.append(DocumentTranslation(english, lang, segments, detected))
         return results
 
+    def stream_documents(
+        self, texts: Sequence[str], source_lang: str = "auto", num_beams: int | None = None
+    ) -> Iterator[StreamEvent]:
+        """Translate each text, telling each segment as soon as it and the segments before it
+        are done (those found in the cache at once), then the whole document. Limits and
+        language are checked before the first event, so a bad request fails before it streams."""
+        beams = num_beams or self.num_beams
+        self.check_size(texts)
+        detections = [self.detection_of(text, source_lang, i, len(texts)) for i, text in enumerate(texts)]
+        for index, (text, detection) in enumerate(zip(texts, detections, strict=True)):
+            doc = segment(text)
+            detected = detection if source_lang == "auto" else None
+            if detection.lang in PASSED_THROUGH:
+                segments = [SegmentTranslation(s, s, False) for s in doc.sentences]
+                for position, passed in enumerate(segments):
+                    yield StreamEvent(index, position, passed)
+                yield StreamEvent(index, None, None, DocumentTranslation(text, detection.lang, segments, detected))
+                continue
+            plan = [self._plan(s) for s in doc.sentences]
+            units = list(dict.fromkeys(u for p in plan for u in p.units))
+            translated, hits, keys = self._lookup(units, beams)
+            done: list[SegmentTranslation] = []
+
+            def ready() -> Iterator[StreamEvent]:
+                while len(done) < len(plan) and all(u in translated for u in plan[len(done)].units):
+                    done.append(self._segment(plan[len(done)], translated, hits))
+                    yield StreamEvent(index, len(done) - 1, done[-1])
+
+            yield from ready()
+            misses = [u for u in units if u not in translated]  # in document order
+            for start in range(0, len(misses), STREAM_SLICE):
+                raise_if_cancelled()
+                part = misses[start : start + STREAM_SLICE]
+                self._translate_misses(part, beams, keys, translated)
+                yield from ready()
+            english = doc.render([s.translation for s in done])
+            yield StreamEvent(index, None, None, DocumentTranslation(english, detection.lang, done, detected))
+
     def check_size(self, texts: Sequence[str]) -> None:
         size = sum(len(t) for t in texts)
         if size > self.max_chars:
@@ -223,6 +273,22 @@ class TranslationPipeline:
         self, units: list[str], num_beams: int, progress: Callable[[int], None] | None = None
     ) -> tuple[dict[str, UnitTranslation], set[str]]:
         """Translations for every unit, and the set of units that came from the cache."""
+        translated, hits, keys = self._lookup(units, num_beams)
+        if progress is not None and hits:
+            progress(len(hits))
+        misses = [unit for unit in keys if unit not in translated]
+        # With a progress listener, work in slices so it hears of progress as it happens.
+        step = PROGRESS_SLICE if progress is not None else max(1, len(misses))
+        for start in range(0, len(misses), step):
+            raise_if_cancelled()
+            part = misses[start : start + step]
+            self._translate_misses(part, num_beams, keys, translated)
+            if progress is not None:
+                progress(len(part))
+        return translated, hits
+
+    def _lookup(self, units: list[str], num_beams: int) -> tuple[dict[str, UnitTranslation], set[str], dict[str, str]]:
+        """What the cache has: translations found, the units found, and every unit's key."""
         namespace = self.cache_namespace(num_beams)
         keys = {unit: cache_key(namespace, unit) for unit in dict.fromkeys(units)}
         stored = self.cache.get_many(keys.values())
@@ -233,22 +299,15 @@ class TranslationPipeline:
                     translated[unit] = UnitTranslation.load(stored[key])
                 except (ValueError, KeyError, TypeError):  # an entry of another format: a miss
                     continue
-        hits = set(translated)
-        if progress is not None and hits:
-            progress(len(hits))
-        misses = [unit for unit in keys if unit not in translated]
-        self.stats.record(len(hits), len(misses))
-        # With a progress listener, work in slices so it hears of progress as it happens.
-        step = PROGRESS_SLICE if progress is not None else max(1, len(misses))
-        for start in range(0, len(misses), step):
-            raise_if_cancelled()
-            part = misses[start : start + step]
-            results = self._translate_checked(part, num_beams)
-            translated.update(zip(part, results, strict=True))
-            self.cache.set_many({keys[u]: r.dump() for u, r in zip(part, results, strict=True)})
-            if progress is not None:
-                progress(len(part))
-        return translated, hits
+        self.stats.record(len(translated), len(keys) - len(translated))
+        return translated, set(translated), keys
+
+    def _translate_misses(
+        self, part: list[str], num_beams: int, keys: dict[str, str], translated: dict[str, UnitTranslation]
+    ) -> None:
+        results = self._translate_checked(part, num_beams)
+        translated.update(zip(part, results, strict=True))
+        self.cache.set_many({keys[u]: r.dump() for u, r in zip(part, results, strict=True)})
 
     def _translate_checked(self, units: list[str], num_beams: int) -> list[UnitTranslation]:
         """Translate (protected spans kept), check, and translate the flagged ones once more,

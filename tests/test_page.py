@@ -53,6 +53,11 @@ def page(browser: Any, live_url: str) -> Iterator[Any]:
     context.close()
 
 
+def wait_translated(page: Any, timeout: int = 120_000) -> None:
+    """The stream has ended and the page shows the whole translation."""
+    page.wait_for_function("document.getElementById('status').textContent === 'Translated.'", timeout=timeout)
+
+
 def _paragraphs(text: str) -> int:
     return len([p for p in text.split("\n\n") if p.strip()])
 
@@ -60,7 +65,7 @@ def _paragraphs(text: str) -> int:
 def test_translate_the_seed_side_by_side(page: Any, seed_text: str) -> None:
     page.get_by_label("Norwegian text").fill(seed_text)
     page.get_by_role("button", name="Translate").click()
-    page.wait_for_selector("#result:not([hidden])", timeout=120_000)
+    wait_translated(page)
     sources = page.locator(".pair .para.source")
     targets = page.locator(".pair .para.target")
     assert sources.count() == targets.count() == _paragraphs(seed_text)
@@ -87,10 +92,31 @@ def test_translate_the_seed_side_by_side(page: Any, seed_text: str) -> None:
     assert shot.stat().st_size > 10_000
 
 
+def test_a_long_article_fills_in_through_the_stream(page: Any, seed_text: str) -> None:
+    """The page reads the NDJSON stream: sentences appear as they are done, then the whole."""
+    page.evaluate("""() => {
+      window.__partial = 0;
+      new MutationObserver(() => {
+        if (document.querySelector('.para.target.pending')) window.__partial += 1;
+      }).observe(document.body, {subtree: true, childList: true});
+    }""")
+    text = "\n\n".join(seed_text.split("\n\n")[:8]) + "\n\n" + " ".join(
+        f"Setning nummer {i} kommer her." for i in range(40)
+    )
+    page.get_by_label("Norwegian text").fill(text)
+    with page.expect_response("**/v1/translate/stream") as streamed:
+        page.get_by_role("button", name="Translate").click()
+    assert streamed.value.headers["content-type"].startswith("application/x-ndjson")
+    page.wait_for_function("document.getElementById('status').textContent === 'Translated.'", timeout=120_000)
+    assert page.evaluate("window.__partial") > 0  # it showed sentences before the last was done
+    assert page.locator(".para.target.pending").count() == 0  # and the final view replaced them
+    assert page.locator(".pair").count() == _paragraphs(text)
+
+
 def test_ctrl_enter_translates(page: Any) -> None:
     page.get_by_label("Norwegian text").fill("Det regner i Bergen i dag.")
     page.get_by_label("Norwegian text").press("Control+Enter")
-    page.wait_for_selector("#result:not([hidden])", timeout=60_000)
+    wait_translated(page)
     assert page.locator(".pair").count() == 1
 
 
@@ -120,7 +146,7 @@ def test_unsupported_language_and_network_errors_are_plain(page: Any, browser: A
     error = page.get_by_role("alert")
     error.wait_for(state="visible", timeout=30_000)
     assert "Spanish" in error.inner_text()
-    page.route("**/v1/translate", lambda route: route.abort())
+    page.route("**/v1/translate/stream", lambda route: route.abort())
     page.get_by_label("Norwegian text").fill("Hei på deg.")
     page.get_by_role("button", name="Translate").click()
     page.wait_for_function("document.getElementById('error').textContent.includes('Could not reach')", timeout=30_000)
@@ -134,7 +160,7 @@ def test_detected_language_is_shown_with_a_one_click_override(page: Any) -> None
     assert re.search(r"Detected Bokmål \(\d+% sure\)", page.locator("#detected-text").inner_text())
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "page-detected-language.png"))
-    with page.expect_request("**/v1/translate") as request:
+    with page.expect_request("**/v1/translate/stream") as request:
         page.get_by_role("group", name="Not right? Translate as").get_by_role("button", name="Nynorsk").click()
     assert request.value.post_data_json["source_lang"] == "nn"
     page.wait_for_function("document.getElementById('detected-text').textContent.includes('Nynorsk (chosen)')", timeout=60_000)
@@ -148,7 +174,7 @@ def test_refused_text_can_be_translated_as_norwegian_anyway(page: Any) -> None:
     assert "German" in page.get_by_role("alert").inner_text()
     assert "does not look like Norwegian" in page.locator("#detected-text").inner_text()
     page.get_by_role("group", name="Not right? Translate as").get_by_role("button", name="Bokmål").click()
-    page.wait_for_selector("#result:not([hidden])", timeout=60_000)
+    wait_translated(page)
     assert page.get_by_role("alert").is_hidden()
     assert "Translated as Bokmål (chosen)" in page.locator("#detected-text").inner_text()
 
@@ -156,7 +182,7 @@ def test_refused_text_can_be_translated_as_norwegian_anyway(page: Any) -> None:
 def test_flagged_sentences_are_marked_with_their_reason(page: Any) -> None:
     page.get_by_label("Norwegian text").fill("Det regner i Bergen i dag. Jonas Støre besøkte Tromsø 13. februar.")
     page.get_by_role("button", name="Translate").click()
-    page.wait_for_selector("#result:not([hidden])", timeout=60_000)
+    wait_translated(page)
     flagged = page.locator(".para.target .sentence.flagged")
     assert flagged.count() >= 1  # the tiny model's gibberish does not keep names or numbers
     reason = flagged.first.get_attribute("title")

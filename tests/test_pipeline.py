@@ -191,3 +191,27 @@ def test_checks_can_be_switched_off() -> None:
     work = TranslationPipeline(translator, MemoryCache(), FakeLanguageDetector(), checks=False)
     (result,) = work.translate_documents(["Det regner i Bergen i dag."])
     assert result.flagged == 0 and len(translator.calls) == 1
+
+
+def test_stream_tells_cached_segments_first_then_each_in_order_then_the_document() -> None:
+    translator = FakeTranslator()
+    work = pipeline(translator)
+    work.translate_documents(["Skatten går ned."])  # one sentence cached
+    translator.calls.clear()
+    text = "Regjeringen la fram budsjettet i dag. Skatten går ned. " + " ".join(
+        f"Setning nummer {i} kommer her." for i in range(10)
+    )
+    events = list(work.stream_documents([text]))
+    segments = [e for e in events if e.segment is not None]
+    assert [e.position for e in segments] == list(range(12))
+    assert events[-1].document is not None and events[-1].document.text == text.upper()
+    assert [s.segment.cached for s in segments][:2] == [False, True]
+    # the model saw the misses in document order, a few at a time
+    assert [s for call in translator.calls for s in call][0] == "Regjeringen la fram budsjettet i dag."
+    assert max(len(call) for call in translator.calls) <= 4
+
+
+def test_stream_checks_limits_and_language_before_the_first_event() -> None:
+    work = pipeline(max_chars=10)
+    with pytest.raises(InputTooLarge):
+        next(work.stream_documents(["Dette er over grensen."]))

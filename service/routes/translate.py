@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+import json
+import logging
+import threading
+from collections.abc import AsyncIterator
 
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from ..cancel import cancellable
+from ..errors import OversettError
+from ..pipeline import DocumentTranslation, SegmentTranslation, StreamEvent
+from ..responses import error_code
 from ..schemas import (
     DetectedOut,
     IssueOut,
@@ -16,6 +27,8 @@ from ..schemas import (
 from .deps import DATA_ERRORS, AdmissionDep, PipelineDep, ServicesDep, model_work
 
 router = APIRouter(tags=["translate"])
+log = logging.getLogger(__name__)
+NDJSON = "application/x-ndjson"
 
 
 @router.post("/v1/translate", response_model=TranslateResponse, responses=DATA_ERRORS)
@@ -31,24 +44,98 @@ async def translate(
     )
     info = pipeline.translator.info
     return TranslateResponse(
-        translations=[
-            TranslationOut(
-                text=r.text,
-                source_lang=r.source_lang,
-                detected=DetectedOut.model_validate(r.detected) if r.detected else None,
-                issues=r.flagged,
-                segments=[
-                    SegmentOut(
-                        source=s.source,
-                        translation=s.translation,
-                        cached=s.cached,
-                        confidence=s.confidence,
-                        issues=[IssueOut(code=i.code, message=i.message) for i in s.issues],
-                    )
-                    for s in r.segments
-                ],
-            )
-            for r in results
-        ],
+        translations=[translation_out(r) for r in results],
         model=ModelOut(id=info.model_id, backend=info.backend),
     )
+
+
+def segment_out(segment: SegmentTranslation) -> SegmentOut:
+    return SegmentOut(
+        source=segment.source,
+        translation=segment.translation,
+        cached=segment.cached,
+        confidence=segment.confidence,
+        issues=[IssueOut(code=i.code, message=i.message) for i in segment.issues],
+    )
+
+
+def translation_out(document: DocumentTranslation) -> TranslationOut:
+    return TranslationOut(
+        text=document.text,
+        source_lang=document.source_lang,
+        detected=DetectedOut.model_validate(document.detected) if document.detected else None,
+        issues=document.flagged,
+        segments=[segment_out(s) for s in document.segments],
+    )
+
+
+STREAM_DESCRIPTION = """The same body as `/v1/translate`; the answer is NDJSON, one JSON object a line:
+`{"type": "segment", "document": i, "index": n, "segment": {…}}` for each segment in document order as
+soon as it and the segments before it are translated (segments found in the cache come at once), then
+`{"type": "document", "document": i, "translation": {…}, "model": {…}}` with the whole text (as in
+`/v1/translate`).
+Errors found before the first line (size, language, model) are ordinary JSON errors; an error after
+it ends the stream with `{"type": "error", "detail": …, "code": …}`."""
+
+
+@router.post(
+    "/v1/translate/stream",
+    responses={200: {"content": {NDJSON: {}}, "description": "NDJSON lines"}, **DATA_ERRORS},
+    response_class=StreamingResponse,
+    description=STREAM_DESCRIPTION,
+)
+async def translate_stream(
+    request: Request,
+    body: TranslateRequest,
+    pipeline: PipelineDep,
+    services: ServicesDep,
+    admission: AdmissionDep,
+) -> StreamingResponse:
+    slot = admission.slot()
+    slot.__enter__()  # held until the stream ends: streamed work counts against the bound too
+    cancel = threading.Event()
+    events = pipeline.stream_documents(body.texts, body.source_lang, body.num_beams)
+
+    def step() -> StreamEvent | None:
+        with cancellable(cancel):
+            return next(events, None)
+
+    try:
+        first = await run_in_threadpool(step)
+    except BaseException:
+        slot.__exit__(None, None, None)
+        raise
+
+    info = pipeline.translator.info
+    model = {"id": info.model_id, "backend": info.backend}
+
+    async def lines() -> AsyncIterator[bytes]:
+        event = first
+        try:
+            while event is not None:
+                yield _line(event, model)
+                if await request.is_disconnected():
+                    return
+                event = await run_in_threadpool(step)
+        except OversettError as exc:
+            yield (json.dumps({"type": "error", "detail": exc.message, "code": error_code(exc)}) + "\n").encode()
+        except Exception:  # noqa: BLE001  (the stream has begun: the error becomes its last line)
+            log.exception("streamed translation failed")
+            yield (json.dumps({"type": "error", "detail": "An unexpected error occurred; it has been logged.",
+                               "code": "internal_error"}) + "\n").encode()
+        finally:
+            cancel.set()
+            slot.__exit__(None, None, None)
+
+    return StreamingResponse(lines(), media_type=NDJSON)
+
+
+def _line(event: StreamEvent, model: dict[str, str]) -> bytes:
+    if event.document is not None:
+        payload = {"type": "document", "document": event.index,
+                   "translation": translation_out(event.document).model_dump(), "model": model}
+    else:
+        assert event.segment is not None
+        payload = {"type": "segment", "document": event.index, "index": event.position,
+                   "segment": segment_out(event.segment).model_dump()}
+    return (json.dumps(payload, ensure_ascii=False) + "\n").encode()

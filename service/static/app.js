@@ -72,6 +72,48 @@
     errorBox.textContent = "";
   }
 
+  // POST and return the response when it is OK; throw with a plain message otherwise.
+  async function postRaw(path, body) {
+    const headers = { "Content-Type": "application/json" };
+    if (apiKey.value) headers["Authorization"] = `Bearer ${apiKey.value}`;
+    let response;
+    try {
+      response = await fetch(path, { method: "POST", headers, body: JSON.stringify(body) });
+    } catch (networkError) {
+      throw new Error("Could not reach the oversett service. Check the connection and try again; your text is still here.");
+    }
+    if (!response.ok) {
+      let payload = null;
+      try {
+        payload = await response.json();
+      } catch (notJson) {
+        payload = null;
+      }
+      const failure = new Error(explain(response, payload));
+      failure.code = payload && payload.code;
+      throw failure;
+    }
+    return response;
+  }
+
+  async function* ndjsonLines(response) {
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      buffer += decoder.decode(value || new Uint8Array(), { stream: !done });
+      let newline;
+      while ((newline = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, newline).trim();
+        buffer = buffer.slice(newline + 1);
+        if (line) yield JSON.parse(line);
+      }
+      if (done) break;
+    }
+    if (buffer.trim()) yield JSON.parse(buffer);
+  }
+
   async function post(path, body) {
     const headers = { "Content-Type": "application/json" };
     if (apiKey.value) headers["Authorization"] = `Bearer ${apiKey.value}`;
@@ -126,6 +168,7 @@
     return text;
   }
 
+  // Translate through the streaming route: each sentence appears as soon as it is done.
   async function translate() {
     const text = readInput();
     if (text === null) return;
@@ -133,10 +176,24 @@
     busy(true, "Translating …");
     const started = performance.now();
     try {
-      const body = await post("/v1/translate", { text, source_lang: sourceLang.value });
-      const seconds = (performance.now() - started) / 1000;
-      render(text, body, seconds);
-      showDetected(body.translations[0]);
+      const response = await postRaw("/v1/translate/stream", { text, source_lang: sourceLang.value });
+      const done = [];
+      let finished = false;
+      for await (const line of ndjsonLines(response)) {
+        if (line.type === "segment") {
+          done.push(line.segment);
+          renderPartial(text, done);
+          statusBox.textContent = `Translating … ${done.length} sentences done`;
+        } else if (line.type === "document") {
+          const seconds = (performance.now() - started) / 1000;
+          render(text, { translations: [line.translation], model: line.model }, seconds);
+          showDetected(line.translation);
+          finished = true;
+        } else if (line.type === "error") {
+          throw new Error(`The translation stopped: ${line.detail} The sentences above are done.`);
+        }
+      }
+      if (!finished) throw new Error("The translation stopped before it was complete. Try again; your text is still here.");
       busy(false, "Translated.");
     } catch (error) {
       busy(false, "");
@@ -235,6 +292,30 @@
       element.appendChild(span);
     }
     return element;
+  }
+
+  // While the stream runs: the source as it will stand, and the English of the sentences done.
+  function renderPartial(source, done) {
+    const sourceParagraphs = source.split(PARAGRAPH_BREAK);
+    pairs.replaceChildren();
+    let next = 0;
+    for (const paragraph of sourceParagraphs) {
+      if (!paragraph.trim() || next >= done.length) continue;
+      const first = next;
+      const left = spans(paragraph, done, first, "source");
+      next = left.next;
+      const row = document.createElement("div");
+      row.className = "pair";
+      row.appendChild(paragraphElement(left.pieces, "source", done));
+      const target = document.createElement("p");
+      target.className = "para target pending";
+      target.lang = "en";
+      target.textContent = done.slice(first, next).map((s) => s.translation).join(" ");
+      row.appendChild(target);
+      pairs.appendChild(row);
+    }
+    resultMeta.textContent = `${done.length} sentences translated so far …`;
+    result.hidden = false;
   }
 
   function render(source, body, seconds) {

@@ -192,6 +192,7 @@ class LoadedCT2:
     inter_threads: int
     intra_threads: int
     load_seconds: float
+    model_type: str = ""  # marian, bart, t5 … (what the conversion came from)
 
 
 def resolve_folder(ref: ModelRef, offline: bool = False) -> Path:
@@ -232,6 +233,7 @@ def convert_to_ctranslate2(
     revision = (
         folder_fingerprint(folder) if is_local(ref.model_id) else folder.name  # snapshot = commit
     )
+    _bart_for_ctranslate2()
     converter = TransformersConverter(str(folder), copy_files=copy_files)
     converter.convert(str(out_dir), quantization=quantization, force=True)
     meta = {
@@ -239,9 +241,19 @@ def convert_to_ctranslate2(
         "revision": revision,
         "quantization": quantization,
         "max_positions": model_input_limit(config, tokenizer),
+        "model_type": str(getattr(config, "model_type", "")),
     }
     (Path(out_dir) / CT2_META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return Path(out_dir)
+
+
+def _bart_for_ctranslate2() -> None:
+    """CTranslate2's BART converter reads ``config.normalize_before``, which transformers 5 no
+    longer sets; BART is post-norm, so the missing value is False."""
+    from transformers import BartConfig
+
+    if not hasattr(BartConfig, "normalize_before"):
+        BartConfig.normalize_before = False  # type: ignore[attr-defined]
 
 
 def is_ct2_folder(path: str | Path) -> bool:
@@ -314,11 +326,12 @@ def ct2_device_and_index(device: str) -> tuple[str, int]:
 
 
 def load_ct2(
-    path: Path, *, device: str = "cpu", intra_threads: int = 0, inter_threads: int = 1
+    path: Path, *, device: str = "cpu", intra_threads: int = 0, inter_threads: int = 1,
+    role: str = "translation", setting: str = "OVERSETT_CT2_MODEL",
 ) -> LoadedCT2:
     """Load a converted model and its tokenizer; raise ModelUnavailable when it is not there."""
     started = time.perf_counter()
-    ref = ModelRef(str(path), "translation", "OVERSETT_CT2_MODEL")
+    ref = ModelRef(str(path), role, setting)
     if not (path / "model.bin").is_file():
         raise ref.unavailable(
             "no CTranslate2 model.bin there; convert one with `oversett models convert SRC OUT`"
@@ -352,4 +365,5 @@ def load_ct2(
         inter_threads=inter_threads,
         intra_threads=intra_threads or os.cpu_count() or 1,
         load_seconds=seconds,
+        model_type=str(meta.get("model_type", "")),
     )

@@ -28,6 +28,7 @@ from .models import (
     converted_copy,
     find_ct2_model,
     folder_fingerprint,
+    is_ct2_folder,
     is_local,
     load_ct2,
     load_seq2seq,
@@ -35,10 +36,10 @@ from .models import (
 )
 from .pipeline import TranslationPipeline
 from .presets import LENGTH_PRESETS
-from .prompts import load_prompts, uses_prompts
+from .prompts import PromptSet, load_prompts, uses_prompts
 from .protocols import Translator
 from .summaries import SummaryPipeline
-from .summarize import Seq2SeqSummarizer
+from .summarize import CT2Summarizer, Seq2SeqSummarizer
 from .translate import BatchedTranslator, CT2Translator, TorchTranslator
 
 log = logging.getLogger(__name__)
@@ -136,10 +137,18 @@ def load_translator(settings: Settings) -> BatchedTranslator:
 
 def _converted_translator(settings: Settings) -> Path | None:
     """A CTranslate2 model for the translator, converting it when needed; None means torch."""
-    found = find_ct2_model(settings.translator, settings.ct2_model)
-    if found is not None:
-        return found
     ref = ModelRef(settings.translator, "translation", "OVERSETT_TRANSLATOR", settings.translator_revision)
+    return _converted(ref, settings, explicit=find_ct2_model(settings.translator, settings.ct2_model))
+
+
+def _converted(ref: ModelRef, settings: Settings, *, explicit: Path | None) -> Path | None:
+    """The CTranslate2 folder for a model: the one given, a converted folder the setting names,
+    or the model converted once into the cache. None (torch) when the conversion fails and the
+    backend is auto; ModelUnavailable when it fails and CTranslate2 was asked for."""
+    if explicit is not None:
+        return explicit
+    if is_local(ref.model_id) and is_ct2_folder(ref.model_id):
+        return Path(ref.model_id).expanduser()
     try:
         import ctranslate2  # noqa: F401  (a dependency; a broken install falls back to torch)
 
@@ -149,10 +158,10 @@ def _converted_translator(settings: Settings) -> Path | None:
     except Exception as exc:  # noqa: BLE001  (any conversion failure: torch still works)
         if settings.backend == "ctranslate2":
             raise ref.unavailable(f"it could not be converted to CTranslate2: {exc}") from exc
-        log.warning("CTranslate2 conversion of %s failed (%s); using the torch backend", settings.translator, exc)
+        log.warning("CTranslate2 conversion of %s failed (%s); using the torch backend", ref.model_id, exc)
         return None
     if converted:
-        log.info("converted %s to CTranslate2 %s in %s", settings.translator, settings.ct2_quantization, folder)
+        log.info("converted %s to CTranslate2 %s in %s", ref.model_id, settings.ct2_quantization, folder)
     return folder
 
 
@@ -176,23 +185,29 @@ def load_pipeline(settings: Settings, detector: LanguageDetector | None = None) 
     )
 
 
-def load_summarizer(settings: Settings) -> Seq2SeqSummarizer:
-    """Load the configured summariser with its prompts; raises ModelUnavailable, or
+def load_summarizer(settings: Settings) -> Seq2SeqSummarizer | CT2Summarizer:
+    """Load the configured summariser with its prompts: converted to CTranslate2 like the
+    translator (unless the backend is torch), torch otherwise. Raises ModelUnavailable, or
     ConfigurationError for a broken prompt template."""
-    loaded = load_seq2seq(
-        ModelRef(settings.summarizer, "summarization", "OVERSETT_SUMMARIZER", settings.summarizer_revision),
-        device=settings.device,
-        offline=settings.offline,
-    )
+    ref = ModelRef(settings.summarizer, "summarization", "OVERSETT_SUMMARIZER", settings.summarizer_revision)
+    options = {"num_beams": settings.num_beams, "max_input_tokens": settings.summary_max_input_tokens}
+    if settings.backend != "torch":
+        converted = _converted(ref, settings, explicit=None)
+        if converted is not None:
+            loaded_ct2 = load_ct2(
+                converted, device=settings.device, intra_threads=cpu_threads(settings),
+                role="summarization", setting="OVERSETT_SUMMARIZER",
+            )
+            return CT2Summarizer(loaded_ct2, _prompts_for(loaded_ct2.model_type, settings), **options)
+    loaded = load_seq2seq(ref, device=settings.device, offline=settings.offline)
     model_type = str(getattr(loaded.model.config, "model_type", ""))
-    prompts = (
-        load_prompts(settings.prompts_dir, LENGTH_PRESETS, settings.prompt_template)
-        if uses_prompts(model_type, settings.summary_prompts)
-        else None
-    )
-    return Seq2SeqSummarizer(
-        loaded, prompts, num_beams=settings.num_beams, max_input_tokens=settings.summary_max_input_tokens
-    )
+    return Seq2SeqSummarizer(loaded, _prompts_for(model_type, settings), **options)
+
+
+def _prompts_for(model_type: str, settings: Settings) -> PromptSet | None:
+    if not uses_prompts(model_type, settings.summary_prompts):
+        return None
+    return load_prompts(settings.prompts_dir, LENGTH_PRESETS, settings.prompt_template)
 
 
 def batch_model_key(settings: Settings, summary: str | None) -> dict[str, Any]:

@@ -109,12 +109,14 @@ def test_fresh_service_converts_once_then_loads_the_converted_model(
         info = first.get("/v1/models").json()["translator"]
         assert info["backend"] == "ctranslate2" and info["quantization"] == "int8"
         assert first.post("/v1/translate", json={"text": "Hei på deg."}).status_code == 200
+        conversions = [r for r in caplog.records if "converted" in r.getMessage()]
+        assert len(conversions) == 2  # the translator and the summariser, once each
         again = make_services(backend="auto", ct2_cache=cache)  # a second start
         assert again.pipeline.translator.info.backend == "ctranslate2"
-    conversions = [r for r in caplog.records if "converted" in r.getMessage()]
-    assert len(conversions) == 1  # converted once; the second start loaded it
-    (folder,) = [p for p in cache.iterdir() if p.is_dir()]
-    assert (folder / "model.bin").is_file() and folder.name.endswith("-int8")
+        assert again.summaries.summarizer.info.backend == "ctranslate2"
+    assert len([r for r in caplog.records if "converted" in r.getMessage()]) == 2  # none more
+    folders = [p for p in cache.iterdir() if p.is_dir()]
+    assert len(folders) == 2 and all((f / "model.bin").is_file() and f.name.endswith("-int8") for f in folders)
     assert not [p for p in cache.iterdir() if p.name.endswith(".tmp")]  # nothing half-written
 
 
@@ -140,11 +142,32 @@ def test_failed_conversion_falls_back_to_torch_with_one_warning(
     with caplog.at_level(logging.WARNING, logger="service.services"):
         services = make_services(backend="auto")
     assert services.pipeline.translator.info.backend == "torch"
-    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "CTranslate2" in r.getMessage()]
-    assert len(warnings) == 1 and "converter exploded" in warnings[0].getMessage()
+    assert services.summaries.summarizer.info.backend == "torch"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "CTranslate2" in r.getMessage()]
+    translator = services.settings.translator
+    assert len([w for w in warnings if translator in w]) == 1  # one warning for each model
+    assert len(warnings) == 2 and all("converter exploded" in w for w in warnings)
     # Asked for CTranslate2 explicitly, a failed conversion is the model being unavailable (503).
     strict = make_services(backend="ctranslate2")
     assert strict.pipeline is None and "could not be converted" in strict.translator_error.message
+
+
+def test_summaries_on_ctranslate2_keep_prompts_and_chunking(
+    make_services: Any, tiny_models: dict[str, Path], seed_text: str, tmp_path: Path
+) -> None:
+    from service.tools.tiny import build_tiny_t5_summarizer, seed_lines
+
+    from .conftest import SEEDS
+
+    t5 = build_tiny_t5_summarizer(tmp_path / "t5", seed_lines(SEEDS))
+    services = make_services(backend="auto", summarizer=str(t5), summary_max_input_tokens=64)
+    summarizer = services.summaries.summarizer
+    assert summarizer.info.backend == "ctranslate2" and summarizer.prompts is not None
+    result = services.summaries.summarize_document(seed_text, "short", method="abstractive")
+    assert result.summary and result.method == "abstractive"
+    prefix = (services.settings.prompts_dir / "short.txt").read_text(encoding="utf-8").split("{text}")[0]
+    assert summarizer.stats.inputs and all(i.startswith(prefix) for i in summarizer.stats.inputs)
+    assert summarizer.stats.calls >= 2  # 64 tokens of input: the seed went in chunks (map), then reduce
 
 
 def test_translator_setting_may_point_at_a_converted_folder(make_services: Any, tiny_ct2: Path) -> None:

@@ -122,6 +122,7 @@ class Report:
     http: list[HttpResult] = field(default_factory=list)
     service_rss: dict[str, float] = field(default_factory=dict)
     checks: dict[str, float] = field(default_factory=dict)
+    pipeline: dict[str, float] = field(default_factory=dict)
     bench_peak_rss_mib: float = 0.0
 
 
@@ -258,6 +259,43 @@ def bench_cache(ct2_dir: Path, text: str, beams: int, length: int, threads: int,
     assert all(s.cached for s in warm_result.segments)
     pipeline.cache.close()
     return {"cold_s": cold, "cached_s": warm, "speedup": cold / warm}
+
+
+def bench_pipeline(
+    ct2_dir: Path, text: str, beams: int, length: int, threads: int, work: Path, repeats: int = 3
+) -> dict[str, float]:
+    """The seed's sentences straight to CTranslate2, against the seed through the whole pipeline
+    as the service runs it (language id, segmentation, an empty SQLite cache, the dynamic batcher,
+    the checks; cautious retries off: they are model work that depends on the model's quality).
+    Best of ``repeats`` each."""
+    from ..batching import DynamicBatcher
+
+    translator = CT2Translator(load_ct2(ct2_dir, intra_threads=threads))
+    translator.forced_output_tokens = length
+    sentences = segment(text).sentences
+    detector = LanguageDetector()
+    detector.warm_up()
+    translator.translate(sentences, beams)  # warm up
+    bare = min(_timed(lambda: translator.translate(sentences, beams)) for _ in range(repeats))
+    batcher = DynamicBatcher(translator)
+    best = float("inf")
+    try:
+        for attempt in range(repeats + 1):
+            cache = open_cache(str(work / f"pipeline-{attempt}.sqlite3"))
+            pipeline = TranslationPipeline(batcher, cache, detector, num_beams=beams, retry=False)
+            seconds = _timed(lambda: pipeline.translate_documents([text]))
+            cache.close()
+            if attempt:  # the first run warms lingua, wordfreq and the batcher
+                best = min(best, seconds)
+    finally:
+        batcher.close()
+    return {"bare_s": bare, "pipeline_s": best, "overhead": best / bare - 1}
+
+
+def _timed(work: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
 
 
 def bench_checks(ct2_dir: Path, text: str, beams: int, length: int, threads: int, repeats: int = 3) -> dict[str, float]:
@@ -433,6 +471,10 @@ def render(report: Report) -> str:
         for h in report.http:
             lines.append(f"{h.mode:<32} {h.requests:>8} {h.errors:>6} {h.seconds:8.2f} {h.requests_per_s:7.2f} {h.p50_ms:7.0f} {h.p95_ms:7.0f}")
         lines.append(f"concurrent / serial throughput: {report.http[1].requests_per_s / report.http[0].requests_per_s:.2f}×")
+    if report.pipeline:
+        p = report.pipeline
+        lines += ["", f"pipeline (big, ctranslate2 int8, the seed): bare CTranslate2 {p['bare_s']:.3f} s, "
+                  f"through the pipeline {p['pipeline_s']:.3f} s, overhead {100 * p['overhead']:+.1f}%"]
     if report.checks:
         c = report.checks
         lines += ["", f"checks (big, ctranslate2 int8, the seed, empty cache): without {c['without_s']:.3f} s, "
@@ -448,7 +490,7 @@ def render(report: Report) -> str:
 def run(
     *, models: Sequence[str] = ("base", "big"), beams: Sequence[int] = (1, 4), threads: int | None = None,
     concurrency: int = 16, http_repeats: int = 4, seed_file: Path = DEFAULT_SEED_FILE,
-    parts: Sequence[str] = ("models", "cache", "http", "checks"),
+    parts: Sequence[str] = ("models", "cache", "pipeline", "checks", "http"),
     tokenizer_text: Path = DEFAULT_TOKENIZER_TEXT, out: Path | None = None, work_dir: Path | None = None,
     log: Callable[[str], None] = lambda m: print(f"[bench] {m}", file=sys.stderr, flush=True),
 ) -> Report:
@@ -472,6 +514,9 @@ def run(
             if "cache" in parts:
                 log("cache: the seed cold, then again")
                 report.cache = bench_cache(big_ct2, text, max(beams), length, threads, work)
+            if "pipeline" in parts:
+                log("pipeline: the seed through the pipeline against bare CTranslate2")
+                report.pipeline = bench_pipeline(big_ct2, text, max(beams), length, threads, work)
             if "checks" in parts:
                 log("checks: the seed with and without the faithfulness checks")
                 report.checks = bench_checks(big_ct2, text, max(beams), length, threads)

@@ -123,6 +123,9 @@ class Report:
     service_rss: dict[str, float] = field(default_factory=dict)
     checks: dict[str, float] = field(default_factory=dict)
     pipeline: dict[str, float] = field(default_factory=dict)
+    summaries: list[dict[str, Any]] = field(default_factory=list)
+    stream: dict[str, float] = field(default_factory=dict)
+    both_models_rss: dict[str, float] = field(default_factory=dict)
     bench_peak_rss_mib: float = 0.0
 
 
@@ -259,6 +262,124 @@ def bench_cache(ct2_dir: Path, text: str, beams: int, length: int, threads: int,
     assert all(s.cached for s in warm_result.segments)
     pipeline.cache.close()
     return {"cold_s": cold, "cached_s": warm, "speedup": cold / warm}
+
+
+# sshleifer/distilbart-cnn-12-6's published configuration (config.json on the Hub).
+DISTILBART = {
+    "d_model": 1024, "encoder_layers": 12, "decoder_layers": 6, "encoder_attention_heads": 16,
+    "decoder_attention_heads": 16, "encoder_ffn_dim": 4096, "decoder_ffn_dim": 4096,
+    "max_position_embeddings": 1024,
+}
+DISTILBART_VOCAB = 50264
+SUMMARY_TOKENS = 60  # every system writes exactly this many tokens
+ENGLISH_SEED = Path("eval") / "references" / "000_ce698dbb45a80c69.en.txt"
+
+
+def bench_summaries(
+    work: Path, english: str, lines: list[str], beams: int, threads: int, log: Callable[[str], None]
+) -> tuple[list[dict[str, Any]], Path]:
+    """Summary latency for the seed: transformers' summarization pipeline vs oversett's torch
+    and CTranslate2 summarisers, random weights of distilbart-cnn-12-6, the same input (truncated
+    to 1,024 tokens) and exactly SUMMARY_TOKENS output tokens each. Returns rows and the
+    converted model."""
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    from ..presets import LengthPreset
+    from ..summarize import CT2Summarizer, Seq2SeqSummarizer
+    from .tiny import build_tiny_summarizer
+
+    torch.set_num_threads(threads)
+    hf_dir, ct2_dir = work / "distilbart-hf", work / "distilbart-ct2-int8"
+    log("building a random-weight summariser (sshleifer/distilbart-cnn-12-6 architecture)")
+    build_tiny_summarizer(hf_dir, lines, architecture=DISTILBART, bpe_vocab_size=8000, model_vocab_size=DISTILBART_VOCAB)
+    log("converting the summariser to CTranslate2 int8")
+    convert_to_ctranslate2(ModelRef(str(hf_dir), "summarization", "-"), ct2_dir, "int8")
+    preset = LengthPreset("short", 1, 2, 50, SUMMARY_TOKENS, SUMMARY_TOKENS)
+    # transformers 5 removed pipeline("summarization"); this is what it did: tokenize with
+    # truncation, generate, decode, one text at a time, in float32 eager torch.
+    naive_tokenizer = AutoTokenizer.from_pretrained(hf_dir)
+    naive_model = AutoModelForSeq2SeqLM.from_pretrained(hf_dir).eval()
+
+    def run_naive() -> None:
+        inputs = naive_tokenizer(english, return_tensors="pt", truncation=True)
+        with torch.no_grad():
+            output = naive_model.generate(**inputs, num_beams=beams, min_new_tokens=SUMMARY_TOKENS,
+                                          max_new_tokens=SUMMARY_TOKENS, max_length=None, min_length=None,
+                                          no_repeat_ngram_size=3)
+        naive_tokenizer.batch_decode(output, skip_special_tokens=True)
+
+    torch_summarizer = Seq2SeqSummarizer(load_seq2seq(ModelRef(str(hf_dir), "summarization", "-")), num_beams=beams)
+    ct2_summarizer = CT2Summarizer(load_ct2(ct2_dir, intra_threads=threads), num_beams=beams)
+    systems = {
+        "naive transformers (summarization-pipeline steps)": run_naive,
+        "oversett torch": lambda: torch_summarizer.summarize([english], preset),
+        "oversett ctranslate2 int8": lambda: ct2_summarizer.summarize([english], preset),
+    }
+    rows = []
+    for name, work_once in systems.items():
+        log(f"summary: {name}")
+        work_once()  # warm up
+        rows.append({"system": name, "beams": beams, "seconds": min(_timed(work_once) for _ in range(2))})
+    for row in rows:
+        row["speedup"] = rows[0]["seconds"] / row["seconds"]
+    return rows, ct2_dir
+
+
+def bench_stream(ct2_dir: Path, text: str, beams: int, length: int, threads: int) -> dict[str, float]:
+    """A 100-sentence document streamed through the pipeline (empty cache): when the first
+    segment comes, and when the last."""
+    from ..batching import DynamicBatcher
+    from ..cache import NullCache
+
+    translator = CT2Translator(load_ct2(ct2_dir, intra_threads=threads))
+    translator.forced_output_tokens = length
+    detector = LanguageDetector()
+    detector.warm_up()
+    batcher = DynamicBatcher(translator)
+    try:
+        TranslationPipeline(batcher, NullCache(), detector, num_beams=beams, retry=False).translate_documents(["Hei på deg."])
+        pipeline = TranslationPipeline(batcher, NullCache(), detector, num_beams=beams, retry=False)
+        started = time.perf_counter()
+        first = None
+        sentences = 0
+        for event in pipeline.stream_documents([text]):
+            if event.segment is not None:
+                sentences += 1
+                first = first if first is not None else time.perf_counter() - started
+        total = time.perf_counter() - started
+    finally:
+        batcher.close()
+    return {"sentences": sentences, "first_s": first or total, "total_s": total, "share": (first or total) / total}
+
+
+def bench_both_models_rss(
+    translator_ct2: Path, summarizer_ct2: Path, english: str, text: str, beams: int, length: int, threads: int,
+    work: Path, log: Callable[[str], None],
+) -> dict[str, float]:
+    """Peak RSS of `oversett serve` with the big translator and the summariser both on
+    CTranslate2, after translating and summarising."""
+    env = {
+        "OVERSETT_TRANSLATOR": str(translator_ct2),
+        "OVERSETT_SUMMARIZER": str(summarizer_ct2),
+        "OVERSETT_CACHE": "none",
+        "OVERSETT_THREADS": str(threads),
+        "OVERSETT_FORCE_OUTPUT_TOKENS": str(length),
+        "OVERSETT_LOG_LEVEL": "warning",
+    }
+    service = ServiceProcess(env, work / "service-both.log")
+    try:
+        service.wait_ready()
+        idle = _vm_rss_mib(service.process.pid)
+        log("RSS: translate and summarise through a service with both models on CTranslate2")
+        with httpx.Client(timeout=600) as client:
+            models = client.get(f"{service.base}/v1/models").json()
+            assert models["translator"]["backend"] == "ctranslate2"
+            client.post(f"{service.base}/v1/translate", json={"text": text, "source_lang": "nb", "num_beams": beams})
+            client.post(f"{service.base}/v1/summarize", json={"text": english, "source_lang": "en", "method": "abstractive"})
+        return {"idle_mib": idle, "after_mib": _vm_rss_mib(service.process.pid), "peak_mib": _vm_hwm_mib(service.process.pid)}
+    finally:
+        service.stop()
 
 
 def bench_pipeline(
@@ -475,6 +596,18 @@ def render(report: Report) -> str:
         p = report.pipeline
         lines += ["", f"pipeline (big, ctranslate2 int8, the seed): bare CTranslate2 {p['bare_s']:.3f} s, "
                   f"through the pipeline {p['pipeline_s']:.3f} s, overhead {100 * p['overhead']:+.1f}%"]
+    if report.summaries:
+        lines += ["", f"{'summary (distilbart-cnn-12-6 architecture, the seed)':<52} {'beams':>5} {'seconds':>8} {'× naive':>8}"]
+        for row in report.summaries:
+            lines.append(f"{row['system']:<52} {row['beams']:>5} {row['seconds']:8.2f} {row['speedup']:8.2f}")
+    if report.stream:
+        t = report.stream
+        lines += ["", f"stream (big, ctranslate2 int8, {t['sentences']:.0f} sentences): first segment {t['first_s']:.2f} s, "
+                  f"all {t['total_s']:.2f} s ({100 * t['share']:.1f}% of the total)"]
+    if report.both_models_rss:
+        r = report.both_models_rss
+        lines += ["", f"service RSS, translator (big) and summariser both on ctranslate2 int8: idle {r['idle_mib']:.0f} MiB, "
+                  f"after {r['after_mib']:.0f} MiB, peak {r['peak_mib']:.0f} MiB ({r['peak_mib'] / 1024:.2f} GiB)"]
     if report.checks:
         c = report.checks
         lines += ["", f"checks (big, ctranslate2 int8, the seed, empty cache): without {c['without_s']:.3f} s, "
@@ -490,7 +623,7 @@ def render(report: Report) -> str:
 def run(
     *, models: Sequence[str] = ("base", "big"), beams: Sequence[int] = (1, 4), threads: int | None = None,
     concurrency: int = 16, http_repeats: int = 4, seed_file: Path = DEFAULT_SEED_FILE,
-    parts: Sequence[str] = ("models", "cache", "pipeline", "checks", "http"),
+    parts: Sequence[str] = ("models", "cache", "pipeline", "checks", "stream", "summary", "rss", "http"),
     tokenizer_text: Path = DEFAULT_TOKENIZER_TEXT, out: Path | None = None, work_dir: Path | None = None,
     log: Callable[[str], None] = lambda m: print(f"[bench] {m}", file=sys.stderr, flush=True),
 ) -> Report:
@@ -520,6 +653,18 @@ def run(
             if "checks" in parts:
                 log("checks: the seed with and without the faithfulness checks")
                 report.checks = bench_checks(big_ct2, text, max(beams), length, threads)
+            hundred = " ".join(l for l in lines[:400] if l.strip().endswith((".", "!", "?")))
+            hundred = " ".join(segment(hundred).sentences[:100])
+            if "stream" in parts:
+                log("stream: the first segment of a 100-sentence document, and the last")
+                report.stream = bench_stream(big_ct2, hundred, max(beams), length, threads)
+            if "summary" in parts or "rss" in parts:
+                english = ENGLISH_SEED.read_text(encoding="utf-8")
+                report.summaries, summarizer_ct2 = bench_summaries(work, english, lines, max(beams), threads, log)
+                if "rss" in parts:
+                    report.both_models_rss = bench_both_models_rss(
+                        big_ct2, summarizer_ct2, english, text, max(beams), length, threads, work, log
+                    )
             if "http" in parts:
                 http_sentences = sentences * http_repeats
                 report.http, report.service_rss = bench_http(

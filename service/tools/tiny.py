@@ -13,6 +13,7 @@ import json
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 TRANSLATOR_DIR = "translator"
 SUMMARIZER_DIR = "summarizer"
@@ -156,33 +157,42 @@ def build_marian_translator(
     return out
 
 
-def build_tiny_summarizer(out: Path, lines: list[str], seed: int = DEFAULT_SEED) -> Path:
+TINY_BART = {
+    "d_model": 64, "encoder_layers": 2, "decoder_layers": 2, "encoder_attention_heads": 4,
+    "decoder_attention_heads": 4, "encoder_ffn_dim": 128, "decoder_ffn_dim": 128,
+    "max_position_embeddings": 256,
+}
+
+
+def build_tiny_summarizer(
+    out: Path, lines: list[str], seed: int = DEFAULT_SEED, architecture: dict[str, Any] | None = None,
+    bpe_vocab_size: int = 800, model_vocab_size: int | None = None,
+) -> Path:
     """A BartForConditionalGeneration (the family of distilbart-cnn) with a byte-level BPE
-    tokenizer trained on the seed text."""
+    tokenizer trained on the seed text; ``architecture`` gives a real model's sizes (the
+    benchmark builds distilbart-cnn-12-6's), ``model_vocab_size`` its embedding size."""
     import torch
     from tokenizers import ByteLevelBPETokenizer
     from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer
 
+    sizes = architecture or TINY_BART
     out.mkdir(parents=True, exist_ok=True)
     specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
     bpe = ByteLevelBPETokenizer()
-    bpe.train_from_iterator(lines, vocab_size=800, min_frequency=1, special_tokens=specials)
+    bpe.train_from_iterator(lines, vocab_size=bpe_vocab_size, min_frequency=1, special_tokens=specials)
     with tempfile.TemporaryDirectory() as tmp:
         bpe.save_model(tmp)
         tokenizer = BartTokenizer(
-            vocab=f"{tmp}/vocab.json", merges=f"{tmp}/merges.txt", model_max_length=256
+            vocab=f"{tmp}/vocab.json", merges=f"{tmp}/merges.txt", model_max_length=sizes["max_position_embeddings"]
         )
+        if model_vocab_size and model_vocab_size > len(tokenizer):
+            # Unused entries up to the real model's vocabulary, so the embedding and output layers
+            # have the real size and CTranslate2 sees a vocabulary that matches them.
+            tokenizer.add_tokens([f"<unused{i}>" for i in range(model_vocab_size - len(tokenizer))])
         tokenizer.save_pretrained(out)
     config = BartConfig(
-        vocab_size=bpe.get_vocab_size(),
-        d_model=64,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=4,
-        decoder_attention_heads=4,
-        encoder_ffn_dim=128,
-        decoder_ffn_dim=128,
-        max_position_embeddings=256,
+        vocab_size=len(tokenizer),
+        **sizes,
         bos_token_id=0,
         pad_token_id=1,
         eos_token_id=2,

@@ -365,7 +365,13 @@ def _scandinavian(word: str) -> float:
     Nynorsk list; many Nynorsk forms are Danish or Swedish forms too)."""
     from wordfreq import zipf_frequency
 
-    return max(zipf_frequency(word, "nb"), zipf_frequency(word, "da") - 0.5, zipf_frequency(word, "sv") - 0.5)
+    # wordfreq's small Danish and Swedish lists (common words only) are enough here and keep
+    # the service's memory down (the large Swedish list alone is about 35 MiB).
+    return max(
+        zipf_frequency(word, "nb"),
+        zipf_frequency(word, "da", wordlist="small") - 0.5,
+        zipf_frequency(word, "sv", wordlist="small") - 0.5,
+    )
 
 
 def norwegian_compound(word: str, depth: int = 0) -> bool:

@@ -310,6 +310,24 @@ def converted_copy(ref: ModelRef, root: Path, quantization: str = "int8", *, off
 CONVERSION_LOCK_SECONDS = 3600  # a big model converts in minutes on two cores
 
 
+def tokenizer_without_torch(path: Path) -> Any:
+    """The tokenizer of a converted model, loaded through its own class: transformers'
+    AutoTokenizer imports torch (about 200 MiB) that a CTranslate2-only service never uses."""
+    config_file = path / "tokenizer_config.json"
+    config = json.loads(config_file.read_text(encoding="utf-8")) if config_file.is_file() else {}
+    if "Marian" in str(config.get("tokenizer_class", "")) or (path / "source.spm").is_file():
+        from transformers.models.marian.tokenization_marian import MarianTokenizer
+
+        return MarianTokenizer.from_pretrained(str(path))
+    if (path / "tokenizer.json").is_file():
+        from transformers.tokenization_utils_fast import PreTrainedTokenizerFast
+
+        return PreTrainedTokenizerFast.from_pretrained(str(path))
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(str(path))
+
+
 def ct2_device_and_index(device: str) -> tuple[str, int]:
     """Map a torch-style device ('cpu', 'cuda', 'cuda:1') to CTranslate2's device and index.
 
@@ -338,10 +356,9 @@ def load_ct2(
         )
     try:
         import ctranslate2
-        from transformers import AutoTokenizer
 
         meta = json.loads((path / CT2_META).read_text(encoding="utf-8")) if (path / CT2_META).is_file() else {}
-        tokenizer = AutoTokenizer.from_pretrained(str(path))
+        tokenizer = tokenizer_without_torch(path)
         ct2_device, device_index = ct2_device_and_index(device)
         translator = ctranslate2.Translator(
             str(path),

@@ -28,7 +28,7 @@ from .middleware import EdgeMiddleware
 from .responses import error_json, error_response, printable
 from .routes import jobs, summarize, system, translate
 from .routes.page import add_page
-from .security import ApiKeys, RateLimiter
+from .security import ApiKeys, RateLimiter, RedisRateLimiter
 from .services import Services, job_runner, load_services
 
 log = logging.getLogger(__name__)
@@ -62,11 +62,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(
         EdgeMiddleware,
         keys=ApiKeys.load(settings.api_keys, settings.api_keys_file),
-        limiter=RateLimiter(
-            settings.rate_limit_per_minute,
-            settings.rate_limit_burst,
-            max_clients=settings.rate_limit_clients,
-        ),
+        limiter=rate_limiter(settings),
         metrics=app.state.metrics,
     )
     _add_error_handlers(app)
@@ -74,6 +70,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.include_router(router)
     add_page(app)
     return app
+
+
+def rate_limiter(settings: Settings) -> RateLimiter:
+    """Per process, or shared by every replica through Redis when OVERSETT_REDIS_URL is set."""
+    if settings.redis_url and settings.rate_limit_per_minute > 0:
+        return RedisRateLimiter(
+            settings.redis_url, settings.rate_limit_per_minute, settings.rate_limit_burst,
+            max_clients=settings.rate_limit_clients,
+        )
+    return RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst, max_clients=settings.rate_limit_clients)
 
 
 def _metrics_state(app: FastAPI) -> dict[str, Any]:

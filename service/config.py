@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     retry_flagged: bool = Field(
         True, description="Translate a flagged sentence once more, cautiously, and keep the better try"
     )
+    redis_url: str | None = Field(
+        None, description="redis://host:port/db shared by replicas: rate limits (and OVERSETT_CACHE may use it too)"
+    )
     rate_limit_per_minute: int = Field(0, ge=0, description="Requests a minute per key/client; 0 = off")
     rate_limit_burst: int | None = Field(None, ge=1, description="Bucket size (default: the per-minute rate)")
     rate_limit_clients: int = Field(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
 import threading
 import time
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ConfigurationError
+
+log = logging.getLogger(__name__)
 
 
 def hash_key(key: str) -> str:
@@ -126,3 +129,52 @@ class RateLimiter:
             self._buckets.popitem(last=False)
         while len(self._buckets) > self.max_clients:
             self._buckets.popitem(last=False)
+
+
+# An atomic token bucket in Redis: every replica takes tokens from the same bucket. Redis's own
+# clock (TIME) is the one clock, and an idle bucket expires once it would be full again.
+TOKEN_BUCKET = """
+local rate = tonumber(ARGV[1])
+local capacity = tonumber(ARGV[2])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+local bucket = redis.call('HMGET', KEYS[1], 'tokens', 'updated')
+local tokens = tonumber(bucket[1]) or capacity
+local updated = tonumber(bucket[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - updated) * rate)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'updated', tostring(now))
+redis.call('EXPIRE', KEYS[1], math.ceil(capacity / rate) + 1)
+return tostring(wait)
+"""
+
+
+class RedisRateLimiter(RateLimiter):
+    """The same token bucket per client, kept in Redis so a client's limit holds across all
+    replicas. When Redis cannot be reached, each replica limits on its own (logged at most once
+    a minute) rather than refusing or waving everyone through."""
+
+    PREFIX = "oversett:rate:"
+
+    def __init__(self, url: str, per_minute: int, burst: int | None = None, *, max_clients: int = 10_000) -> None:
+        import redis
+
+        super().__init__(per_minute, burst, max_clients=max_clients)
+        self._client = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        self._script = self._client.register_script(TOKEN_BUCKET)
+        self._errors: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
+        self._last_error_log = 0.0
+
+    def retry_after(self, client: str) -> int | None:
+        if not self.enabled:
+            return None
+        try:
+            wait = float(self._script(keys=[self.PREFIX + client], args=[self.rate, self.capacity]))
+        except self._errors as exc:
+            now = time.monotonic()
+            if now - self._last_error_log > 60:
+                self._last_error_log = now
+                log.error("Redis rate limits unavailable (%s); limiting per replica meanwhile", exc)
+            return super().retry_after(client)
+        return None if wait <= 0 else max(1, math.ceil(wait))

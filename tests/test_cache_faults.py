@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 import logging
-import shutil
-import socket
-import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from service.cache import RedisCache, SQLiteCache
-
-from .conftest import free_port
 
 BODY = {"text": "Det regner i Bergen i dag. Sola skinner i Oslo.", "source_lang": "nb"}
 
@@ -53,30 +44,6 @@ def test_cache_damaged_while_running(tmp_path: Path) -> None:
 
 
 # --- Redis ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is not installed (apt-get install redis-server; .ci/run does this)")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-        except OSError:
-            time.sleep(0.05)
-    yield url, process
-    process.terminate()
-    process.wait(10)
 
 
 def test_redis_is_shared_by_replicas(make_services: Any, make_client: Any, redis_server: Any) -> None:

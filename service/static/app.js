@@ -115,26 +115,8 @@
   }
 
   async function post(path, body) {
-    const headers = { "Content-Type": "application/json" };
-    if (apiKey.value) headers["Authorization"] = `Bearer ${apiKey.value}`;
-    let response;
-    try {
-      response = await fetch(path, { method: "POST", headers, body: JSON.stringify(body) });
-    } catch (networkError) {
-      throw new Error("Could not reach the oversett service. Check the connection and try again; your text is still here.");
-    }
-    let payload = null;
-    try {
-      payload = await response.json();
-    } catch (notJson) {
-      payload = null;
-    }
-    if (!response.ok) {
-      const failure = new Error(explain(response, payload));
-      failure.code = payload && payload.code;
-      throw failure;
-    }
-    return payload;
+    const response = await postRaw(path, body);
+    return response.json();
   }
 
   function explain(response, payload) {

@@ -129,6 +129,12 @@ def test_models_pull(tiny_models: dict[str, Path], tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr.decode()
     assert (tmp_path / "ct2" / "model.bin").is_file()
+    # Without --ct2, pull converts the translator into the service's own cache (the default backend).
+    cache = tmp_path / "ct2-cache"
+    default = _run(["models", "pull", "--translator", str(tiny_models["translator"]), "--summarizer", "none"],
+                   {"OVERSETT_CT2_CACHE": str(cache)})
+    assert default.returncode == 0, default.stderr.decode()
+    assert "translation (ctranslate2)" in default.stdout.decode() and list(cache.glob("*/model.bin"))
     offline = _run(
         ["models", "pull", "--translator", "Helsinki-NLP/opus-mt-gmq-en", "--summarizer", "none"],
         {"OVERSETT_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")},

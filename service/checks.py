@@ -296,9 +296,6 @@ NAME_OPENERS = frozenset({"det", "den", "de", "dei", "nye", "store", "lille", "g
 # Capitalised words that start a sentence, or that Norwegian capitalises although they are
 # not names a translation keeps.
 _NAME = re.compile(r"(?<![\w'’-])([A-ZÆØÅÄÖÜÉ][\w'’]*(?:-[\w'’]+)*)")
-_SENTENCE_OPENING = re.compile(r"(?:^|[.!?:;…]\s+|[«\"“(–—-]\s*)$")
-
-
 ABBREVIATED = frozenset({"nr", "kr", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "co", "inc", "ltd", "fr", "hr", "e", "f"})
 
 

@@ -98,10 +98,6 @@ def normalise_code(code: str) -> str:
     return SOURCE_CODES[key]
 
 
-def has_letters(text: str) -> bool:
-    return _WORD.search(text) is not None
-
-
 class LanguageDetector:
     """Detects the language of a text; builds lingua's models once, on first use."""
 

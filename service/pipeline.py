@@ -247,9 +247,6 @@ class TranslationPipeline:
         self.stats.record_language(detected=detection.lang)
         return detection
 
-    def language_of(self, text: str, source_lang: str = "auto") -> str:
-        return self.detection_of(text, source_lang).lang
-
     def _plan(self, sentence: str) -> _PlannedSentence:
         units = split_long_sentence(
             normalise_source(sentence), self.translator.info.max_input_tokens, self.translator.count_tokens
@@ -314,12 +311,8 @@ class TranslationPipeline:
         cautiously, keeping the better try."""
         protected = [protect(u) for u in units]
         first = self._try(units, protected, Decoding(num_beams))
-        if not self.retry:
-            for result in first:
-                self.stats.record_checks(result.issues)
-            return first
-        flagged = [i for i, r in enumerate(first) if r.issues]
         results = list(first)
+        flagged = [i for i, r in enumerate(first) if r.issues] if self.retry else []
         if flagged:
             raise_if_cancelled()
             second = self._try([units[i] for i in flagged], [protected[i] for i in flagged], Decoding(num_beams, cautious=True))

@@ -37,7 +37,6 @@ TRAILING_ABBREVIATIONS: frozenset[str] = frozenset(
         "man", "tir", "ons", "tor", "fre", "lør", "søn",
     }
 )
-ABBREVIATIONS: frozenset[str] = LEADING_ABBREVIATIONS | TRAILING_ABBREVIATIONS
 
 MONTHS: frozenset[str] = frozenset(
     {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 from .models import LoadedCT2, LoadedModel
@@ -72,8 +73,10 @@ class BatchedTranslator(ABC):
         self._stats = TranslatorStats()
         self._lock = threading.Lock()  # one generate at a time: it already uses every core
 
-    @property
+    @cached_property
     def info(self) -> ModelInfo:
+        # Built once, on first use: the threads are known only after the subclass is set up,
+        # and the pipeline asks for the limits of every sentence it plans.
         return ModelInfo(**{**vars(self._info), "threads": dict(self.threads)})
 
     @property

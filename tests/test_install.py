@@ -7,15 +7,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from service.tools.bench import ServiceProcess
 from service.tools.tiny import build_tiny_t5_summarizer, seed_lines
 
-from .conftest import REPO, SEEDS, free_port
+from .conftest import REPO, SEEDS
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +43,7 @@ def test_installed_service_serves_and_summarises_with_prompts(
     t5 = build_tiny_t5_summarizer(tmp_path / "t5", seed_lines(SEEDS))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    port = free_port()
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("OVERSETT_")},
         "PYTHONPATH": str(installed),
         "OVERSETT_TRANSLATOR": str(tiny_models["translator"]),
         "OVERSETT_SUMMARIZER": str(t5),
@@ -56,24 +54,13 @@ def test_installed_service_serves_and_summarises_with_prompts(
     }
     where = subprocess.run(
         [sys.executable, "-c", "import service, sys; print(service.__file__)"],
-        cwd=elsewhere, env=env, capture_output=True, text=True, check=True,
+        cwd=elsewhere, env={**os.environ, **env}, capture_output=True, text=True, check=True,
     ).stdout.strip()
     assert Path(where).is_relative_to(installed)  # the installed copy, not the checkout
-    process = subprocess.Popen(
-        [sys.executable, "-m", "service", "serve", "--port", str(port)],
-        cwd=elsewhere, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
+    service = ServiceProcess(env, tmp_path / "service.log", cwd=elsewhere)
+    base = service.base
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
-            time.sleep(0.3)
+        service.wait_ready(timeout=120)
         models = httpx.get(f"{base}/v1/models", timeout=10).json()
         assert models["summarizer"]["loaded"] and models["summarizer"]["prompts"] is True
         # No backend setting: the fast path, the translator converted to CTranslate2 on first start.
@@ -88,5 +75,4 @@ def test_installed_service_serves_and_summarises_with_prompts(
         translated = httpx.post(f"{base}/v1/translate", json={"text": "Det regner i Bergen."}, timeout=60)
         assert translated.status_code == 200, translated.text
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        service.stop()

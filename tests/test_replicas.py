@@ -3,10 +3,6 @@ processes sharing one redis-server on 127.0.0.1."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +11,7 @@ import httpx
 import pytest
 
 from service.security import RedisRateLimiter
+from service.tools.bench import ServiceProcess
 
 from .conftest import free_port
 
@@ -24,43 +21,30 @@ LIMIT = 5
 @pytest.fixture
 def two_replicas(redis_server: Any, tiny_models: dict[str, Path], tmp_path: Path) -> Iterator[list[str]]:
     url, _ = redis_server
-    processes, bases = [], []
-    for name in ("a", "b"):
-        port = free_port()
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("OVERSETT_")},
-            "OVERSETT_TRANSLATOR": str(tiny_models["translator"]),
-            "OVERSETT_SUMMARIZER": "none",
-            "OVERSETT_BACKEND": "torch",
-            "OVERSETT_CACHE": "none",
-            "OVERSETT_JOBS_DB": str(tmp_path / f"jobs-{name}.sqlite3"),
-            "OVERSETT_REDIS_URL": url,
-            "OVERSETT_API_KEYS": "newsroom-key",
-            "OVERSETT_RATE_LIMIT_PER_MINUTE": str(LIMIT),
-            "OVERSETT_LOG_LEVEL": "warning",
-        }
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "service", "serve", "--port", str(port)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        ))
-        bases.append(f"http://127.0.0.1:{port}")
+    replicas = [
+        ServiceProcess(
+            {
+                "OVERSETT_TRANSLATOR": str(tiny_models["translator"]),
+                "OVERSETT_SUMMARIZER": "none",
+                "OVERSETT_BACKEND": "torch",
+                "OVERSETT_CACHE": "none",
+                "OVERSETT_JOBS_DB": str(tmp_path / f"jobs-{name}.sqlite3"),
+                "OVERSETT_REDIS_URL": url,
+                "OVERSETT_API_KEYS": "newsroom-key",
+                "OVERSETT_RATE_LIMIT_PER_MINUTE": str(LIMIT),
+                "OVERSETT_LOG_LEVEL": "warning",
+            },
+            tmp_path / f"replica-{name}.log",
+        )
+        for name in ("a", "b")
+    ]
     try:
-        deadline = time.monotonic() + 120
-        for base, process in zip(bases, processes, strict=True):
-            while time.monotonic() < deadline:
-                assert process.poll() is None, "a replica did not start"
-                try:
-                    if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.2)
-        yield bases
+        for replica in replicas:
+            replica.wait_ready(timeout=120)
+        yield [replica.base for replica in replicas]
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(30)
+        for replica in replicas:
+            replica.stop()
 
 
 def test_a_keys_limit_holds_across_replicas(two_replicas: list[str]) -> None:

@@ -471,20 +471,22 @@ def _vm_hwm_mib(pid: int) -> float:
 class ServiceProcess:
     """``oversett serve`` on 127.0.0.1 in a child process, for HTTP load and its memory."""
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    def __init__(self, env: dict[str, str], log_path: Path, cwd: Path | None = None) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
         self._log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "service", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT,
+            env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT, cwd=cwd,
         )
 
     def wait_ready(self, timeout: float = 600) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the service exited with status {self.process.returncode}")
+                said = self.log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+                raise RuntimeError(f"the service exited with status {self.process.returncode}:\n{said}")
             try:
                 if httpx.get(f"{self.base}/ready", timeout=2).status_code == 200:
                     return

@@ -100,6 +100,14 @@ def load_services(settings: Settings, detector: LanguageDetector | None = None) 
     return services
 
 
+def translator_ref(settings: Settings) -> ModelRef:
+    return ModelRef(settings.translator, "translation", "OVERSETT_TRANSLATOR", settings.translator_revision)
+
+
+def summarizer_ref(settings: Settings) -> ModelRef:
+    return ModelRef(settings.summarizer, "summarization", "OVERSETT_SUMMARIZER", settings.summarizer_revision)
+
+
 def cpu_threads(settings: Settings) -> int:
     return settings.threads or os.cpu_count() or 1
 
@@ -126,7 +134,7 @@ def load_translator(settings: Settings) -> BatchedTranslator:
 
     torch.set_num_threads(cpu_threads(settings))
     loaded = load_seq2seq(
-        ModelRef(settings.translator, "translation", "OVERSETT_TRANSLATOR", settings.translator_revision),
+        translator_ref(settings),
         device=settings.device,
         offline=settings.offline,
     )
@@ -137,8 +145,8 @@ def load_translator(settings: Settings) -> BatchedTranslator:
 
 def _converted_translator(settings: Settings) -> Path | None:
     """A CTranslate2 model for the translator, converting it when needed; None means torch."""
-    ref = ModelRef(settings.translator, "translation", "OVERSETT_TRANSLATOR", settings.translator_revision)
-    return _converted(ref, settings, explicit=find_ct2_model(settings.translator, settings.ct2_model))
+    found = find_ct2_model(settings.translator, settings.ct2_model)
+    return _converted(translator_ref(settings), settings, explicit=found)
 
 
 def _converted(ref: ModelRef, settings: Settings, *, explicit: Path | None) -> Path | None:
@@ -189,7 +197,7 @@ def load_summarizer(settings: Settings) -> Seq2SeqSummarizer | CT2Summarizer:
     """Load the configured summariser with its prompts: converted to CTranslate2 like the
     translator (unless the backend is torch), torch otherwise. Raises ModelUnavailable, or
     ConfigurationError for a broken prompt template."""
-    ref = ModelRef(settings.summarizer, "summarization", "OVERSETT_SUMMARIZER", settings.summarizer_revision)
+    ref = summarizer_ref(settings)
     options = {"num_beams": settings.num_beams, "max_input_tokens": settings.summary_max_input_tokens}
     if settings.backend != "torch":
         converted = _converted(ref, settings, explicit=None)
@@ -246,11 +254,11 @@ def document_worker(settings: Settings, out_dir: Path, summary: str | None) -> D
 def pull_models(settings: Settings) -> list[tuple[str, str, Path]]:
     """Download the configured models into the Hugging Face cache, and convert the translator
     to CTranslate2 (unless the backend is torch): (role, model, folder)."""
-    translator = ModelRef(settings.translator, "translation", "OVERSETT_TRANSLATOR", settings.translator_revision)
+    translator = translator_ref(settings)
     wanted = [translator]
     if settings.summarizer_enabled:
         wanted.append(
-            ModelRef(settings.summarizer, "summarization", "OVERSETT_SUMMARIZER", settings.summarizer_revision)
+            summarizer_ref(settings)
         )
     pulled = [(ref.role, ref.model_id, resolve_folder(ref, settings.offline)) for ref in wanted]
     if settings.backend != "torch" and find_ct2_model(settings.translator, settings.ct2_model) is None:

@@ -90,6 +90,7 @@ def _metrics_state(app: FastAPI) -> dict[str, Any]:
         "pipeline": services.pipeline,
         "admitted": app.state.admission.pending,
         "model_loads": services.model_loads,
+        "jobs": app.state.jobs.stats if getattr(app.state, "jobs", None) is not None else None,
     }
 
 

@@ -50,7 +50,13 @@ class Settings(BaseSettings):
     prompt_template: Path | None = Field(None, description="One template file for all lengths")
     summary_max_input_tokens: int = Field(1024, ge=32, description="Summariser input chunk")
     cache: str = Field(default_factory=default_cache, description="SQLite path, or 'none'")
-    jobs_db: Path = Field(default_factory=default_jobs_db, description="SQLite file of HTTP jobs")
+    jobs_db: Path = Field(
+        default_factory=default_jobs_db, description="SQLite file of HTTP jobs (unused when OVERSETT_REDIS_URL is set)"
+    )
+    job_lease: float = Field(
+        30.0, gt=0, le=3600,
+        description="Seconds a replica holds a running job without renewing it; after that another replica takes it over",
+    )
     max_chars: int = Field(100_000, gt=0, description="Characters per request, all items")
     max_job_chars: int = Field(5_000_000, gt=0, description="Characters per batch job, all documents")
     max_job_documents: int = Field(1000, gt=0, description="Documents per batch job")
@@ -91,7 +97,7 @@ class Settings(BaseSettings):
         True, description="Translate a flagged sentence once more, cautiously, and keep the better try"
     )
     redis_url: str | None = Field(
-        None, description="redis://host:port/db shared by replicas: rate limits (and OVERSETT_CACHE may use it too)"
+        None, description="redis://host:port/db shared by replicas: rate limits and jobs (and OVERSETT_CACHE may use it too)"
     )
     rate_limit_per_minute: int = Field(0, ge=0, description="Requests a minute per key/client; 0 = off")
     rate_limit_burst: int | None = Field(None, ge=1, description="Bucket size (default: the per-minute rate)")

@@ -12,6 +12,7 @@ the request or ran the command; it says what is wrong and how to fix it.
     ├── RateLimited               over the client's rate limit        (retry_after)
     ├── ModelUnavailable          a model cannot be found or loaded   (says how to get it)
     ├── Overloaded                too much pending work               (retry_after)
+    ├── StoreUnavailable          the shared job store cannot be reached (retry_after)
     ├── RequestTimeout            the work took too long              (retry_after)
     ├── Cancelled                 the client went away; its work was dropped
     └── ConfigurationError        a setting is wrong; raised at startup
@@ -123,6 +124,18 @@ class Overloaded(OversettError):
             f"The service is busy (its queue of pending work is full); retry in {retry_after} s."
         )
         self.retry_after = retry_after
+
+
+class StoreUnavailable(OversettError):
+    """The shared job store (Redis) cannot be reached; nothing stored is lost, try again."""
+
+    retry_after = 5
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"The job store cannot be reached ({what}); jobs already stored are kept. "
+            f"Try again in {self.retry_after} s."
+        )
 
 
 class RequestTimeout(OversettError):

@@ -1,5 +1,8 @@
 """Job records in the service's SQLite database: jobs, their documents and each document's
-result, stored as soon as it is done so finished results survive a restart."""
+result, stored as soon as it is done so finished results survive a restart. One process owns the
+file, so its worker holds every job it claims until it stops: no leases are needed, and jobs it
+left running are queued again when it starts (``recover``). Replicas share jobs through Redis
+instead (``redis_job_store``)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import JobNotFound
-from .protocols import JobDocument
+from .protocols import ClaimedJob, JobDocument
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -35,6 +38,28 @@ CREATE TABLE IF NOT EXISTS job_documents (
     PRIMARY KEY (job_id, position)
 );
 """
+
+
+def job_view(job: dict[str, Any], documents: list[dict[str, Any]]) -> dict[str, Any]:
+    """The answer to ``GET /v1/jobs/{id}`` from a job's record and its documents' rows (name,
+    status, error, result as JSON text); the same shape from every store."""
+    results = [
+        {"name": d["name"], "status": d["status"], "error": d.get("error"),
+         **(json.loads(d["result"]) if d.get("result") else {})}
+        for d in documents
+    ]
+    done = sum(d["status"] != "pending" for d in documents)
+    return {
+        "job_id": job["id"],
+        "status": job["status"],
+        "error": job.get("error"),
+        "summary": job.get("summary"),
+        "source_lang": job["source_lang"],
+        "created": job["created"],
+        "updated": job["updated"],
+        "progress": {"done": done, "total": len(documents)},
+        "documents": results,
+    }
 
 
 class JobStore:
@@ -64,19 +89,35 @@ class JobStore:
             )
         return job_id
 
-    def unfinished(self) -> list[str]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT id FROM jobs WHERE status IN ('queued', 'running') ORDER BY created"
-            ).fetchall()
-        return [row["id"] for row in rows]
+    def recover(self) -> None:
+        with self._lock, self._db:
+            self._db.execute("UPDATE jobs SET status = 'queued' WHERE status = 'running'")
 
-    def set_status(self, job_id: str, status: str, error: str | None = None) -> None:
+    def claim(self) -> ClaimedJob | None:
+        with self._lock, self._db:
+            row = self._db.execute(
+                "SELECT id FROM jobs WHERE status = 'queued' ORDER BY created LIMIT 1"
+            ).fetchone()
+            if row is None:
+                return None
+            self._db.execute(
+                "UPDATE jobs SET status = 'running', updated = ? WHERE id = ?", (time.time(), row["id"])
+            )
+        return ClaimedJob(str(row["id"]))
+
+    def renew(self, job_id: str) -> bool:
+        return True  # one process, one worker: the job stays its own
+
+    def release(self, job_id: str) -> None:
+        self.set_status(job_id, "queued")
+
+    def set_status(self, job_id: str, status: str, error: str | None = None) -> bool:
         with self._lock, self._db:
             self._db.execute(
                 "UPDATE jobs SET status = ?, error = ?, updated = ? WHERE id = ?",
                 (status, error, time.time(), job_id),
             )
+        return True
 
     def pending_documents(self, job_id: str) -> list[tuple[int, JobDocument]]:
         with self._lock:
@@ -86,13 +127,14 @@ class JobStore:
             ).fetchall()
         return [(row["position"], JobDocument(row["name"], row["text"])) for row in rows]
 
-    def finish_document(self, job_id: str, position: int, result: dict[str, Any] | None, error: str | None) -> None:
+    def finish_document(self, job_id: str, position: int, result: dict[str, Any] | None, error: str | None) -> bool:
         with self._lock, self._db:
             self._db.execute(
                 "UPDATE job_documents SET status = ?, result = ?, error = ? WHERE job_id = ? AND position = ?",
                 ("error" if error else "ok", json.dumps(result) if result else None, error, job_id, position),
             )
             self._db.execute("UPDATE jobs SET updated = ? WHERE id = ?", (time.time(), job_id))
+        return True
 
     def job(self, job_id: str) -> dict[str, Any]:
         with self._lock:
@@ -103,22 +145,7 @@ class JobStore:
                 "SELECT position, name, status, result, error FROM job_documents WHERE job_id = ? ORDER BY position",
                 (job_id,),
             ).fetchall()
-        results = [
-            {"name": d["name"], "status": d["status"], "error": d["error"], **(json.loads(d["result"]) if d["result"] else {})}
-            for d in documents
-        ]
-        done = sum(d["status"] != "pending" for d in documents)
-        return {
-            "job_id": job["id"],
-            "status": job["status"],
-            "error": job["error"],
-            "summary": job["summary"],
-            "source_lang": job["source_lang"],
-            "created": job["created"],
-            "updated": job["updated"],
-            "progress": {"done": done, "total": len(documents)},
-            "documents": results,
-        }
+        return job_view(dict(job), [dict(d) for d in documents])
 
     def close(self) -> None:
         with self._lock:

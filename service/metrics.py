@@ -93,6 +93,12 @@ class _PipelineCollector:
         queue.add_metric(["admitted"], state.get("admitted", 0))
         queue.add_metric(["batcher"], translator.pending if translator is not None else 0)
         yield queue
+        jobs = state.get("jobs")
+        if jobs is not None:
+            yield _labelled("oversett_jobs", "HTTP jobs this replica's worker claimed, took over from a dead replica, completed",
+                            "event", {"claimed": jobs.claimed, "taken_over": jobs.taken_over, "completed": jobs.completed})
+            yield _labelled("oversett_job_documents", "Job documents this replica's worker translated, by outcome",
+                            "outcome", jobs.documents)
         load = GaugeMetricFamily("oversett_model_load_seconds", "Seconds it took to load each model", labels=["role", "model"])
         for role, model, seconds in state.get("model_loads", []):
             load.add_metric([role, model], seconds)

@@ -141,20 +141,50 @@ class JobDocument:
     text: str
 
 
+@dataclass(frozen=True)
+class ClaimedJob:
+    """A job a worker took: ``taken_over`` when another worker had it and its lease ran out."""
+
+    job_id: str
+    taken_over: bool = False
+
+
 class JobRecords(Protocol):
-    """Where jobs, their documents and each document's result are kept."""
+    """Where jobs, their documents and each document's result are kept, and which worker runs
+    which job. A worker *claims* a job (the oldest queued one, or one whose worker's lease ran out:
+    that worker died) and holds it by *renewing* its lease; writes from a worker that no longer
+    holds the job are refused (return False), so a job taken over is never written twice.
+    Every method may raise StoreUnavailable when a shared store cannot be reached."""
 
     def create(self, documents: list[JobDocument], summary: str | None, source_lang: str) -> str: ...
 
-    def unfinished(self) -> list[str]: ...
+    def recover(self) -> None:
+        """On startup: make jobs this store's process left running claimable again."""
+        ...
 
-    def set_status(self, job_id: str, status: str, error: str | None = None) -> None: ...
+    def claim(self) -> ClaimedJob | None:
+        """Take a job to run (now ``running``, held by this worker), or None when there is none."""
+        ...
+
+    def renew(self, job_id: str) -> bool:
+        """Extend this worker's lease on the job; False when it is no longer this worker's."""
+        ...
+
+    def release(self, job_id: str) -> None:
+        """Give a running job back (this worker is stopping); another worker may take it now."""
+        ...
+
+    def set_status(self, job_id: str, status: str, error: str | None = None) -> bool:
+        """``completed`` or ``failed`` end the job (and its lease); False if not this worker's."""
+        ...
 
     def pending_documents(self, job_id: str) -> list[tuple[int, JobDocument]]: ...
 
     def finish_document(
         self, job_id: str, position: int, result: dict[str, Any] | None, error: str | None
-    ) -> None: ...
+    ) -> bool:
+        """Store one document's result; False (nothing written) if the job is not this worker's."""
+        ...
 
     def job(self, job_id: str) -> dict[str, Any]:
         """The job's record and its documents' results; raise JobNotFound."""

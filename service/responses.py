@@ -21,6 +21,7 @@ from .errors import (
     OversettError,
     RateLimited,
     RequestTimeout,
+    StoreUnavailable,
     Unauthorized,
 )
 
@@ -34,6 +35,7 @@ STATUS_BY_ERROR: dict[type[OversettError], int] = {
     ConfigurationError: 500,
     ModelUnavailable: 503,
     Overloaded: 503,
+    StoreUnavailable: 503,
     RequestTimeout: 504,
 }
 EXTRA_HEADERS: dict[type[OversettError], dict[str, str]] = {Unauthorized: {"WWW-Authenticate": "Bearer"}}

@@ -37,7 +37,8 @@ from .models import (
 from .pipeline import TranslationPipeline
 from .presets import LENGTH_PRESETS
 from .prompts import PromptSet, load_prompts, uses_prompts
-from .protocols import Translator
+from .protocols import JobRecords, Translator
+from .redis_job_store import RedisJobStore
 from .summaries import SummaryPipeline
 from .summarize import CT2Summarizer, Seq2SeqSummarizer
 from .translate import BatchedTranslator, CT2Translator, TorchTranslator
@@ -276,11 +277,18 @@ def convert_translator(
 
 
 def job_runner(services: Services) -> JobRunner:
-    """The HTTP jobs' runner on the configured job database (not started)."""
+    """The HTTP jobs' runner (not started): jobs in Redis, shared by the replicas, when
+    OVERSETT_REDIS_URL is set, else in this process's SQLite file."""
     settings = services.settings
     limits = JobLimits(
         max_documents=settings.max_job_documents,
         max_chars=settings.max_chars,
         max_job_chars=settings.max_job_chars,
     )
-    return JobRunner(JobStore(settings.jobs_db), services, limits)
+    store: JobRecords
+    if settings.redis_url:
+        store = RedisJobStore(settings.redis_url, lease_seconds=settings.job_lease)
+    else:
+        store = JobStore(settings.jobs_db)
+    poll = min(1.0, settings.job_lease / 4)
+    return JobRunner(store, services, limits, lease_seconds=settings.job_lease, poll_seconds=poll)

@@ -1,9 +1,13 @@
 """Replicas that behave as one: a key's rate limit holds across two real `oversett serve`
-processes sharing one redis-server on 127.0.0.1."""
+processes sharing one redis-server on 127.0.0.1, and so do jobs: any replica answers for any job,
+a job whose replica is killed is taken over and finished by the other, and a job outlives a
+Redis restart."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +17,7 @@ import pytest
 from service.security import RedisRateLimiter
 from service.tools.bench import ServiceProcess
 
-from .conftest import free_port
+from .conftest import SEED_FILE, RedisServer, free_port
 
 LIMIT = 5
 
@@ -64,3 +68,148 @@ def test_a_keys_limit_holds_across_replicas(two_replicas: list[str]) -> None:
 def test_without_redis_each_replica_limits_on_its_own() -> None:
     limiter = RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0", per_minute=60, burst=2)
     assert [limiter.retry_after("key") is None for _ in range(3)] == [True, True, False]
+
+
+# --- jobs shared through Redis ------------------------------------------------------------
+
+LEASE = 2  # seconds: a killed replica's job is taken over this long after its last renewal
+
+
+def _documents(count: int) -> list[dict[str, str]]:
+    """Distinct news paragraphs (no two share a sentence, so no document hits another's cache)."""
+    paragraphs = [p for p in SEED_FILE.read_text(encoding="utf-8").split("\n\n") if len(p) > 80]
+    return [{"name": f"sak-{i:02d}", "text": f"Sak {i} fra Oslo. {paragraphs[i % len(paragraphs)]}"} for i in range(count)]
+
+
+@pytest.fixture
+def job_replicas(tiny_models: dict[str, Path], tmp_path: Path) -> Iterator[Callable[[str], list[ServiceProcess]]]:
+    started: list[ServiceProcess] = []
+
+    def start(redis_url: str) -> list[ServiceProcess]:
+        replicas = [
+            ServiceProcess(
+                {
+                    "OVERSETT_TRANSLATOR": str(tiny_models["translator"]),
+                    "OVERSETT_SUMMARIZER": "none",
+                    "OVERSETT_BACKEND": "torch",
+                    "OVERSETT_NUM_BEAMS": "1",
+                    "OVERSETT_CACHE": redis_url[: -len("/0")] + "/1",  # the cache shared too
+                    "OVERSETT_REDIS_URL": redis_url,
+                    "OVERSETT_JOB_LEASE": str(LEASE),
+                    "OVERSETT_LOG_LEVEL": "warning",
+                },
+                tmp_path / f"replica-{name}.log",
+            )
+            for name in ("a", "b")
+        ]
+        started.extend(replicas)
+        for replica in replicas:
+            replica.wait_ready(timeout=120)
+        return replicas
+
+    yield start
+    for replica in started:
+        replica.stop()
+
+
+def _one_replica_run(make_services: Any, documents: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """The same job on one in-process replica with its own SQLite store and no cache."""
+    services = make_services(summarizer="none", cache="none")
+    from fastapi.testclient import TestClient
+
+    from service.api import create_app
+
+    with TestClient(create_app(services=services)) as client:
+        job_id = client.post("/v1/jobs", json={"documents": documents}).json()["job_id"]
+        return _results(_wait_for(client.get, f"/v1/jobs/{job_id}"))
+
+
+def _results(job: dict[str, Any]) -> list[dict[str, Any]]:
+    keep = ("name", "status", "source_lang", "translation", "segments", "flagged_segments")
+    return [{k: d.get(k) for k in keep} for d in job["documents"]]
+
+
+def _wait_for(get: Callable[..., Any], url: str, timeout: float = 180, done: int | None = None) -> dict[str, Any]:
+    """Poll a job until it is finished (or has ``done`` documents done)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = get(url)
+        if response.status_code == 200:
+            job = response.json()
+            if job["status"] in {"completed", "failed"} or (done is not None and job["progress"]["done"] >= done):
+                return job  # type: ignore[no-any-return]
+        time.sleep(0.05)
+    raise AssertionError(f"the job did not get there in {timeout} s")
+
+
+def _metric(base: str, name: str) -> float:
+    text = httpx.get(f"{base}/metrics", timeout=10).text
+    match = re.search(rf"^{re.escape(name)} ([0-9.e+]+)$", text, re.MULTILINE)
+    return float(match.group(1)) if match else 0.0
+
+
+def test_a_job_created_on_one_replica_is_read_and_finished_on_either(
+    redis_server: Any, job_replicas: Any, make_services: Any
+) -> None:
+    a, b = job_replicas(redis_server[0])
+    documents = _documents(4)
+    with httpx.Client(timeout=30) as client:
+        created = client.post(f"{a.base}/v1/jobs", json={"documents": documents})
+        assert created.status_code == 202
+        job_id = created.json()["job_id"]
+        on_b = client.get(f"{b.base}/v1/jobs/{job_id}")
+        assert on_b.status_code == 200 and on_b.json()["progress"]["total"] == 4
+        job = _wait_for(client.get, f"{b.base}/v1/jobs/{job_id}")
+        assert job["status"] == "completed"
+        assert client.get(f"{a.base}/v1/jobs/{job_id}").json() == job  # one record, whoever asks
+    assert _results(job) == _one_replica_run(make_services, documents)
+
+
+def test_a_job_survives_kill_9_of_its_replica(redis_server: Any, job_replicas: Any, make_services: Any) -> None:
+    replicas = job_replicas(redis_server[0])
+    documents = _documents(20)
+    with httpx.Client(timeout=30) as client:
+        job_id = client.post(f"{replicas[0].base}/v1/jobs", json={"documents": documents}).json()["job_id"]
+        url = f"{replicas[1].base}/v1/jobs/{job_id}"
+        _wait_for(client.get, url, done=2)
+        (runner,) = [r for r in replicas if _metric(r.base, 'oversett_jobs_total{event="claimed"}') == 1]
+        (survivor,) = [r for r in replicas if r is not runner]
+        runner.process.kill()  # SIGKILL: no goodbye, the lease is simply no longer renewed
+        runner.process.wait()
+        done_at_kill = client.get(f"{survivor.base}/v1/jobs/{job_id}").json()["progress"]["done"]
+        assert 2 <= done_at_kill < 20, "the job should still be running when its replica dies"
+        job = _wait_for(client.get, f"{survivor.base}/v1/jobs/{job_id}")
+    assert job["status"] == "completed" and job["progress"] == {"done": 20, "total": 20}
+    assert _metric(survivor.base, 'oversett_jobs_total{event="taken_over"}') == 1
+    # the survivor translated exactly the documents not yet stored: none twice
+    assert _metric(survivor.base, 'oversett_job_documents_total{outcome="ok"}') == 20 - done_at_kill
+    # and it never re-translated a finished document (those are in the shared cache): at most
+    # the one document the killed replica was in the middle of can have been cached already
+    most_segments = max(d["segments"] for d in job["documents"])
+    assert _metric(survivor.base, "oversett_cache_hits_total") <= most_segments
+    assert _results(job) == _one_replica_run(make_services, documents)
+
+
+def test_a_job_outlives_a_redis_restart(persistent_redis: RedisServer, job_replicas: Any, make_services: Any) -> None:
+    replicas = job_replicas(persistent_redis.url)
+    documents = _documents(20)
+    with httpx.Client(timeout=30) as client:
+        job_id = client.post(f"{replicas[0].base}/v1/jobs", json={"documents": documents}).json()["job_id"]
+        _wait_for(client.get, f"{replicas[0].base}/v1/jobs/{job_id}", done=2)
+        persistent_redis.stop()
+        for replica in replicas:
+            translated = client.post(f"{replica.base}/v1/translate", json={"text": "Det regner i Bergen."})
+            assert translated.status_code == 200 and translated.json()["translations"][0]["text"]
+            for response in (
+                client.get(f"{replica.base}/v1/jobs/{job_id}"),
+                client.post(f"{replica.base}/v1/jobs", json={"documents": documents[:1]}),
+            ):
+                assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+                assert "job store cannot be reached" in response.json()["detail"]
+        time.sleep(LEASE + 1)  # long enough for the lease to run out meanwhile
+        persistent_redis.start()
+        job = _wait_for(client.get, f"{replicas[1].base}/v1/jobs/{job_id}")
+    assert job["status"] == "completed" and job["progress"] == {"done": 20, "total": 20}
+    assert _results(job) == _one_replica_run(make_services, documents)
+    done = sum(_metric(r.base, 'oversett_job_documents_total{outcome="ok"}') for r in replicas)
+    assert done == 20  # every document stored once, none lost in the outage

@@ -58,6 +58,12 @@ class Settings(BaseSettings):
         description="Seconds a replica holds a running job without renewing it; after that another replica takes it over",
     )
     max_chars: int = Field(100_000, gt=0, description="Characters per request, all items")
+    max_document_bytes: int = Field(
+        20 * 1024 * 1024, gt=0, description="Bytes of one uploaded document (POST /v1/translate/document)"
+    )
+    max_unzipped_bytes: int = Field(
+        200 * 1024 * 1024, gt=0, description="Bytes a zip-based document (.docx) may unpack to: a zip bomb is refused"
+    )
     max_job_chars: int = Field(5_000_000, gt=0, description="Characters per batch job, all documents")
     max_job_documents: int = Field(1000, gt=0, description="Documents per batch job")
     max_items: int = Field(128, gt=0, description="Texts per translate request")

@@ -4,8 +4,10 @@ the request or ran the command; it says what is wrong and how to fix it.
     OversettError
     ├── InvalidInput              the content cannot be processed
     │   ├── UnsupportedLanguage   text in a language oversett does not translate
-    │   └── DocumentError         a document of a batch run cannot be read (the run goes on)
+    │   └── DocumentError         a document cannot be read (a broken file; a batch run goes on)
+    ├── UnsupportedFormat         a file type oversett does not translate
     ├── InputTooLarge             over a configured size limit
+    │   └── FileTooLarge          an upload, or what a zip-based file unpacks to
     ├── NotFound                  no such resource
     │   └── JobNotFound
     ├── Unauthorized              no valid API key
@@ -53,6 +55,15 @@ class DocumentError(InvalidInput):
     """This document cannot be processed; a batch run records it and goes on."""
 
 
+class UnsupportedFormat(OversettError):
+    """A file of a type oversett cannot read."""
+
+    def __init__(self, what: str, supported: list[str]) -> None:
+        super().__init__(
+            f"oversett cannot translate {what}. Supported file types: {', '.join(supported)}."
+        )
+
+
 class InputTooLarge(OversettError):
     """The request is over the configured size limit."""
 
@@ -60,6 +71,16 @@ class InputTooLarge(OversettError):
         super().__init__(
             f"The text has {size:,} characters; the limit is {limit:,} per request. "
             "Split it into smaller requests or use `oversett batch`."
+        )
+
+
+class FileTooLarge(InputTooLarge):
+    """An uploaded file, or what a zip-based file unpacks to, is over the limit."""
+
+    def __init__(self, what: str, size: int, limit: int) -> None:
+        OversettError.__init__(
+            self, f"{what} is {size:,} bytes; the limit is {limit:,}. Split the document, or raise "
+            "OVERSETT_MAX_DOCUMENT_BYTES on a service you run yourself."
         )
 
 

@@ -90,6 +90,7 @@ class PipelineStats:
     issues: Counter[str] = field(default_factory=Counter)  # check code → units flagged (after retry)
     retries: int = 0  # units translated again, cautiously, after a check flagged them
     retries_improved: int = 0  # … where the second try was kept
+    documents: Counter[str] = field(default_factory=Counter)  # file format → files translated
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def record(self, hits: int, misses: int) -> None:
@@ -102,6 +103,10 @@ class PipelineStats:
             self.issues.update(i.code for i in issues)
             self.retries += retried
             self.retries_improved += improved
+
+    def record_document(self, file_format: str) -> None:
+        with self.lock:
+            self.documents[file_format] += 1
 
     def record_language(self, detected: str | None = None, refused: str | None = None) -> None:
         with self.lock:

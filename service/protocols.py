@@ -191,3 +191,38 @@ class JobRecords(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+# --- documents of other formats --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TranslatedUnit:
+    """One unit of a document, translated: the whole (layout kept) and its sentences as pairs of
+    (source sentence, translation), so inline markup can be repaired sentence by sentence."""
+
+    text: str
+    segments: tuple[tuple[str, str], ...] = ()
+
+
+class ParsedDocument(Protocol):
+    """A file taken apart: its translatable units, in document order, and a way back."""
+
+    @property
+    def units(self) -> Sequence[str]: ...
+
+    def write(self, translations: Sequence[TranslatedUnit]) -> bytes:
+        """The file again, each unit replaced by its translation, everything else as it was."""
+        ...
+
+
+class DocumentFormat(Protocol):
+    """HTML, Markdown, Word, subtitles, plain text: reads a file into units and a skeleton;
+    raises DocumentError naming the problem for a broken file, InputTooLarge for a zip bomb."""
+
+    name: str  # html, md, docx, srt, vtt, txt
+    extensions: tuple[str, ...]
+    media_type: str
+
+    def read(self, data: bytes) -> ParsedDocument: ...
+

@@ -23,12 +23,14 @@ from .errors import (
     RequestTimeout,
     StoreUnavailable,
     Unauthorized,
+    UnsupportedFormat,
 )
 
 STATUS_BY_ERROR: dict[type[OversettError], int] = {
     Unauthorized: 401,
     NotFound: 404,
     InputTooLarge: 413,
+    UnsupportedFormat: 415,
     InvalidInput: 422,
     RateLimited: 429,
     Cancelled: 499,

@@ -19,6 +19,7 @@ from .batching import DynamicBatcher
 from .cache import open_cache
 from .config import Settings
 from .errors import ModelUnavailable
+from .formats import format_for
 from .job_store import JobStore
 from .jobs import JobLimits, JobRunner
 from .langid import LanguageDetector
@@ -37,7 +38,7 @@ from .models import (
 from .pipeline import TranslationPipeline
 from .presets import LENGTH_PRESETS
 from .prompts import PromptSet, load_prompts, uses_prompts
-from .protocols import JobRecords, Translator
+from .protocols import DocumentFormat, JobRecords, Translator
 from .redis_job_store import RedisJobStore
 from .summaries import SummaryPipeline
 from .summarize import CT2Summarizer, Seq2SeqSummarizer
@@ -274,6 +275,11 @@ def convert_translator(
     """Convert a translator (Hub id or folder) to CTranslate2 in ``out_dir``."""
     ref = ModelRef(source, "translation", "OVERSETT_TRANSLATOR", revision)
     return convert_to_ctranslate2(ref, out_dir, quantization, offline=settings.offline)
+
+
+def document_format(settings: Settings, filename: str, name: str | None = None) -> DocumentFormat:
+    """The format of an uploaded or batch file: ``name`` if given, else by its extension."""
+    return format_for(filename, name, settings.max_unzipped_bytes)
 
 
 def job_runner(services: Services) -> JobRunner:

@@ -160,7 +160,12 @@ def _split_sentences(text: str) -> list[Piece]:
     return pieces
 
 
+_ONLY_PLACEHOLDERS = re.compile(r"(?:Q[XY]\d+\s*)+$")
+
+
 def _is_sentence_end(sentence: str, following: str) -> bool:
+    if _ONLY_PLACEHOLDERS.match(following):
+        return False  # "… går ned. QY2": a closing markup placeholder belongs to the sentence
     if not _SENTENCE_START.match(following):
         return False  # "13. februar", "ca. 70.000 mennesker": the next word is not a new start
     last = sentence.rstrip("\"'»”’)]")

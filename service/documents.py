@@ -1,0 +1,62 @@
+"""Translate a file of any supported format (``protocols.DocumentFormat``): the format takes the
+file apart into units, every unit of the document goes through the pipeline in one batched call
+(segmentation, cache, dynamic batching, the faithfulness checks), and the format writes the file
+back. The language is told (or detected once) for the whole document, so a short table cell or
+heading is never refused on its own; units without letters (numbers, markup alone) stay as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .pipeline import DETECTION_SAMPLE_CHARS, TranslationPipeline
+from .protocols import DocumentFormat, TranslatedUnit
+
+_MARKER = re.compile(r"Q\s?Y\s?\d+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TranslatedFile:
+    data: bytes
+    format: str
+    source_lang: str
+    units: int  # translatable units (paragraphs, cells, cues …)
+    segments: int  # sentences translated
+    cached_segments: int
+    flagged_segments: int  # sentences the faithfulness checks flagged
+
+
+def translate_file(
+    pipeline: TranslationPipeline,
+    document_format: DocumentFormat,
+    data: bytes,
+    source_lang: str = "auto",
+    num_beams: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> TranslatedFile:
+    """The file, translated; DocumentError for a broken file, InputTooLarge over the limits,
+    UnsupportedLanguage for a document in a language oversett does not take."""
+    parsed = document_format.read(data)
+    units = list(parsed.units)
+    wanted = [i for i, unit in enumerate(units) if any(c.isalpha() for c in _MARKER.sub(" ", unit))]
+    plain = "\n\n".join(_MARKER.sub(" ", units[i]) for i in wanted)
+    pipeline.check_size([plain])
+    if not wanted:
+        pipeline.stats.record_document(document_format.name)
+        return TranslatedFile(data, document_format.name, source_lang if source_lang != "auto" else "zxx", 0, 0, 0, 0)
+    detection = pipeline.detection_of(plain[:DETECTION_SAMPLE_CHARS], source_lang)
+    documents = pipeline.translate_documents([units[i] for i in wanted], detection.lang, num_beams, progress)
+    translations = [TranslatedUnit(unit) for unit in units]
+    for index, document in zip(wanted, documents, strict=True):
+        translations[index] = TranslatedUnit(
+            document.text, tuple((s.source, s.translation) for s in document.segments)
+        )
+    written = parsed.write(translations)
+    pipeline.stats.record_document(document_format.name)
+    segments = [s for d in documents for s in d.segments]
+    return TranslatedFile(
+        written, document_format.name, detection.lang, len(wanted), len(segments),
+        sum(s.cached for s in segments), sum(1 for s in segments if s.issues),
+    )

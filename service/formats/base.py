@@ -1,0 +1,54 @@
+"""What every format shares: units with inline markers, and the way back from translations to
+the format's own text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..errors import DocumentError
+from ..protocols import TranslatedUnit
+from .inline import Unit, repaired, share_words  # noqa: F401 - share_words is the formats' helper
+
+
+@dataclass
+class Parsed:
+    """A ``ParsedDocument``: the units (with their markers) and a function that rebuilds the
+    file from the units' repaired translations (markers still in, in nesting order)."""
+
+    unit_markup: list[Unit]
+    rebuild: Callable[[list[str]], bytes]
+
+    @property
+    def units(self) -> list[str]:
+        return [u.text for u in self.unit_markup]
+
+    def write(self, translations: Sequence[TranslatedUnit]) -> bytes:
+        if len(translations) != len(self.unit_markup):
+            raise ValueError(f"{len(translations)} translations for {len(self.unit_markup)} units")
+        texts = [
+            t.text if not u.payload else repaired(t.segments or ((u.text, t.text),), t.text, u)
+            for u, t in zip(self.unit_markup, translations, strict=True)
+        ]
+        return self.rebuild(texts)
+
+
+def decode_text(data: bytes, kind: str) -> tuple[str, bool]:
+    """UTF-8 text (a byte-order mark is noted, so it can be written back); DocumentError else."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        return data[3 if bom else 0 :].decode("utf-8"), bom
+    except UnicodeDecodeError as exc:
+        raise DocumentError(
+            f"The {kind} file is not UTF-8 text (byte {exc.start} cannot be read); save it as UTF-8."
+        ) from exc
+
+
+def encode_text(text: str, bom: bool) -> bytes:
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+
+
+def plain_unit(text: str) -> Unit:
+    unit = Unit()
+    unit.add_text(text)
+    return unit

@@ -1,0 +1,194 @@
+"""Word (.docx), read and written with python-docx: paragraphs of the body, of tables (nested
+too), and of every section's headers and footers are translated; styles, paragraph properties,
+images, fields and everything else stay as they are. Footnotes and comments are not reached
+(python-docx has no API for them) and stay in Norwegian.
+
+Within a paragraph, the formatting most of its text has is the base; runs with other formatting
+(bold, italic, a colour …) and hyperlinks are marker pairs, and runs that hold more than text (an
+image, a field) are atoms (see ``inline``). The translated paragraph is written as copies of those
+runs, so each piece keeps its formatting. The file is checked before it is opened: a damaged zip
+is refused with the reason, and one that would unpack to more than the limit (a zip bomb) is
+refused without being unpacked.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import zipfile
+from collections import Counter
+from typing import Any
+
+from ..errors import DocumentError, FileTooLarge
+from .base import Parsed
+from .inline import Unit, decode
+
+_TEXT_CHILDREN = frozenset({"rPr", "t", "tab", "br", "cr", "noBreakHyphen", "softHyphen", "lastRenderedPageBreak"})
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+class Docx:
+    name = "docx"
+    extensions = (".docx",)
+    media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+    def __init__(self, max_unzipped_bytes: int = 200 * 1024 * 1024) -> None:
+        self.max_unzipped_bytes = max_unzipped_bytes
+
+    def read(self, data: bytes) -> Parsed:
+        import docx
+        from docx.opc.exceptions import PackageNotFoundError
+
+        self._check_zip(data)
+        try:
+            document = docx.Document(io.BytesIO(data))
+        except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
+            raise DocumentError(f"The .docx file cannot be opened as a Word document: {exc}.") from exc
+        paragraphs = _paragraphs(document)
+        edits = [_Paragraph(p) for p in paragraphs]
+        edits = [e for e in edits if e.unit.text.strip()]
+
+        def rebuild(texts: list[str]) -> bytes:
+            for edit, translation in zip(edits, texts, strict=True):
+                edit.replace(translation)
+            out = io.BytesIO()
+            document.save(out)
+            return out.getvalue()
+
+        return Parsed([e.unit for e in edits], rebuild)
+
+    def _check_zip(self, data: bytes) -> None:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                unpacked = sum(info.file_size for info in archive.infolist())
+                if unpacked > self.max_unzipped_bytes:
+                    raise FileTooLarge("What the .docx file unpacks to", unpacked, self.max_unzipped_bytes)
+                if "word/document.xml" not in archive.namelist():
+                    raise DocumentError("The file is a zip archive but not a Word document (it has no word/document.xml).")
+                broken = archive.testzip()
+                if broken is not None:
+                    raise DocumentError(f"The .docx file is damaged: its part {broken} does not check out.")
+        except zipfile.BadZipFile as exc:
+            raise DocumentError(
+                f"The .docx file is damaged or cut short (it is not a complete zip archive: {exc})."
+            ) from exc
+
+
+def _paragraphs(document: Any) -> list[Any]:
+    found: list[Any] = []
+    seen: set[int] = set()
+
+    def add(paragraphs: Any, tables: Any) -> None:
+        for paragraph in paragraphs:
+            if id(paragraph._p) not in seen:
+                seen.add(id(paragraph._p))
+                found.append(paragraph)
+        for table in tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    add(cell.paragraphs, cell.tables)
+
+    add(document.paragraphs, document.tables)
+    for section in document.sections:
+        for part in (section.header, section.footer, section.first_page_header, section.first_page_footer,
+                     section.even_page_header, section.even_page_footer):
+            if not part.is_linked_to_previous:
+                add(part.paragraphs, part.tables)
+    return found
+
+
+def _is_text_run(run: Any) -> bool:
+    return all(_local(child.tag) in _TEXT_CHILDREN for child in run._r)
+
+
+def _format_key(run: Any) -> bytes:
+    from lxml import etree
+
+    rpr = run._r.rPr
+    return b"" if rpr is None else etree.tostring(rpr)
+
+
+class _Paragraph:
+    def __init__(self, paragraph: Any) -> None:
+        from docx.text.hyperlink import Hyperlink
+
+        self.paragraph = paragraph
+        self.items = list(paragraph.iter_inner_content())
+        self.unit = Unit()
+        text_runs = [i for i in self.items if not isinstance(i, Hyperlink) and _is_text_run(i)]
+        weights: Counter[bytes] = Counter()
+        for run in text_runs:
+            weights[_format_key(run)] += len(run.text)
+        self.base_key = weights.most_common(1)[0][0] if weights else b""
+        self.base_run = next((r._r for r in text_runs if _format_key(r) == self.base_key), None)
+        open_pair: tuple[bytes, int] | None = None
+        for item in self.items:
+            if isinstance(item, Hyperlink):
+                if open_pair:
+                    self.unit.close(open_pair[1])
+                    open_pair = None
+                first = item.runs[0]._r if item.runs else None
+                opening = self.unit.open(("link", item._hyperlink, first))
+                self.unit.add_text(item.text)
+                self.unit.close(opening)
+                continue
+            if not _is_text_run(item):
+                if open_pair:
+                    self.unit.close(open_pair[1])
+                    open_pair = None
+                self.unit.atom(("atom", item._r))
+                continue
+            key = _format_key(item)
+            if open_pair and open_pair[0] != key:
+                self.unit.close(open_pair[1])
+                open_pair = None
+            if key != self.base_key and open_pair is None:
+                open_pair = (key, self.unit.open(("run", item._r)))
+            self.unit.add_text(item.text)
+        if open_pair:
+            self.unit.close(open_pair[1])
+
+    def replace(self, translation: str) -> None:
+        from docx.oxml import OxmlElement
+        from docx.text.run import Run
+
+        if translation == self.unit.text:
+            return
+        p = self.paragraph._p
+        old = [i._hyperlink if hasattr(i, "_hyperlink") else i._r for i in self.items]
+        anchor = old[0]
+        new: list[Any] = []
+        link_shell: tuple[int, Any] | None = None
+        for piece in decode(translation, self.unit):
+            if piece.atom is not None:
+                new.append(self.unit.payload[piece.atom][1])  # type: ignore[index]
+                link_shell = None
+                continue
+            payload = self.unit.payload[piece.stack[-1]] if piece.stack else None
+            kind = payload[0] if payload else "base"  # type: ignore[index]
+            template = self.base_run if kind == "base" else payload[-1] if kind == "link" else payload[1]  # type: ignore[index]
+            run = copy.deepcopy(template) if template is not None else OxmlElement("w:r")
+            Run(run, self.paragraph).text = piece.text
+            if kind == "link":
+                if link_shell is None or link_shell[0] != piece.stack[-1]:
+                    shell = copy.deepcopy(payload[1])  # type: ignore[index]
+                    for child in list(shell):
+                        shell.remove(child)
+                    link_shell = (piece.stack[-1], shell)
+                    new.append(shell)
+                link_shell[1].append(run)
+            else:
+                link_shell = None
+                new.append(run)
+        sentinel = OxmlElement("w:r")
+        anchor.addprevious(sentinel)
+        kept = {id(e) for e in new}
+        for element in old:
+            if id(element) not in kept and element.getparent() is not None:
+                element.getparent().remove(element)
+        for element in new:
+            sentinel.addprevious(element)
+        p.remove(sentinel)

@@ -1,0 +1,98 @@
+"""``POST /v1/translate/document``: a file in (HTML, Markdown, Word, subtitles, plain text), the
+same kind of file out in English, its structure kept."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import PurePath
+from typing import Annotated, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from ..documents import TranslatedFile, translate_file
+from ..errors import FileTooLarge
+from ..formats import NAMES
+from ..schemas import SourceLang
+from ..services import document_format
+from .deps import ERROR, AdmissionDep, PipelineDep, ServicesDep, model_work
+
+router = APIRouter(tags=["translate"])
+FormatName = Literal["html", "md", "docx", "srt", "vtt", "txt"]
+assert set(FormatName.__args__) == set(NAMES)  # type: ignore[attr-defined]
+
+HEADERS = {
+    "Content-Disposition": "attachment; filename=\"NAME.en.EXT\"",
+    "X-Oversett-Format": "html, md, docx, srt, vtt or txt",
+    "X-Oversett-Source-Lang": "the document's language (told or detected)",
+    "X-Oversett-Units": "translatable units: paragraphs, headings, cells, cues, attributes",
+    "X-Oversett-Segments": "sentences translated",
+    "X-Oversett-Cached-Segments": "sentences served from the cache",
+    "X-Oversett-Flagged-Segments": "sentences the faithfulness checks flagged",
+}
+
+
+@router.post(
+    "/v1/translate/document",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The translated file, of the same type as the upload",
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            "headers": {name: {"description": text, "schema": {"type": "string"}} for name, text in HEADERS.items()},
+        },
+        **{code: ERROR for code in (400, 401, 413, 415, 422, 429, 503, 504)},
+    },
+)
+async def translate_document(
+    request: Request,
+    pipeline: PipelineDep,
+    services: ServicesDep,
+    admission: AdmissionDep,
+    file: Annotated[UploadFile, File(description="The document: .html/.htm, .md, .docx, .srt, .vtt or .txt")],
+    source_lang: Annotated[SourceLang, Form(description="'auto' detects the document's language")] = "auto",
+    format: Annotated[FormatName | None, Form(description="Read the file as this format, whatever its name")] = None,
+    num_beams: Annotated[int | None, Form(ge=1, le=16)] = None,
+) -> Response:
+    settings = services.settings
+    limit = settings.max_document_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + 64 * 1024:
+        raise FileTooLarge("The upload", int(declared), limit)
+    name = file.filename or "document"
+    kind = document_format(settings, name, format)
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge("The file", len(data), limit)
+    done: TranslatedFile = await model_work(
+        request, admission, services, translate_file, pipeline, kind, data, source_lang, num_beams
+    )
+    return Response(
+        done.data,
+        media_type=kind.media_type,
+        headers={
+            "Content-Disposition": content_disposition(english_name(name, kind.extensions[0])),
+            "X-Oversett-Format": done.format,
+            "X-Oversett-Source-Lang": done.source_lang,
+            "X-Oversett-Units": str(done.units),
+            "X-Oversett-Segments": str(done.segments),
+            "X-Oversett-Cached-Segments": str(done.cached_segments),
+            "X-Oversett-Flagged-Segments": str(done.flagged_segments),
+        },
+    )
+
+
+def english_name(filename: str, default_suffix: str) -> str:
+    """``nyhet.html`` → ``nyhet.en.html`` (only the file's own name, never a path)."""
+    path = PurePath(filename.replace("\\", "/")).name or "document"
+    stem, suffix = (path[: -len(PurePath(path).suffix)], PurePath(path).suffix) if PurePath(path).suffix else (path, default_suffix)
+    return f"{stem or 'document'}.en{suffix}"
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header every browser reads: an ASCII fallback and the UTF-8 name."""
+    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    ascii_name = re.sub(r'[^\w.\- ]', "_", ascii_name) or "document"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

@@ -1,7 +1,9 @@
 """Batch translation of a folder: resumable, crash-safe, with progress and a manifest.
 
-For each document ``name.ext`` the run writes ``OUT/name.en.txt`` (and, when asked,
-``OUT/name.summary.en.txt``). Every file is written to a temporary file and renamed into
+For each document ``name.ext`` the run writes ``OUT/name.en.ext`` (HTML, Markdown, Word and
+subtitle files through the format layer, structure kept; plain text and any other file a
+``--glob`` picks as UTF-8 text, written ``OUT/name.en.txt``) and, when asked,
+``OUT/name.summary.en.txt``. Every file is written to a temporary file and renamed into
 place, and a document counts as done only when its state record (``OUT/.oversett/…``) is
 renamed into place after its outputs. A rerun skips documents whose state matches the same
 source hash and model settings, so a run killed at any point and started again ends with
@@ -22,7 +24,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import DocumentError, ModelUnavailable, OversettError
+from .documents import translate_file
+from .errors import DocumentError, InputTooLarge, ModelUnavailable, OversettError, UnsupportedFormat
+from .protocols import DocumentFormat
 from .summaries import Pipelines
 
 log = logging.getLogger(__name__)
@@ -40,6 +44,7 @@ class ManifestEntry:
     sha256: str | None
     status: str  # ok / skipped / error
     error: str | None = None
+    format: str = "txt"  # html, md, docx, srt, vtt or txt
     source_lang: str | None = None
     confidence: float | None = None  # language id's, when it detected the language
     segments: int = 0
@@ -104,15 +109,20 @@ def decode_document(data: bytes, max_chars: int) -> str:
     return text
 
 
-def write_atomic(target: Path, text: str) -> None:
-    """Write to a temporary file beside ``target``, flush it to disk, rename it into place."""
+def write_atomic(target: Path, content: str | bytes) -> None:
+    """Write to a temporary file beside ``target``, flush it to disk, rename it into place: a
+    reader never sees half a file, and a failed write leaves none."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}{TEMP_SUFFIX}")
-    with open(temporary, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, target)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def remove_stale_temporaries(out_dir: Path) -> int:
@@ -129,8 +139,10 @@ class OutputFolder:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def translation(self, doc: SourceDocument) -> Path:
-        return self.root / f"{doc.stem}{TRANSLATION_SUFFIX}"
+    def translation(self, doc: SourceDocument, document_format: DocumentFormat | None = None) -> Path:
+        if document_format is None or document_format.name == "txt":
+            return self.root / f"{doc.stem}{TRANSLATION_SUFFIX}"
+        return self.root / f"{doc.stem}.en{Path(doc.relative).suffix}"
 
     def summary(self, doc: SourceDocument) -> Path:
         return self.root / f"{doc.stem}{SUMMARY_SUFFIX}"
@@ -138,10 +150,13 @@ class OutputFolder:
     def state(self, doc: SourceDocument) -> Path:
         return self.root / STATE_DIR / f"{doc.relative}.json"
 
-    def outputs(self, doc: SourceDocument, summary: str | None) -> list[Path]:
-        return [self.translation(doc)] + ([self.summary(doc)] if summary else [])
+    def outputs(self, doc: SourceDocument, summary: str | None, document_format: DocumentFormat | None = None) -> list[Path]:
+        return [self.translation(doc, document_format)] + ([self.summary(doc)] if summary else [])
 
-    def completed(self, doc: SourceDocument, sha256: str, key: dict[str, Any], summary: str | None) -> ManifestEntry | None:
+    def completed(
+        self, doc: SourceDocument, sha256: str, key: dict[str, Any], summary: str | None,
+        document_format: DocumentFormat | None = None,
+    ) -> ManifestEntry | None:
         """The recorded entry when this document is done for this source and these models."""
         try:
             state = json.loads(self.state(doc).read_text(encoding="utf-8"))
@@ -149,7 +164,7 @@ class OutputFolder:
             return None
         if state.get("sha256") != sha256 or state.get("key") != key:
             return None
-        if not all(path.is_file() for path in self.outputs(doc, summary)):
+        if not all(path.is_file() for path in self.outputs(doc, summary, document_format)):
             return None
         return ManifestEntry(**state["entry"])
 
@@ -176,8 +191,12 @@ class DocumentTranslator:
         *,
         key: dict[str, Any],
         max_chars: int,
+        format_of: Callable[[str], DocumentFormat] | None = None,
+        max_bytes: int = 20 * 1024 * 1024,
     ) -> None:
         self.load = load
+        self.format_of = format_of
+        self.max_bytes = max_bytes
         self.output = OutputFolder(out_dir)
         self.summary = summary
         self.key = key
@@ -201,19 +220,76 @@ class DocumentTranslator:
     def process(self, doc: SourceDocument, on_sentences: Callable[[int], None] | None = None) -> ManifestEntry:
         started = time.perf_counter()
         sha256: str | None = None
+        document_format = self._format(doc)
         try:
-            text, sha256 = read_document(doc.path, self.max_chars)
-            done = self.output.completed(doc, sha256, self.key, self.summary)
+            if document_format is None:
+                text, sha256 = read_document(doc.path, self.max_chars)
+            else:
+                data, sha256 = self._read_bytes(doc)
+            done = self.output.completed(doc, sha256, self.key, self.summary, document_format)
             if done is not None:
                 return ManifestEntry(**{**asdict(done), "status": "skipped", "seconds": 0.0})
-            entry = self._translate(doc, text, sha256, on_sentences)
+            if document_format is None:
+                entry = self._translate(doc, text, sha256, on_sentences)
+            else:
+                entry = self._translate_file(doc, document_format, data, sha256, on_sentences)
         except ModelUnavailable:
             raise
         except OversettError as exc:
-            return ManifestEntry(doc.relative, sha256, "error", exc.message, seconds=time.perf_counter() - started)
+            name = document_format.name if document_format else "txt"
+            return ManifestEntry(doc.relative, sha256, "error", exc.message, name, seconds=time.perf_counter() - started)
         entry.seconds = round(time.perf_counter() - started, 3)
         self.output.record(doc, sha256, self.key, entry)
         return entry
+
+    def _format(self, doc: SourceDocument) -> DocumentFormat | None:
+        """The document's format, None for plain text (and any file a --glob picked that no
+        format claims: it is read as UTF-8 text, as before)."""
+        if self.format_of is None:
+            return None
+        try:
+            found = self.format_of(doc.relative)
+        except UnsupportedFormat:
+            return None
+        return None if found.name == "txt" else found
+
+    def _read_bytes(self, doc: SourceDocument) -> tuple[bytes, str]:
+        try:
+            data = doc.path.read_bytes()
+        except OSError as exc:
+            raise DocumentError(f"cannot read the file: {exc.strerror or exc}") from exc
+        if not data.strip():
+            raise DocumentError("the document is empty")
+        if len(data) > self.max_bytes:
+            raise DocumentError(f"the document is {len(data):,} bytes; the limit is {self.max_bytes:,} (OVERSETT_MAX_DOCUMENT_BYTES)")
+        return data, hashlib.sha256(data).hexdigest()
+
+    def _translate_file(
+        self, doc: SourceDocument, document_format: DocumentFormat, data: bytes, sha256: str,
+        on_sentences: Callable[[int], None] | None,
+    ) -> ManifestEntry:
+        services = self.services
+        pipeline = services.require_pipeline()
+        try:
+            done = translate_file(pipeline, document_format, data, progress=on_sentences)
+        except InputTooLarge as exc:
+            raise DocumentError(exc.message) from exc
+        write_atomic(self.output.translation(doc, document_format), done.data)
+        info = pipeline.translator.info
+        models: dict[str, Any] = {"translator": info.model_id, "backend": info.backend}
+        if self.summary and done.source_text.strip():
+            summary = services.require_summaries().summarize_document(
+                done.source_text, self.summary, source_lang=done.source_lang
+            )
+            write_atomic(self.output.summary(doc), summary.summary + "\n")
+            models |= {"summarizer": summary.models.get("summarizer"), "summary_method": summary.method}
+        outputs = self.output.outputs(doc, self.summary if done.source_text.strip() else None, document_format)
+        return ManifestEntry(
+            file=doc.relative, sha256=sha256, status="ok", format=document_format.name,
+            source_lang=done.source_lang, confidence=done.confidence, segments=done.segments, cached_segments=done.cached_segments,
+            flagged_segments=done.flagged_segments, issues=done.issues, models=models,
+            outputs=[p.relative_to(self.output.root).as_posix() for p in outputs],
+        )
 
     def _translate(
         self, doc: SourceDocument, text: str, sha256: str, on_sentences: Callable[[int], None] | None

@@ -68,6 +68,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from .services import load_pipeline
 
     settings = _settings(args)
+    if args.format not in (None, "txt") or args.out or (args.file != "-" and Path(args.file).suffix.lower() not in {".txt", ""}):
+        return _translate_file(args, settings)
     text = _read_text_argument(args, settings.max_chars)
     pipeline = load_pipeline(settings)
     try:
@@ -87,6 +89,54 @@ def cmd_translate(args: argparse.Namespace) -> int:
             + ", ".join(f"{code} {count}" for code, count in codes.most_common()) + "]",
             file=sys.stderr,
         )
+    return 0
+
+
+def _translate_file(args: argparse.Namespace, settings: Settings) -> int:
+    """A document of any supported format: written to --out (atomically: a failed run leaves
+    no file), or to standard output for text formats, or beside the input as NAME.en.EXT."""
+    from .batch import write_atomic
+    from .documents import translate_file
+    from .services import document_format, load_pipeline
+
+    if args.file == "-":
+        if not args.format:
+            raise OversettError("reading a document from standard input needs --format (html, md, docx, srt, vtt, txt)")
+        data, name = sys.stdin.buffer.read(), f"document.{args.format}"
+    else:
+        path = Path(args.file)
+        if not path.is_file():
+            raise OversettError(f"{args.file}: no such file")
+        data, name = path.read_bytes(), path.name
+    kind = document_format(settings, name, args.format)
+    if len(data) > settings.max_document_bytes:
+        raise OversettError(f"{name}: {len(data):,} bytes; the limit is {settings.max_document_bytes:,} (OVERSETT_MAX_DOCUMENT_BYTES)")
+    pipeline = load_pipeline(settings)
+    try:
+        done = translate_file(pipeline, kind, data, args.source_lang, args.beams)
+    except OversettError as exc:
+        raise OversettError(f"{name}: {exc.message}") from exc
+    finally:
+        pipeline.translator.close()
+        pipeline.cache.close()
+    if args.out:
+        target: Path | None = Path(args.out)
+    elif kind.name == "docx":
+        source = Path(args.file) if args.file != "-" else Path(name)
+        target = source.with_name(f"{source.stem}.en{source.suffix or '.docx'}")
+    else:
+        target = None
+    if target is None:
+        sys.stdout.buffer.write(done.data)
+        sys.stdout.flush()
+    else:
+        write_atomic(target, done.data)
+    flagged = f", {done.flagged_segments} flagged" if done.flagged_segments else ""
+    where = f" → {target}" if target else ""
+    print(
+        f"[{name}{where}: {done.format}, {done.source_lang}, {done.units} units, {done.segments} sentences{flagged}]",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -179,7 +229,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         Path(args.folder),
         Path(args.out),
         settings=_settings(args),
-        patterns=args.glob or ["*.txt"],
+        patterns=args.glob or None,
         summary=args.summary,
         engine=args.engine,
     )
@@ -252,8 +302,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(run=cmd_serve)
 
-    translate = commands.add_parser("translate", help="translate a file (or -) to English")
-    translate.add_argument("file", nargs="?", default="-", help="text file, or - for stdin")
+    translate = commands.add_parser(
+        "translate", help="translate a file (or -) to English: text, .html, .md, .docx, .srt, .vtt"
+    )
+    translate.add_argument("file", nargs="?", default="-", help="a document, or - for stdin")
+    translate.add_argument("--out", default=None, help="write the translated file here (default: stdout; NAME.en.docx beside a .docx)")
+    translate.add_argument(
+        "--format", choices=["html", "md", "docx", "srt", "vtt", "txt"], default=None,
+        help="read the file as this format (default: by its extension)",
+    )
     translate.add_argument("--source-lang", default="auto", help="auto, nb, nn, no, da, sv, en")
     translate.add_argument("--beams", type=int, default=None, help="beam size")
     translate.add_argument("--translator", default=None, help="Hub id or folder (overrides env)")
@@ -275,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("folder", help="folder of documents")
     batch.add_argument("--out", required=True, help="output folder")
     batch.add_argument(
-        "--glob", action="append", help="file pattern, may repeat (default *.txt; **/*.txt recurses)"
+        "--glob", action="append", help="file pattern, may repeat (default: every supported type, *.html *.htm *.md *.markdown *.docx *.srt *.vtt *.txt; **/*.md recurses)"
     )
     batch.add_argument("--summary", choices=["short", "medium", "long"], default=None)
     batch.add_argument("--engine", choices=["local", "ray"], default="local")

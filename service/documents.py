@@ -8,6 +8,7 @@ heading is never refused on its own; units without letters (numbers, markup alon
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,6 +27,9 @@ class TranslatedFile:
     segments: int  # sentences translated
     cached_segments: int
     flagged_segments: int  # sentences the faithfulness checks flagged
+    issues: dict[str, int]  # check code → sentences
+    source_text: str  # the document's translatable text, plain (for a summary)
+    confidence: float | None = None  # language id's, when it detected the language
 
 
 def translate_file(
@@ -45,7 +49,7 @@ def translate_file(
     pipeline.check_size([plain])
     if not wanted:
         pipeline.stats.record_document(document_format.name)
-        return TranslatedFile(data, document_format.name, source_lang if source_lang != "auto" else "zxx", 0, 0, 0, 0)
+        return TranslatedFile(data, document_format.name, source_lang if source_lang != "auto" else "zxx", 0, 0, 0, 0, {}, "")
     detection = pipeline.detection_of(plain[:DETECTION_SAMPLE_CHARS], source_lang)
     documents = pipeline.translate_documents([units[i] for i in wanted], detection.lang, num_beams, progress)
     translations = [TranslatedUnit(unit) for unit in units]
@@ -59,4 +63,6 @@ def translate_file(
     return TranslatedFile(
         written, document_format.name, detection.lang, len(wanted), len(segments),
         sum(s.cached for s in segments), sum(1 for s in segments if s.issues),
+        dict(Counter(i.code for s in segments for i in s.issues)), plain,
+        detection.confidence if source_lang == "auto" else None,
     )

@@ -77,10 +77,10 @@ class InputTooLarge(OversettError):
 class FileTooLarge(InputTooLarge):
     """An uploaded file, or what a zip-based file unpacks to, is over the limit."""
 
-    def __init__(self, what: str, size: int, limit: int) -> None:
+    def __init__(self, what: str, size: int, limit: int, setting: str = "OVERSETT_MAX_DOCUMENT_BYTES") -> None:
         OversettError.__init__(
-            self, f"{what} is {size:,} bytes; the limit is {limit:,}. Split the document, or raise "
-            "OVERSETT_MAX_DOCUMENT_BYTES on a service you run yourself."
+            self, f"{what} {size:,} bytes; the limit is {limit:,}. Split the document, or raise "
+            f"{setting} on a service you run yourself."
         )
 
 

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from .batch import BatchSummary, local_engine, run_batch
 from .batch_ray import ray_engine
 from .config import Settings
+from .formats import EXTENSIONS
 from .services import document_worker
 
 
@@ -18,15 +19,20 @@ def run_batch_with_settings(
     out_dir: Path,
     *,
     settings: Settings,
-    patterns: Sequence[str] = ("*.txt",),
+    patterns: Sequence[str] | None = None,
     summary: str | None = None,
     engine: Literal["local", "ray"] = "local",
     stream: Any = None,
 ) -> BatchSummary:
-    """Translate every matching document of ``input_dir`` into ``out_dir``."""
+    """Translate every matching document of ``input_dir`` into ``out_dir`` (by default, every
+    file of a supported type: .html, .md, .docx, .srt, .vtt, .txt …)."""
     chosen = (
         ray_engine(settings, out_dir, summary)
         if engine == "ray"
         else local_engine(document_worker(settings, out_dir, summary))
     )
-    return run_batch(input_dir, out_dir, engine=chosen, patterns=patterns, stream=stream)
+    wanted = patterns or DOCUMENT_PATTERNS
+    return run_batch(input_dir, out_dir, engine=chosen, patterns=wanted, stream=stream)
+
+
+DOCUMENT_PATTERNS = tuple(f"*{extension}" for extension in EXTENSIONS)

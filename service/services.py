@@ -250,6 +250,8 @@ def document_worker(settings: Settings, out_dir: Path, summary: str | None) -> D
         summary,
         key=batch_model_key(settings, summary),
         max_chars=settings.max_chars,
+        format_of=lambda name: document_format(settings, name),
+        max_bytes=settings.max_document_bytes,
     )
 
 

@@ -65,7 +65,9 @@ class Docx:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 unpacked = sum(info.file_size for info in archive.infolist())
                 if unpacked > self.max_unzipped_bytes:
-                    raise FileTooLarge("What the .docx file unpacks to", unpacked, self.max_unzipped_bytes)
+                    raise FileTooLarge(
+                        "The .docx file unpacks to", unpacked, self.max_unzipped_bytes, "OVERSETT_MAX_UNZIPPED_BYTES"
+                    )
                 if "word/document.xml" not in archive.namelist():
                     raise DocumentError("The file is a zip archive but not a Word document (it has no word/document.xml).")
                 broken = archive.testzip()

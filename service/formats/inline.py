@@ -1,6 +1,7 @@
 """Inline markup inside a translatable unit (bold, a link, inline code, an image in a sentence):
 each piece of markup becomes a marker, ``QY1``, ``QY2``, … that the translation model copies
-through like a name, so the markup can be put back around the right words afterwards.
+through like a name, so the markup can be put back around the right words afterwards. Markers
+always stand as words of their own (``Sak 1: QY2 Det blir``, never ``QY2Det``).
 
 Markers come as *pairs* (an opening and a closing one: ``<b>`` … ``</b>``) or *atoms* (kept
 whole and never translated: inline code, an image, a line break). An opening marker is written
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 MARKER = "QY{}"
 MARKER_RE = re.compile(r"\s?Q\s?Y\s?(\d+)\s?", re.IGNORECASE)
 _BARE_MARKER = re.compile(r"Q\s?Y\s?(\d+)", re.IGNORECASE)
+_ENDS_WITH_MARKER = re.compile(r"QY\d+$")
 
 
 @dataclass
@@ -36,11 +38,14 @@ class Unit:
     count: int = 0
 
     def add_text(self, text: str) -> None:
+        if text[:1].isalnum() and _ENDS_WITH_MARKER.search(self.text):
+            text = " " + text  # "QY2 Det", never "QY2Det": the model must see a word of its own
         self.text += text
 
     def open(self, payload: object) -> int:
         number = self._new(payload)
-        self.text += MARKER.format(number) + " "
+        space = " " if self.text and not self.text[-1].isspace() else ""
+        self.text += space + MARKER.format(number) + " "
         return number
 
     def close(self, opening: int, payload: object = None) -> int:
@@ -52,7 +57,8 @@ class Unit:
     def atom(self, payload: object) -> int:
         number = self._new(payload)
         self.atoms.add(number)
-        self.text += MARKER.format(number)
+        space = " " if self.text[-1:].isalnum() or _ENDS_WITH_MARKER.search(self.text) else ""
+        self.text += space + MARKER.format(number)
         return number
 
     def _new(self, payload: object) -> int:

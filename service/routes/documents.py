@@ -60,12 +60,12 @@ async def translate_document(
     limit = settings.max_document_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit + 64 * 1024:
-        raise FileTooLarge("The upload", int(declared), limit)
+        raise FileTooLarge("The upload is", int(declared), limit)
     name = file.filename or "document"
     kind = document_format(settings, name, format)
     data = await file.read(limit + 1)
     if len(data) > limit:
-        raise FileTooLarge("The file", len(data), limit)
+        raise FileTooLarge("The file is", len(data), limit)
     done: TranslatedFile = await model_work(
         request, admission, services, translate_file, pipeline, kind, data, source_lang, num_beams
     )

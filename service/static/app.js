@@ -119,8 +119,18 @@
     return response.json();
   }
 
-  function explain(response, payload) {
+  function explain(response, payload, what) {
     const detail = payload && typeof payload.detail === "string" ? payload.detail : "";
+    if (what === "file") {
+      switch (response.status) {
+        case 413:
+          return `The file is too large. ${detail}`;
+        case 415:
+          return `This kind of file cannot be translated. ${detail}`;
+        case 422:
+          return `The file could not be translated: ${detail}`;
+      }
+    }
     switch (response.status) {
       case 401:
         document.querySelector(".api-key").open = true;
@@ -348,6 +358,81 @@
   pairs.addEventListener("mouseout", (event) => highlight(event, false));
   pairs.addEventListener("focusin", (event) => highlight(event, true));
   pairs.addEventListener("focusout", (event) => highlight(event, false));
+
+  // --- a whole file: the same kind of file back, in English ---------------------------------
+  const fileInput = $("file-input");
+  const dropZone = $("drop-zone");
+  const fileStatus = $("file-status");
+  const fileError = $("file-error");
+  const fileDownload = $("file-download");
+  let downloadUrl = null;
+
+  fileInput.addEventListener("change", () => {
+    if (fileInput.files.length) translateFile(fileInput.files[0]);
+  });
+  dropZone.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    dropZone.classList.add("dragging");
+  });
+  dropZone.addEventListener("dragleave", () => dropZone.classList.remove("dragging"));
+  dropZone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    dropZone.classList.remove("dragging");
+    if (event.dataTransfer.files.length) translateFile(event.dataTransfer.files[0]);
+  });
+
+  function downloadName(response, fallback) {
+    const header = response.headers.get("Content-Disposition") || "";
+    const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(header);
+    if (utf8) return decodeURIComponent(utf8[1]);
+    const plain = /filename="([^"]+)"/i.exec(header);
+    return plain ? plain[1] : fallback;
+  }
+
+  async function translateFile(file) {
+    fileError.hidden = true;
+    fileDownload.hidden = true;
+    if (downloadUrl) URL.revokeObjectURL(downloadUrl);
+    fileStatus.textContent = `Translating ${file.name}…`;
+    const body = new FormData();
+    body.append("file", file, file.name);
+    body.append("source_lang", sourceLang.value);
+    const headers = {};
+    if (apiKey.value) headers["Authorization"] = `Bearer ${apiKey.value}`;
+    let response;
+    try {
+      response = await fetch("/v1/translate/document", { method: "POST", headers, body });
+    } catch (networkError) {
+      fileStatus.textContent = "";
+      fileError.textContent = "Could not reach the oversett service. Check the connection and try the file again.";
+      fileError.hidden = false;
+      return;
+    }
+    if (!response.ok) {
+      let payload = null;
+      try {
+        payload = await response.json();
+      } catch (notJson) {
+        payload = null;
+      }
+      fileStatus.textContent = "";
+      fileError.textContent = explain(response, payload, "file");
+      fileError.hidden = false;
+      return;
+    }
+    const blob = await response.blob();
+    const name = downloadName(response, `${file.name}.en`);
+    downloadUrl = URL.createObjectURL(blob);
+    fileDownload.href = downloadUrl;
+    fileDownload.download = name;
+    fileDownload.textContent = `Download ${name}`;
+    fileDownload.hidden = false;
+    const lang = response.headers.get("X-Oversett-Source-Lang");
+    const flagged = Number(response.headers.get("X-Oversett-Flagged-Segments") || 0);
+    fileStatus.textContent = `Translated ${file.name} from ${LANGUAGES[lang] || lang}: `
+      + `${response.headers.get("X-Oversett-Segments")} sentences`
+      + (flagged ? `, ${flagged} flagged by the checks (open the file to review them)` : "") + ".";
+  }
 
   async function copyEnglish() {
     try {

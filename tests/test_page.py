@@ -208,3 +208,45 @@ def test_narrow_screen_and_labels(browser: Any, live_url: str) -> None:
         assert phone.get_by_role("button", name="Translate").is_visible()
     finally:
         context.close()
+
+
+def test_a_file_is_translated_to_a_file_to_download(browser: Any, live_url: str, tmp_path: Path) -> None:
+    from service.tools import samples
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(live_url + "/")
+        page.get_by_label("Choose a file, or drop one here").set_input_files(
+            files=[{"name": "nyheter.srt", "mimeType": "application/x-subrip", "buffer": samples.SUBTITLES_SRT.encode()}]
+        )
+        link = page.get_by_role("link", name=re.compile(r"Download nyheter\.en\.srt"))
+        link.wait_for(state="visible", timeout=120_000)
+        assert "Translated nyheter.srt from Bokmål" in page.locator("#file-status").inner_text()
+        with page.expect_download() as download_info:
+            link.click()
+        download = download_info.value
+        assert download.suggested_filename == "nyheter.en.srt"
+        saved = tmp_path / download.suggested_filename
+        download.save_as(saved)
+        text = saved.read_text(encoding="utf-8")
+        assert "00:00:06,100 --> 00:00:09,000 X1:100 X2:600 Y1:50 Y2:80" in text and "Regjeringen" not in text
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "page-file-translated.png"))
+
+        # a broken file: the reason in plain words, and no download offered
+        page.get_by_label("Choose a file, or drop one here").set_input_files(
+            files=[{"name": "feil.srt", "mimeType": "application/x-subrip",
+                    "buffer": samples.SUBTITLES_SRT.replace("00:00:03,600", "00:00:0x,600").encode()}]
+        )
+        error = page.locator("#file-error")
+        error.wait_for(state="visible", timeout=60_000)
+        assert error.inner_text().startswith("The file could not be translated: Cue 2")
+        assert "bad timing line" in error.inner_text()
+        assert page.locator("#file-download").is_hidden()
+        page.get_by_label("Choose a file, or drop one here").set_input_files(
+            files=[{"name": "rapport.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}]
+        )
+        page.wait_for_function("document.getElementById('file-error').textContent.startsWith('This kind of file')")
+    finally:
+        context.close()

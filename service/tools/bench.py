@@ -126,6 +126,7 @@ class Report:
     summaries: list[dict[str, Any]] = field(default_factory=list)
     stream: dict[str, float] = field(default_factory=dict)
     both_models_rss: dict[str, float] = field(default_factory=dict)
+    documents: dict[str, float] = field(default_factory=dict)
     bench_peak_rss_mib: float = 0.0
 
 
@@ -443,6 +444,36 @@ def bench_checks(ct2_dir: Path, text: str, beams: int, length: int, threads: int
     return timings
 
 
+def bench_documents(
+    ct2_dir: Path, paragraphs: list[str], beams: int, length: int, threads: int, repeats: int = 3
+) -> dict[str, float]:
+    """The same paragraphs as a .docx (every third one with a bold phrase) through the format
+    layer, and as plain text through the pipeline; empty cache, best of ``repeats`` each."""
+    from ..cache import NullCache
+    from ..documents import translate_file
+    from ..formats.docx import Docx
+    from .samples import docx_of
+
+    translator = CT2Translator(load_ct2(ct2_dir, intra_threads=threads))
+    translator.forced_output_tokens = length
+    detector = LanguageDetector()
+    detector.warm_up()
+    pipeline = TranslationPipeline(translator, NullCache(), detector, num_beams=beams, retry=False)
+    text = "\n\n".join(paragraphs)
+    data = docx_of(paragraphs)
+    runs = {
+        "txt": lambda: pipeline.translate_documents([text], "nb"),
+        "docx": lambda: translate_file(pipeline, Docx(), data, "nb"),
+    }
+    timings: dict[str, float] = {}
+    for label, work in runs.items():
+        work()  # warm up
+        timings[f"{label}_s"] = min(_timed(work) for _ in range(repeats))
+    timings["paragraphs"] = len(paragraphs)
+    timings["overhead"] = timings["docx_s"] / timings["txt_s"] - 1
+    return timings
+
+
 # --- over HTTP -----------------------------------------------------------------------------
 
 
@@ -614,6 +645,10 @@ def render(report: Report) -> str:
         c = report.checks
         lines += ["", f"checks (big, ctranslate2 int8, the seed, empty cache): without {c['without_s']:.3f} s, "
                   f"with checks and protected spans {c['with_s']:.3f} s, overhead {100 * c['overhead']:+.1f}%"]
+    if report.documents:
+        d = report.documents
+        lines += ["", f"documents (big, ctranslate2 int8, {d['paragraphs']:.0f} paragraphs, empty cache): as .txt {d['txt_s']:.3f} s, "
+                  f"as .docx through the format layer {d['docx_s']:.3f} s, overhead {100 * d['overhead']:+.1f}%"]
     if report.service_rss:
         r = report.service_rss
         lines += ["", f"service RSS (big, ctranslate2 int8): idle {r['idle_mib']:.0f} MiB, after load {r['after_load_mib']:.0f} MiB, "
@@ -625,7 +660,7 @@ def render(report: Report) -> str:
 def run(
     *, models: Sequence[str] = ("base", "big"), beams: Sequence[int] = (1, 4), threads: int | None = None,
     concurrency: int = 16, http_repeats: int = 4, seed_file: Path = DEFAULT_SEED_FILE,
-    parts: Sequence[str] = ("models", "cache", "pipeline", "checks", "stream", "summary", "rss", "http"),
+    parts: Sequence[str] = ("models", "cache", "pipeline", "checks", "documents", "stream", "summary", "rss", "http"),
     tokenizer_text: Path = DEFAULT_TOKENIZER_TEXT, out: Path | None = None, work_dir: Path | None = None,
     log: Callable[[str], None] = lambda m: print(f"[bench] {m}", file=sys.stderr, flush=True),
 ) -> Report:
@@ -655,6 +690,12 @@ def run(
             if "checks" in parts:
                 log("checks: the seed with and without the faithfulness checks")
                 report.checks = bench_checks(big_ct2, text, max(beams), length, threads)
+            if "documents" in parts:
+                log("documents: 50 paragraphs as .docx against the same text as .txt")
+                # 50 paragraphs of two sentences each, no sentence twice (so neither side dedupes more)
+                distinct = list(dict.fromkeys(s for line in lines for s in segment(line).sentences if len(s) > 30))
+                paragraphs = [f"{distinct[2 * i]} {distinct[2 * i + 1]}" for i in range(min(50, len(distinct) // 2))]
+                report.documents = bench_documents(big_ct2, paragraphs, max(beams), length, threads)
             hundred = " ".join(l for l in lines[:400] if l.strip().endswith((".", "!", "?")))
             hundred = " ".join(segment(hundred).sentences[:100])
             if "stream" in parts:

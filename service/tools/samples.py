@@ -121,6 +121,24 @@ def news_docx(paragraphs: int = 3) -> bytes:
     return out.getvalue()
 
 
+def docx_of(paragraphs: list[str]) -> bytes:
+    """A .docx of these paragraphs; in every third one, the first three words are bold."""
+    import docx
+
+    document = docx.Document()
+    for index, text in enumerate(paragraphs):
+        paragraph = document.add_paragraph()
+        if index % 3 == 0:
+            words = text.split(" ")
+            paragraph.add_run(" ".join(words[:3]) + " ").bold = True
+            paragraph.add_run(" ".join(words[3:]))
+        else:
+            paragraph.add_run(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def write_samples(folder: Path) -> list[Path]:
     """One file of each format in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,9 @@ Codes:
   Norge → Norway are allowed for);
 - ``repetition``: a loop (a word, phrase or letters repeated over and over) the source does not have;
 - ``length``: the translation is implausibly short or long for the source, or stops mid-sentence;
-- ``untranslated``: the output is the source itself; ``empty``: there is no output.
+- ``untranslated``: the output is the source itself; ``empty``: there is no output;
+- ``glossary``: the model lost a glossary term's placeholder (the pipeline adds the term at the
+  end of the sentence and says so).
 
 The length bounds were calibrated on the FLORES-200 devtest and NTREX-128 pairs (human
 translations), so that the checks together flag about 1 % of good translations there.
@@ -34,7 +36,7 @@ class Issue:
     message: str
 
 
-CODES = ("number", "link", "name", "repetition", "length", "untranslated", "empty")
+CODES = ("number", "link", "name", "repetition", "length", "untranslated", "empty", "glossary")
 
 # --- numbers -------------------------------------------------------------------------------
 

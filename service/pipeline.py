@@ -14,6 +14,7 @@ from typing import Any
 from .cancel import raise_if_cancelled
 from .checks import Issue, check
 from .errors import InputTooLarge, InvalidInput, UnsupportedLanguage
+from .glossary import Glossary
 from .langid import NO_LINGUISTIC_CONTENT, Detection, LanguageDetector, normalise_code
 from .protocols import Cache, Decoding, Translator, cache_key
 from .spans import Protected, protect, restore
@@ -35,6 +36,7 @@ class SegmentTranslation:
     cached: bool
     confidence: float | None = None  # the model's, 0–1 (see protocols.Hypothesis)
     issues: tuple[Issue, ...] = ()  # what the faithfulness checks found (after a retry)
+    terms: tuple[tuple[str, str], ...] = ()  # glossary terms applied: (as in the source, English)
 
 
 @dataclass(frozen=True)
@@ -68,15 +70,17 @@ class UnitTranslation:
     text: str
     confidence: float | None
     issues: tuple[Issue, ...]
+    terms: tuple[tuple[str, str], ...] = ()  # glossary terms applied
 
     def dump(self) -> str:
-        return json.dumps({"t": self.text, "c": self.confidence, "i": [[i.code, i.message] for i in self.issues]},
-                          ensure_ascii=False)
+        return json.dumps({"t": self.text, "c": self.confidence, "i": [[i.code, i.message] for i in self.issues],
+                           "g": [list(t) for t in self.terms]}, ensure_ascii=False)
 
     @classmethod
     def load(cls, stored: str) -> UnitTranslation:
         data = json.loads(stored)
-        return cls(data["t"], data["c"], tuple(Issue(code, message) for code, message in data["i"]))
+        terms = tuple((source, target) for source, target in data.get("g", []))
+        return cls(data["t"], data["c"], tuple(Issue(code, message) for code, message in data["i"]), terms)
 
 
 @dataclass
@@ -91,6 +95,7 @@ class PipelineStats:
     retries: int = 0  # units translated again, cautiously, after a check flagged them
     retries_improved: int = 0  # … where the second try was kept
     documents: Counter[str] = field(default_factory=Counter)  # file format → files translated
+    terms: Counter[str] = field(default_factory=Counter)  # glossary terms: applied / lost
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def record(self, hits: int, misses: int) -> None:
@@ -103,6 +108,11 @@ class PipelineStats:
             self.issues.update(i.code for i in issues)
             self.retries += retried
             self.retries_improved += improved
+
+    def record_terms(self, applied: int, lost: int) -> None:
+        with self.lock:
+            self.terms["applied"] += applied
+            self.terms["lost"] += lost
 
     def record_document(self, file_format: str) -> None:
         with self.lock:
@@ -145,9 +155,9 @@ class TranslationPipeline:
         self.retry = retry and checks
         self.stats = PipelineStats()
 
-    def cache_namespace(self, num_beams: int) -> dict[str, Any]:
+    def cache_namespace(self, num_beams: int, glossary: Glossary | None = None) -> dict[str, Any]:
         info = self.translator.info
-        return {
+        namespace = {
             "task": "translate",
             "model": info.model_id,
             "revision": info.revision,
@@ -159,6 +169,9 @@ class TranslationPipeline:
             "checks": self.checks,
             "retry": self.retry,
         }
+        if glossary is not None:
+            namespace["glossary"] = glossary.digest  # a changed glossary never serves stale text
+        return namespace
 
     def translate_documents(
         self,
@@ -166,6 +179,7 @@ class TranslationPipeline:
         source_lang: str = "auto",
         num_beams: int | None = None,
         progress: Callable[[int], None] | None = None,
+        glossary: Glossary | None = None,
     ) -> list[DocumentTranslation]:
         """Translate each text to English; raise InputTooLarge / InvalidInput before any work.
         ``progress`` is told how many sentences were translated, as the work goes."""
@@ -179,7 +193,7 @@ class TranslationPipeline:
             for doc, lang in zip(documents, languages, strict=True)
         ]
         units = [u for plan in plans for sentence in plan for u in sentence.units]
-        translated, hits = self._translate_units(units, beams, progress)
+        translated, hits = self._translate_units(units, beams, progress, glossary)
         results: list[DocumentTranslation] = []
         for doc, detection, plan in zip(documents, detections, plans, strict=True):
             lang = detection.lang
@@ -193,7 +207,8 @@ class TranslationPipeline:
         return results
 
     def stream_documents(
-        self, texts: Sequence[str], source_lang: str = "auto", num_beams: int | None = None
+        self, texts: Sequence[str], source_lang: str = "auto", num_beams: int | None = None,
+        glossary: Glossary | None = None,
     ) -> Iterator[StreamEvent]:
         """Translate each text, telling each segment as soon as it and the segments before it
         are done (those found in the cache at once), then the whole document. Limits and
@@ -212,7 +227,7 @@ class TranslationPipeline:
                 continue
             plan = [self._plan(s) for s in doc.sentences]
             units = list(dict.fromkeys(u for p in plan for u in p.units))
-            translated, hits, keys = self._lookup(units, beams)
+            translated, hits, keys = self._lookup(units, beams, glossary)
             done: list[SegmentTranslation] = []
 
             def ready() -> Iterator[StreamEvent]:
@@ -225,7 +240,7 @@ class TranslationPipeline:
             for start in range(0, len(misses), STREAM_SLICE):
                 raise_if_cancelled()
                 part = misses[start : start + STREAM_SLICE]
-                self._translate_misses(part, beams, keys, translated)
+                self._translate_misses(part, beams, keys, translated, glossary)
                 yield from ready()
             english = doc.render([s.translation for s in done])
             yield StreamEvent(index, None, None, DocumentTranslation(english, detection.lang, done, detected))
@@ -269,13 +284,15 @@ class TranslationPipeline:
             all(u in hits for u in plan.units),
             min(confidences) if confidences else None,
             tuple(dict.fromkeys(i for u in units for i in u.issues)),
+            tuple(t for u in units for t in u.terms),
         )
 
     def _translate_units(
-        self, units: list[str], num_beams: int, progress: Callable[[int], None] | None = None
+        self, units: list[str], num_beams: int, progress: Callable[[int], None] | None = None,
+        glossary: Glossary | None = None,
     ) -> tuple[dict[str, UnitTranslation], set[str]]:
         """Translations for every unit, and the set of units that came from the cache."""
-        translated, hits, keys = self._lookup(units, num_beams)
+        translated, hits, keys = self._lookup(units, num_beams, glossary)
         if progress is not None and hits:
             progress(len(hits))
         misses = [unit for unit in keys if unit not in translated]
@@ -284,14 +301,16 @@ class TranslationPipeline:
         for start in range(0, len(misses), step):
             raise_if_cancelled()
             part = misses[start : start + step]
-            self._translate_misses(part, num_beams, keys, translated)
+            self._translate_misses(part, num_beams, keys, translated, glossary)
             if progress is not None:
                 progress(len(part))
         return translated, hits
 
-    def _lookup(self, units: list[str], num_beams: int) -> tuple[dict[str, UnitTranslation], set[str], dict[str, str]]:
+    def _lookup(
+        self, units: list[str], num_beams: int, glossary: Glossary | None = None
+    ) -> tuple[dict[str, UnitTranslation], set[str], dict[str, str]]:
         """What the cache has: translations found, the units found, and every unit's key."""
-        namespace = self.cache_namespace(num_beams)
+        namespace = self.cache_namespace(num_beams, glossary)
         keys = {unit: cache_key(namespace, unit) for unit in dict.fromkeys(units)}
         stored = self.cache.get_many(keys.values())
         translated: dict[str, UnitTranslation] = {}
@@ -305,16 +324,18 @@ class TranslationPipeline:
         return translated, set(translated), keys
 
     def _translate_misses(
-        self, part: list[str], num_beams: int, keys: dict[str, str], translated: dict[str, UnitTranslation]
+        self, part: list[str], num_beams: int, keys: dict[str, str], translated: dict[str, UnitTranslation],
+        glossary: Glossary | None = None,
     ) -> None:
-        results = self._translate_checked(part, num_beams)
+        results = self._translate_checked(part, num_beams, glossary)
         translated.update(zip(part, results, strict=True))
         self.cache.set_many({keys[u]: r.dump() for u, r in zip(part, results, strict=True)})
 
-    def _translate_checked(self, units: list[str], num_beams: int) -> list[UnitTranslation]:
-        """Translate (protected spans kept), check, and translate the flagged ones once more,
-        cautiously, keeping the better try."""
-        protected = [protect(u) for u in units]
+    def _translate_checked(self, units: list[str], num_beams: int, glossary: Glossary | None = None) -> list[UnitTranslation]:
+        """Translate (protected spans and glossary terms kept), check, and translate the flagged
+        ones once more, cautiously, keeping the better try."""
+        matcher = glossary.matcher if glossary is not None else None
+        protected = [protect(u, matcher) for u in units]
         first = self._try(units, protected, Decoding(num_beams))
         results = list(first)
         flagged = [i for i, r in enumerate(first) if r.issues] if self.retry else []
@@ -327,6 +348,8 @@ class TranslationPipeline:
                 self.stats.record_checks((), retried=True, improved=better)
         for result in results:
             self.stats.record_checks(result.issues)
+            if result.terms:
+                self.stats.record_terms(len(result.terms), sum(1 for i in result.issues if i.code == "glossary"))
         return results
 
     def _try(self, units: list[str], protected: list[Protected], decoding: Decoding) -> list[UnitTranslation]:
@@ -334,10 +357,15 @@ class TranslationPipeline:
         results = []
         for unit, shield, hypothesis in zip(units, protected, hypotheses, strict=True):
             text, lost = restore(hypothesis.text, shield)
-            issues = check(unit, text) if self.checks else []
-            if lost:
-                issues.insert(0, Issue("link", f"The model lost {', '.join(lost)}; added at the end of the sentence."))
-            results.append(UnitTranslation(text, hypothesis.confidence, tuple(issues)))
+            issues = check(shield.checked_source or unit, text) if self.checks else []
+            lost_spans = [shield.spans[i] for i in lost if not shield.is_term(i)]
+            if lost_spans:
+                issues.insert(0, Issue("link", f"The model lost {', '.join(lost_spans)}; added at the end of the sentence."))
+            first_term = len(shield.spans) - len(shield.terms)
+            for index in (i for i in lost if shield.is_term(i)):
+                source, english = shield.terms[index - first_term]
+                issues.insert(0, Issue("glossary", f"The model lost the glossary term “{source}” (“{english}”); added at the end of the sentence."))
+            results.append(UnitTranslation(text, hypothesis.confidence, tuple(issues), shield.terms))
         return results
 
 

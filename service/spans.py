@@ -1,11 +1,14 @@
 """Protected spans: URLs, e-mail addresses, @handles, #tags and code-like tokens are swapped for
-placeholders the model copies, and put back verbatim afterwards. A placeholder the model lost
-is reported, and its span is added at the end of the sentence rather than lost."""
+placeholders the model copies, and put back verbatim afterwards; so are a glossary's terms, which
+come back as their English terms. A placeholder the model lost is reported, and its span (or
+term) is added at the end of the sentence rather than lost."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from .glossary import TermMatcher, glossary_text
 
 PROTECTED = re.compile(
     r"(?:https?://|www\.)[^\s<>«»\"]*[^\s<>«»\".,;:!?)]"  # URLs (not their trailing punctuation)
@@ -24,22 +27,40 @@ _PLACEHOLDER = re.compile(r"Q\s?X\s?(\d+)", re.IGNORECASE)
 @dataclass(frozen=True)
 class Protected:
     text: str  # with placeholders
-    spans: tuple[str, ...]  # the protected spans, in order
+    spans: tuple[str, ...]  # what each placeholder becomes: the span itself, or a glossary term's English
+    terms: tuple[tuple[str, str], ...] = ()  # glossary terms: (as in the source, English), by placeholder
+    checked_source: str = ""  # the source with glossary terms in English: what the checks compare
+
+    def is_term(self, index: int) -> bool:
+        return index >= len(self.spans) - len(self.terms)
 
 
-def protect(text: str) -> Protected:
+def protect(text: str, terms: TermMatcher | None = None) -> Protected:
+    """Spans become placeholders, then (with a glossary) its terms do: a term's placeholder
+    becomes its English term on the way back."""
     spans: list[str] = []
 
     def swap(match: re.Match[str]) -> str:
         spans.append(match.group())
         return PLACEHOLDER.format(len(spans))
 
-    return Protected(PROTECTED.sub(swap, text), tuple(spans))
+    shielded = PROTECTED.sub(swap, text)
+    found = terms.find(shielded) if terms is not None else []
+    if not found:
+        return Protected(shielded, tuple(spans), (), text)
+    out, position = [], 0
+    for match in found:
+        spans.append(match.target)
+        out += [shielded[position : match.start], PLACEHOLDER.format(len(spans))]
+        position = match.end
+    out.append(shielded[position:])
+    checked = glossary_text(text, terms.find(text)) if terms is not None else text
+    return Protected("".join(out), tuple(spans), tuple((m.source, m.target) for m in found), checked)
 
 
-def restore(translation: str, protected: Protected) -> tuple[str, list[str]]:
-    """The translation with its spans back, and the spans whose placeholder was lost (those are
-    appended at the end)."""
+def restore(translation: str, protected: Protected) -> tuple[str, list[int]]:
+    """The translation with its spans back, and the indices of spans whose placeholder was lost
+    (those are appended at the end)."""
     if not protected.spans:
         return translation, []
     seen: set[int] = set()
@@ -52,7 +73,7 @@ def restore(translation: str, protected: Protected) -> tuple[str, list[str]]:
         return ""  # a placeholder the source did not have, or a repeat: dropped
 
     restored = " ".join(_PLACEHOLDER.sub(back, translation).split())
-    lost = [span for index, span in enumerate(protected.spans) if index not in seen]
+    lost = [index for index in range(len(protected.spans)) if index not in seen]
     if lost:
-        restored = " ".join([restored, *lost]).strip()
+        restored = " ".join([restored, *(protected.spans[i] for i in lost)]).strip()
     return restored, lost

@@ -26,7 +26,7 @@ from .errors import OversettError
 from .metrics import ServiceMetrics
 from .middleware import EdgeMiddleware
 from .responses import error_json, error_response, printable
-from .routes import documents, jobs, summarize, system, translate
+from .routes import documents, glossaries, jobs, summarize, system, translate
 from .routes.page import add_page
 from .security import ApiKeys, RateLimiter, RedisRateLimiter
 from .services import Services, job_runner, load_services
@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         metrics=app.state.metrics,
     )
     _add_error_handlers(app)
-    for router in (system.router, translate.router, documents.router, summarize.router, jobs.router):
+    for router in (system.router, translate.router, documents.router, glossaries.router, summarize.router, jobs.router):
         app.include_router(router)
     add_page(app)
     return app

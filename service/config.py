@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_TRANSLATOR = "Helsinki-NLP/opus-mt-tc-big-gmq-en"
@@ -102,6 +103,15 @@ class Settings(BaseSettings):
     retry_flagged: bool = Field(
         True, description="Translate a flagged sentence once more, cautiously, and keep the better try"
     )
+    translators: str | None = Field(
+        None,
+        description="Named translators a request may choose: 'accurate=Helsinki-NLP/opus-mt-tc-big-gmq-en,"
+        "fast=Helsinki-NLP/opus-mt-gmq-en' (Hub ids or folders); the first is the default and replaces "
+        "OVERSETT_TRANSLATOR. Unset: one translator, named 'default'",
+    )
+    max_translators: int = Field(
+        2, ge=1, le=16, description="Translators loaded at once; the least recently used is unloaded to load another"
+    )
     redis_url: str | None = Field(
         None, description="redis://host:port/db shared by replicas: rate limits and jobs (and OVERSETT_CACHE may use it too)"
     )
@@ -115,6 +125,31 @@ class Settings(BaseSettings):
     request_timeout: float = Field(300.0, gt=0, description="Seconds a request may take")
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["text", "json"] = Field("text", description="json: one JSON object per line")
+
+    @model_validator(mode="after")
+    def _valid_choices(self) -> Settings:
+        self.translator_choices  # noqa: B018 - raises for a malformed OVERSETT_TRANSLATORS
+        return self
+
+    @property
+    def translator_choices(self) -> dict[str, str]:
+        """Name → Hub id or folder, the default first."""
+        if not self.translators:
+            return {"default": self.translator}
+        choices: dict[str, str] = {}
+        for item in self.translators.split(","):
+            name, _, model = item.partition("=")
+            name, model = name.strip(), model.strip()
+            if not item.strip():
+                continue
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}", name) or not model or name in choices:
+                raise ValueError(
+                    f"OVERSETT_TRANSLATORS: '{item.strip()}' is not NAME=MODEL with a new name of letters, digits, '-', '_' or '.'"
+                )
+            choices[name] = model
+        if not choices:
+            raise ValueError("OVERSETT_TRANSLATORS names no translator")
+        return choices
 
     @property
     def summarizer_enabled(self) -> bool:

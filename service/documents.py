@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .glossary import Glossary
 from .pipeline import DETECTION_SAMPLE_CHARS, TranslationPipeline
 from .protocols import DocumentFormat, TranslatedUnit
 
@@ -30,6 +31,7 @@ class TranslatedFile:
     issues: dict[str, int]  # check code → sentences
     source_text: str  # the document's translatable text, plain (for a summary)
     confidence: float | None = None  # language id's, when it detected the language
+    terms: int = 0  # glossary terms applied
 
 
 def translate_file(
@@ -39,6 +41,7 @@ def translate_file(
     source_lang: str = "auto",
     num_beams: int | None = None,
     progress: Callable[[int], None] | None = None,
+    glossary: Glossary | None = None,
 ) -> TranslatedFile:
     """The file, translated; DocumentError for a broken file, InputTooLarge over the limits,
     UnsupportedLanguage for a document in a language oversett does not take."""
@@ -51,7 +54,7 @@ def translate_file(
         pipeline.stats.record_document(document_format.name)
         return TranslatedFile(data, document_format.name, source_lang if source_lang != "auto" else "zxx", 0, 0, 0, 0, {}, "")
     detection = pipeline.detection_of(plain[:DETECTION_SAMPLE_CHARS], source_lang)
-    documents = pipeline.translate_documents([units[i] for i in wanted], detection.lang, num_beams, progress)
+    documents = pipeline.translate_documents([units[i] for i in wanted], detection.lang, num_beams, progress, glossary)
     translations = [TranslatedUnit(unit) for unit in units]
     for index, document in zip(wanted, documents, strict=True):
         translations[index] = TranslatedUnit(
@@ -65,4 +68,5 @@ def translate_file(
         sum(s.cached for s in segments), sum(1 for s in segments if s.issues),
         dict(Counter(i.code for s in segments for i in s.issues)), plain,
         detection.confidence if source_lang == "auto" else None,
+        sum(len(s.terms) for s in segments),
     )

@@ -9,7 +9,9 @@ the request or ran the command; it says what is wrong and how to fix it.
     ├── InputTooLarge             over a configured size limit
     │   └── FileTooLarge          an upload, or what a zip-based file unpacks to
     ├── NotFound                  no such resource
-    │   └── JobNotFound
+    │   ├── JobNotFound
+    │   └── GlossaryNotFound
+    ├── AlreadyExists             a resource of that name exists already
     ├── Unauthorized              no valid API key
     ├── RateLimited               over the client's rate limit        (retry_after)
     ├── ModelUnavailable          a model cannot be found or loaded   (says how to get it)
@@ -93,6 +95,15 @@ class JobNotFound(NotFound):
         super().__init__(f"No job with id '{job_id}'.")
 
 
+class GlossaryNotFound(NotFound):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"No glossary named '{name}'. GET /v1/glossaries (or `oversett glossary list`) lists them.")
+
+
+class AlreadyExists(OversettError):
+    """A resource of that name exists already."""
+
+
 class Unauthorized(OversettError):
     """No valid API key was presented."""
 
@@ -140,10 +151,8 @@ class ModelUnavailable(OversettError):
 class Overloaded(OversettError):
     """Too much pending work: try again shortly."""
 
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(
-            f"The service is busy (its queue of pending work is full); retry in {retry_after} s."
-        )
+    def __init__(self, retry_after: int, why: str = "its queue of pending work is full") -> None:
+        super().__init__(f"The service is busy ({why}); retry in {retry_after} s.")
         self.retry_after = retry_after
 
 

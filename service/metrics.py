@@ -18,7 +18,7 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128)
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
 KNOWN_ENDPOINTS = (
-    "/v1/translate", "/v1/translate/stream", "/v1/translate/document", "/v1/summarize", "/v1/jobs", "/v1/models", "/health", "/ready", "/metrics", "/",
+    "/v1/translate", "/v1/translate/stream", "/v1/translate/document", "/v1/summarize", "/v1/glossaries", "/v1/jobs", "/v1/models", "/health", "/ready", "/metrics", "/",
 )
 
 
@@ -26,6 +26,8 @@ def endpoint_label(path: str) -> str:
     """A bounded label for a path (ids and unknown paths folded)."""
     if path.startswith("/v1/jobs/"):
         return "/v1/jobs/{job_id}"
+    if path.startswith("/v1/glossaries/"):
+        return "/v1/glossaries/{name}"
     if path.startswith("/static/"):
         return "/static"
     return path if path in KNOWN_ENDPOINTS else "other"
@@ -85,6 +87,8 @@ class _PipelineCollector:
                         "language", work.refused if work else {})
         yield _labelled("oversett_translation_issues", "Translated units the faithfulness checks flagged, by code",
                         "code", work.issues if work else {})
+        yield _labelled("oversett_glossary_terms", "Glossary terms in translated sentences: applied, and lost by the model (then added and flagged)",
+                        "outcome", work.terms if work else {})
         yield _labelled("oversett_documents_translated", "Files translated through the format layer, by format",
                         "format", work.documents if work else {})
         kept = {"second": work.retries_improved, "first": work.retries - work.retries_improved} if work else {}

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from .glossary import Glossary
 from .presets import LengthPreset
 from .text import normalise_source
 
@@ -225,4 +226,25 @@ class DocumentFormat(Protocol):
     media_type: str
 
     def read(self, data: bytes) -> ParsedDocument: ...
+
+
+class GlossaryStore(Protocol):
+    """Where glossaries are kept (SQLite, or Redis shared by replicas). A glossary is written
+    whole or not at all. Methods may raise StoreUnavailable when a shared store is away."""
+
+    def get(self, name: str) -> Glossary:
+        """The glossary; GlossaryNotFound."""
+        ...
+
+    def put(self, glossary: Glossary, *, create: bool = False) -> bool:
+        """Store (replace) it; True when it is new. With ``create``, AlreadyExists if it is not."""
+        ...
+
+    def names(self) -> list[Glossary]: ...
+
+    def delete(self, name: str) -> None:
+        """GlossaryNotFound when there is none."""
+        ...
+
+    def close(self) -> None: ...
 

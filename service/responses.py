@@ -11,6 +11,7 @@ from typing import Any
 from starlette.responses import JSONResponse
 
 from .errors import (
+    AlreadyExists,
     Cancelled,
     ConfigurationError,
     InputTooLarge,
@@ -29,6 +30,7 @@ from .errors import (
 STATUS_BY_ERROR: dict[type[OversettError], int] = {
     Unauthorized: 401,
     NotFound: 404,
+    AlreadyExists: 409,
     InputTooLarge: 413,
     UnsupportedFormat: 415,
     InvalidInput: 422,

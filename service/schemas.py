@@ -35,7 +35,29 @@ def check_text(value: str, where: str) -> str:
     return value
 
 
-class TranslateRequest(BaseModel):
+class TermIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field(max_length=10_000, description="The Norwegian term, as it is written (case matters)")
+    target: str = Field(max_length=10_000, description="The English term to use")
+    lang: Literal["nb", "nn"] | None = Field(None, description="Bokmål or Nynorsk form (for the reader)")
+
+
+class GlossaryChoice(BaseModel):
+    """A request's glossary: a stored one by name, or terms inline (not both)."""
+
+    glossary: str | None = Field(None, max_length=64, description="A stored glossary's name (see /v1/glossaries)")
+    terms: list[TermIn] | None = Field(None, max_length=20_000, description="Glossary terms given inline instead")
+    keep: list[Annotated[str, Field(max_length=10_000)]] | None = Field(
+        None, max_length=20_000, description="Do-not-translate terms given inline"
+    )
+
+    @property
+    def inline_terms(self) -> list[tuple[str, str, str | None]] | None:
+        return [(t.source, t.target, t.lang) for t in self.terms] if self.terms is not None else None
+
+
+class TranslateRequest(GlossaryChoice):
     model_config = ConfigDict(extra="forbid")
 
     text: str | Annotated[list[str], Field(min_length=1, max_length=MAX_ITEMS)] = Field(
@@ -43,6 +65,7 @@ class TranslateRequest(BaseModel):
     )
     source_lang: SourceLang = Field("auto", description="'auto' detects the language")
     num_beams: int | None = Field(None, ge=1, le=16, description="Beam size (default: server's)")
+    model: str | None = Field(None, max_length=32, description="A translator's name from /v1/models (default: the first)")
 
     @field_validator("text")
     @classmethod
@@ -159,8 +182,13 @@ class JobOut(BaseModel):
 
 
 class IssueOut(BaseModel):
-    code: Literal["number", "link", "name", "repetition", "length", "untranslated", "empty"]
+    code: Literal["number", "link", "name", "repetition", "length", "untranslated", "empty", "glossary"]
     message: str
+
+
+class TermOut(BaseModel):
+    source: str
+    target: str
 
 
 class SegmentOut(BaseModel):
@@ -171,6 +199,7 @@ class SegmentOut(BaseModel):
         None, ge=0, le=1, description="The model's confidence: geometric mean of its output tokens' probabilities"
     )
     issues: list[IssueOut] = Field(default_factory=list, description="What the faithfulness checks found")
+    terms: list[TermOut] = Field(default_factory=list, description="Glossary terms applied in this segment")
 
 
 class TranslationOut(BaseModel):
@@ -184,6 +213,37 @@ class TranslationOut(BaseModel):
 class ModelOut(BaseModel):
     id: str
     backend: str
+    name: str = Field("default", description="The translator's name (the request's `model`)")
+
+
+class GlossaryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(max_length=64, description="1–64 letters, digits, '-', '_' or '.'")
+    terms: list[TermIn] = Field(default_factory=list, max_length=20_000)
+    keep: list[Annotated[str, Field(max_length=10_000)]] = Field(
+        default_factory=list, max_length=20_000, description="Do-not-translate terms"
+    )
+
+
+class GlossaryOut(BaseModel):
+    name: str
+    terms: list[TermIn]
+    keep: list[str]
+    digest: str = Field(description="Hash of the content; part of the translation cache key")
+    updated: float | None = None
+
+
+class GlossarySummary(BaseModel):
+    name: str
+    terms: int
+    keep: int
+    digest: str
+    updated: float | None = None
+
+
+class GlossaryList(BaseModel):
+    glossaries: list[GlossarySummary]
 
 
 class TranslateResponse(BaseModel):
@@ -228,6 +288,17 @@ class SummarizerInfo(BaseModel):
     error: str | None = None
 
 
+class TranslatorChoice(BaseModel):
+    name: str = Field(description="What a request's `model` names")
+    model: str = Field(description="Hub id or folder")
+    default: bool
+    loaded: bool
+
+
 class ModelsResponse(BaseModel):
     translator: TranslatorInfo
     summarizer: SummarizerInfo
+    translators: list[TranslatorChoice] = Field(
+        default_factory=list, description="The translators a request may choose (OVERSETT_TRANSLATORS)"
+    )
+    max_translators: int = Field(1, description="Translators loaded at once (OVERSETT_MAX_TRANSLATORS)")

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
+from collections import Counter, OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,8 +22,10 @@ from .batch import DocumentTranslator
 from .batching import DynamicBatcher
 from .cache import open_cache
 from .config import Settings
-from .errors import ModelUnavailable
+from .errors import InvalidInput, ModelUnavailable, Overloaded
 from .formats import format_for
+from .glossary import Glossary, build_glossary
+from .glossary_store import RedisGlossaryStore, SQLiteGlossaryStore
 from .job_store import JobStore
 from .jobs import JobLimits, JobRunner
 from .langid import LanguageDetector
@@ -38,7 +44,7 @@ from .models import (
 from .pipeline import TranslationPipeline
 from .presets import LENGTH_PRESETS
 from .prompts import PromptSet, load_prompts, uses_prompts
-from .protocols import DocumentFormat, JobRecords, Translator
+from .protocols import DocumentFormat, GlossaryStore, JobRecords, Translator
 from .redis_job_store import RedisJobStore
 from .summaries import SummaryPipeline
 from .summarize import CT2Summarizer, Seq2SeqSummarizer
@@ -57,6 +63,8 @@ class Services:
     summaries: SummaryPipeline | None = None
     summarizer_error: ModelUnavailable | None = None
     model_loads: list[tuple[str, str, float]] = field(default_factory=list)  # role, model, seconds
+    translators: TranslatorPool | None = None
+    glossaries: GlossaryStore | None = None
 
     def require_pipeline(self) -> TranslationPipeline:
         if self.pipeline is None:
@@ -71,14 +79,127 @@ class Services:
         return self.summaries
 
     def close(self) -> None:
+        if self.translators is not None:
+            self.translators.close()
         if self.pipeline is not None:
             self.pipeline.translator.close()
             self.pipeline.cache.close()
+        if self.glossaries is not None:
+            self.glossaries.close()
+
+    def glossary_for(
+        self, name: str | None, terms: list[tuple[str, str, str | None]] | None = None, keep: list[str] | None = None
+    ) -> Glossary | None:
+        """The glossary a request names, or one of its inline terms, or None."""
+        if name and (terms or keep):
+            raise InvalidInput("Name a glossary or give terms inline, not both.")
+        if name:
+            return self.require_glossaries().get(name)
+        if terms or keep:
+            return build_glossary("inline", terms or [], keep or [])
+        return None
+
+    def require_glossaries(self) -> GlossaryStore:
+        if self.glossaries is None:
+            self.glossaries = glossary_store(self.settings)
+        return self.glossaries
+
+    def pool(self) -> TranslatorPool:
+        if self.translators is None:
+            self.translators = TranslatorPool(self)
+        return self.translators
+
+
+class TranslatorPool:
+    """The named translators of ``OVERSETT_TRANSLATORS``: the default one is the services'
+    pipeline, loaded at startup; the others load when a request first names one, and at most
+    ``OVERSETT_MAX_TRANSLATORS`` are loaded at once: to load another, the least recently used
+    one that no request is using is unloaded (the default one stays). When every loaded one is
+    busy the request gets 503 with Retry-After rather than memory beyond the bound."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.settings = services.settings
+        self.choices = self.settings.translator_choices
+        self.default = next(iter(self.choices))
+        self.limit = self.settings.max_translators
+        self._loaded: OrderedDict[str, TranslationPipeline] = OrderedDict()
+        self._users: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self.unloaded = 0
+
+    def loaded(self) -> list[str]:
+        with self._lock:
+            return [self.default] * (self.services.pipeline is not None) + list(self._loaded)
+
+    def acquire(self, name: str | None) -> tuple[str, TranslationPipeline]:
+        """The named (or default) translator's pipeline, loaded if need be; release it after."""
+        chosen = name or self.default
+        if chosen not in self.choices:
+            raise InvalidInput(f"Unknown model '{chosen}'. Choose one of: {', '.join(self.choices)}.")
+        if chosen == self.default:
+            return chosen, self.services.require_pipeline()
+        with self._lock:
+            if chosen not in self._loaded:
+                self._make_room()
+                started = time.perf_counter()
+                settings = self.settings.model_copy(update={"translator": self.choices[chosen], "ct2_model": None})
+                detector = self.services.pipeline.detector if self.services.pipeline else None
+                loaded = load_pipeline(settings, detector)
+                if self.services.pipeline is not None:
+                    loaded.stats = self.services.pipeline.stats  # one set of counters for /metrics
+                self._loaded[chosen] = loaded
+                self.services.model_loads.append(("translation", self.choices[chosen], time.perf_counter() - started))
+            self._loaded.move_to_end(chosen)
+            self._users[chosen] += 1
+            return chosen, self._loaded[chosen]
+
+    def release(self, name: str) -> None:
+        if name != self.default:
+            with self._lock:
+                self._users[name] -= 1
+
+    @contextmanager
+    def use(self, name: str | None) -> Iterator[tuple[str, TranslationPipeline]]:
+        chosen, pipeline = self.acquire(name)
+        try:
+            yield chosen, pipeline
+        finally:
+            self.release(chosen)
+
+    def _make_room(self) -> None:
+        while 1 + len(self._loaded) >= self.limit + (self.services.pipeline is None):
+            idle = [n for n in self._loaded if self._users[n] == 0]
+            if not idle:
+                raise Overloaded(5, f"every loaded translator is in use (at most {self.limit} are loaded at once)")
+            name = idle[0]  # the least recently used
+            pipeline = self._loaded.pop(name)
+            pipeline.translator.close()
+            pipeline.cache.close()
+            self.unloaded += 1
+            log.info("unloaded translator %s to make room (OVERSETT_MAX_TRANSLATORS=%d)", name, self.limit)
+
+    def close(self) -> None:
+        with self._lock:
+            for pipeline in self._loaded.values():
+                pipeline.translator.close()
+                pipeline.cache.close()
+            self._loaded.clear()
+
+
+def glossary_store(settings: Settings) -> GlossaryStore:
+    """Glossaries in Redis when replicas share one, else in the service's SQLite database."""
+    if settings.redis_url:
+        return RedisGlossaryStore(settings.redis_url)
+    return SQLiteGlossaryStore(settings.jobs_db)
 
 
 def load_services(settings: Settings, detector: LanguageDetector | None = None) -> Services:
     """Load what the routes need. A missing model is kept as an error (503 on the routes
     that need it); a broken configuration (ConfigurationError) is raised."""
+    default_model = next(iter(settings.translator_choices.values()))
+    if default_model != settings.translator:  # OVERSETT_TRANSLATORS names the default
+        settings = settings.model_copy(update={"translator": default_model})
     services = Services(settings)
     try:
         started = time.perf_counter()
@@ -99,6 +220,7 @@ def load_services(settings: Settings, detector: LanguageDetector | None = None) 
         services.summarizer_error = exc
     if services.pipeline is not None:
         services.summaries = SummaryPipeline(services.pipeline, summarizer, services.summarizer_error)
+    services.pool()
     return services
 
 

@@ -11,13 +11,14 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from ..documents import TranslatedFile, translate_file
 from ..errors import FileTooLarge
 from ..formats import NAMES
 from ..schemas import SourceLang
 from ..services import document_format
-from .deps import ERROR, AdmissionDep, PipelineDep, ServicesDep, model_work
+from .deps import ERROR, AdmissionDep, ServicesDep, model_work
 
 router = APIRouter(tags=["translate"])
 FormatName = Literal["html", "md", "docx", "srt", "vtt", "txt"]
@@ -31,6 +32,8 @@ HEADERS = {
     "X-Oversett-Segments": "sentences translated",
     "X-Oversett-Cached-Segments": "sentences served from the cache",
     "X-Oversett-Flagged-Segments": "sentences the faithfulness checks flagged",
+    "X-Oversett-Model": "the translator's name",
+    "X-Oversett-Terms": "glossary terms applied",
 }
 
 
@@ -48,13 +51,14 @@ HEADERS = {
 )
 async def translate_document(
     request: Request,
-    pipeline: PipelineDep,
     services: ServicesDep,
     admission: AdmissionDep,
     file: Annotated[UploadFile, File(description="The document: .html/.htm, .md, .docx, .srt, .vtt or .txt")],
     source_lang: Annotated[SourceLang, Form(description="'auto' detects the document's language")] = "auto",
     format: Annotated[FormatName | None, Form(description="Read the file as this format, whatever its name")] = None,
     num_beams: Annotated[int | None, Form(ge=1, le=16)] = None,
+    glossary: Annotated[str | None, Form(max_length=64, description="A stored glossary's name")] = None,
+    model: Annotated[str | None, Form(max_length=32, description="A translator's name from /v1/models")] = None,
 ) -> Response:
     settings = services.settings
     limit = settings.max_document_bytes
@@ -66,9 +70,15 @@ async def translate_document(
     data = await file.read(limit + 1)
     if len(data) > limit:
         raise FileTooLarge("The file is", len(data), limit)
-    done: TranslatedFile = await model_work(
-        request, admission, services, translate_file, pipeline, kind, data, source_lang, num_beams
-    )
+    chosen_glossary = await run_in_threadpool(services.glossary_for, glossary)
+    name_of_model, pipeline = await run_in_threadpool(services.pool().acquire, model)
+    try:
+        done: TranslatedFile = await model_work(
+            request, admission, services, translate_file, pipeline, kind, data, source_lang, num_beams, None,
+            chosen_glossary,
+        )
+    finally:
+        services.pool().release(name_of_model)
     return Response(
         done.data,
         media_type=kind.media_type,
@@ -80,6 +90,8 @@ async def translate_document(
             "X-Oversett-Segments": str(done.segments),
             "X-Oversett-Cached-Segments": str(done.cached_segments),
             "X-Oversett-Flagged-Segments": str(done.flagged_segments),
+            "X-Oversett-Model": name_of_model,
+            "X-Oversett-Terms": str(done.terms),
         },
     )
 

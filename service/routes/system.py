@@ -8,7 +8,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from ..metrics import CONTENT_TYPE
-from ..schemas import HealthResponse, ModelsResponse, ReadyResponse, SummarizerInfo, TranslatorInfo
+from ..schemas import (
+    HealthResponse,
+    ModelsResponse,
+    ReadyResponse,
+    SummarizerInfo,
+    TranslatorChoice,
+    TranslatorInfo,
+)
 from ..services import Services
 from .deps import ERROR, ServicesDep
 
@@ -47,6 +54,8 @@ def models_info(services: Services) -> ModelsResponse:
     translator = services.pipeline.translator if services.pipeline else None
     info = translator.info if translator else None
     summarizer = services.summaries.summarizer if services.summaries else None
+    pool = services.pool()
+    loaded = set(pool.loaded())
     return ModelsResponse(
         translator=TranslatorInfo(
             id=settings.translator,
@@ -69,4 +78,9 @@ def models_info(services: Services) -> ModelsResponse:
             prompts=summarizer is not None and summarizer.info.prompts is not None,
             error=services.summarizer_error.message if services.summarizer_error else None,
         ),
+        translators=[
+            TranslatorChoice(name=name, model=model, default=name == pool.default, loaded=name in loaded)
+            for name, model in pool.choices.items()
+        ],
+        max_translators=pool.limit,
     )

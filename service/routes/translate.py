@@ -20,11 +20,12 @@ from ..schemas import (
     IssueOut,
     ModelOut,
     SegmentOut,
+    TermOut,
     TranslateRequest,
     TranslateResponse,
     TranslationOut,
 )
-from .deps import DATA_ERRORS, AdmissionDep, PipelineDep, ServicesDep, model_work
+from .deps import DATA_ERRORS, AdmissionDep, ServicesDep, model_work
 
 router = APIRouter(tags=["translate"])
 log = logging.getLogger(__name__)
@@ -35,17 +36,22 @@ NDJSON = "application/x-ndjson"
 async def translate(
     request: Request,
     body: TranslateRequest,
-    pipeline: PipelineDep,
     services: ServicesDep,
     admission: AdmissionDep,
 ) -> TranslateResponse:
-    results = await model_work(
-        request, admission, services, pipeline.translate_documents, body.texts, body.source_lang, body.num_beams
-    )
+    glossary = await run_in_threadpool(services.glossary_for, body.glossary, body.inline_terms, body.keep)
+    name, pipeline = await run_in_threadpool(services.pool().acquire, body.model)
+    try:
+        results = await model_work(
+            request, admission, services, pipeline.translate_documents, body.texts, body.source_lang,
+            body.num_beams, None, glossary,
+        )
+    finally:
+        services.pool().release(name)
     info = pipeline.translator.info
     return TranslateResponse(
         translations=[translation_out(r) for r in results],
-        model=ModelOut(id=info.model_id, backend=info.backend),
+        model=ModelOut(id=info.model_id, backend=info.backend, name=name),
     )
 
 
@@ -56,6 +62,7 @@ def segment_out(segment: SegmentTranslation) -> SegmentOut:
         cached=segment.cached,
         confidence=segment.confidence,
         issues=[IssueOut(code=i.code, message=i.message) for i in segment.issues],
+        terms=[TermOut(source=source, target=target) for source, target in segment.terms],
     )
 
 
@@ -87,14 +94,19 @@ it ends the stream with `{"type": "error", "detail": …, "code": …}`."""
 async def translate_stream(
     request: Request,
     body: TranslateRequest,
-    pipeline: PipelineDep,
     services: ServicesDep,
     admission: AdmissionDep,
 ) -> StreamingResponse:
+    glossary = await run_in_threadpool(services.glossary_for, body.glossary, body.inline_terms, body.keep)
+    name, pipeline = await run_in_threadpool(services.pool().acquire, body.model)
     slot = admission.slot()
-    slot.__enter__()  # held until the stream ends: streamed work counts against the bound too
+    try:
+        slot.__enter__()  # held until the stream ends: streamed work counts against the bound too
+    except BaseException:
+        services.pool().release(name)
+        raise
     cancel = threading.Event()
-    events = pipeline.stream_documents(body.texts, body.source_lang, body.num_beams)
+    events = pipeline.stream_documents(body.texts, body.source_lang, body.num_beams, glossary)
 
     def step() -> StreamEvent | None:
         with cancellable(cancel):
@@ -104,10 +116,11 @@ async def translate_stream(
         first = await run_in_threadpool(step)
     except BaseException:
         slot.__exit__(None, None, None)
+        services.pool().release(name)
         raise
 
     info = pipeline.translator.info
-    model = {"id": info.model_id, "backend": info.backend}
+    model = {"id": info.model_id, "backend": info.backend, "name": name}
 
     async def lines() -> AsyncIterator[bytes]:
         event = first
@@ -126,6 +139,7 @@ async def translate_stream(
         finally:
             cancel.set()
             slot.__exit__(None, None, None)
+            services.pool().release(name)
 
     return StreamingResponse(lines(), media_type=NDJSON)
 

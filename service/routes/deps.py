@@ -19,7 +19,7 @@ T = TypeVar("T")
 
 ERROR = {"model": ErrorResponse}
 # What every data route may answer besides success (documented so clients and fuzzers know).
-DATA_ERRORS: dict[int | str, dict[str, Any]] = {code: ERROR for code in (400, 401, 413, 422, 429, 503, 504)}
+DATA_ERRORS: dict[int | str, dict[str, Any]] = {code: ERROR for code in (400, 401, 404, 413, 422, 429, 503, 504)}
 
 
 def get_services(request: Request) -> Services:

@@ -14,8 +14,8 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from ..documents import TranslatedFile, translate_file
-from ..errors import FileTooLarge
-from ..formats import NAMES
+from ..errors import FileTooLarge, InvalidInput
+from ..formats import NAMES, formats
 from ..schemas import SourceLang
 from ..services import document_format
 from .deps import ERROR, AdmissionDep, ServicesDep, model_work
@@ -43,10 +43,13 @@ HEADERS = {
     responses={
         200: {
             "description": "The translated file, of the same type as the upload",
-            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            "content": {
+                media: {"schema": {"type": "string", "format": "binary"}}
+                for media in ("application/octet-stream", *(f.media_type for f in formats().values()))
+            },
             "headers": {name: {"description": text, "schema": {"type": "string"}} for name, text in HEADERS.items()},
         },
-        **{code: ERROR for code in (400, 401, 413, 415, 422, 429, 503, 504)},
+        **{code: ERROR for code in (400, 401, 404, 413, 415, 422, 429, 503, 504)},
     },
 )
 async def translate_document(
@@ -70,6 +73,8 @@ async def translate_document(
     data = await file.read(limit + 1)
     if len(data) > limit:
         raise FileTooLarge("The file is", len(data), limit)
+    if not data.strip():
+        raise InvalidInput(f"The file '{name}' is empty.")
     chosen_glossary = await run_in_threadpool(services.glossary_for, glossary)
     name_of_model, pipeline = await run_in_threadpool(services.pool().acquire, model)
     try:

@@ -88,7 +88,10 @@ async def get_glossary(name: str, services: ServicesDep) -> GlossaryOut:
     return _out(await run_in_threadpool(services.require_glossaries().get, name))
 
 
-@router.put("/v1/glossaries/{name}", response_model=GlossaryOut, responses=ERRORS, openapi_extra=BODY)
+@router.put(
+    "/v1/glossaries/{name}", response_model=GlossaryOut, openapi_extra=BODY,
+    responses={**ERRORS, 201: {"model": GlossaryOut, "description": "Created (200: replaced)"}},
+)
 async def replace_glossary(name: str, request: Request, services: ServicesDep, response: Response) -> GlossaryOut:
     glossary = await _read(request, name)
     created = await run_in_threadpool(lambda: services.require_glossaries().put(glossary))

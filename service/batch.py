@@ -26,6 +26,7 @@ from typing import Any
 
 from .documents import translate_file
 from .errors import DocumentError, InputTooLarge, ModelUnavailable, OversettError, UnsupportedFormat
+from .glossary import Glossary
 from .protocols import DocumentFormat
 from .summaries import Pipelines
 
@@ -193,8 +194,12 @@ class DocumentTranslator:
         max_chars: int,
         format_of: Callable[[str], DocumentFormat] | None = None,
         max_bytes: int = 20 * 1024 * 1024,
+        glossary: Glossary | None = None,
+        model_name: str = "default",
     ) -> None:
         self.load = load
+        self.glossary = glossary
+        self.model_name = model_name
         self.format_of = format_of
         self.max_bytes = max_bytes
         self.output = OutputFolder(out_dir)
@@ -242,6 +247,13 @@ class DocumentTranslator:
         self.output.record(doc, sha256, self.key, entry)
         return entry
 
+    def _models(self, model_id: str, backend: str) -> dict[str, Any]:
+        """What the manifest records of the models (and the glossary) a document was made with."""
+        models: dict[str, Any] = {"model": self.model_name, "translator": model_id, "backend": backend}
+        if self.glossary is not None:
+            models["glossary"] = f"{self.glossary.name}@{self.glossary.digest}"
+        return models
+
     def _format(self, doc: SourceDocument) -> DocumentFormat | None:
         """The document's format, None for plain text (and any file a --glob picked that no
         format claims: it is read as UTF-8 text, as before)."""
@@ -271,12 +283,12 @@ class DocumentTranslator:
         services = self.services
         pipeline = services.require_pipeline()
         try:
-            done = translate_file(pipeline, document_format, data, progress=on_sentences)
+            done = translate_file(pipeline, document_format, data, progress=on_sentences, glossary=self.glossary)
         except InputTooLarge as exc:
             raise DocumentError(exc.message) from exc
         write_atomic(self.output.translation(doc, document_format), done.data)
         info = pipeline.translator.info
-        models: dict[str, Any] = {"translator": info.model_id, "backend": info.backend}
+        models = self._models(info.model_id, info.backend)
         if self.summary and done.source_text.strip():
             summary = services.require_summaries().summarize_document(
                 done.source_text, self.summary, source_lang=done.source_lang
@@ -296,10 +308,10 @@ class DocumentTranslator:
     ) -> ManifestEntry:
         services = self.services
         pipeline = services.require_pipeline()
-        (result,) = pipeline.translate_documents([text], progress=on_sentences)
+        (result,) = pipeline.translate_documents([text], progress=on_sentences, glossary=self.glossary)
         write_atomic(self.output.translation(doc), result.text)
         info = pipeline.translator.info
-        models: dict[str, Any] = {"translator": info.model_id, "backend": info.backend}
+        models = self._models(info.model_id, info.backend)
         if self.summary:
             summary = services.require_summaries().summarize_document(
                 text, self.summary, source_lang=result.source_lang

@@ -19,15 +19,20 @@ from typing import Any
 from .batch import BatchEngine, ManifestEntry, Progress, SourceDocument
 from .config import Settings
 from .errors import OversettError
+from .glossary import Glossary
 from .services import document_worker
 
 
 class _DocumentActor:
     """Loads the models once per worker (on first use) and translates one batch of paths."""
 
-    def __init__(self, settings_json: str, out_dir: str, summary: str | None) -> None:
+    def __init__(
+        self, settings_json: str, out_dir: str, summary: str | None, glossary_json: str | None = None,
+        model: str | None = None,
+    ) -> None:
         settings = Settings.model_validate_json(settings_json)
-        self.worker = document_worker(settings, Path(out_dir), summary)
+        glossary = Glossary.from_json(json.loads(glossary_json)) if glossary_json else None
+        self.worker = document_worker(settings, Path(out_dir), summary, glossary, model)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         entries = [
@@ -37,11 +42,13 @@ class _DocumentActor:
         return {"entry": entries}
 
 
-def ray_engine(settings: Settings, out_dir: Path, summary: str | None) -> BatchEngine:
+def ray_engine(
+    settings: Settings, out_dir: Path, summary: str | None, glossary: Glossary | None = None, model: str | None = None
+) -> BatchEngine:
     """The batch engine that runs the documents on Ray workers."""
 
     def run(documents: Sequence[SourceDocument], progress: Progress) -> list[ManifestEntry]:
-        return run_ray(settings, out_dir, summary, documents, progress)
+        return run_ray(settings, out_dir, summary, documents, progress, glossary, model)
 
     return run
 
@@ -52,6 +59,8 @@ def run_ray(
     summary: str | None,
     documents: Sequence[SourceDocument],
     progress: Progress,
+    glossary: Glossary | None = None,
+    model: str | None = None,
 ) -> list[ManifestEntry]:
     try:
         import ray
@@ -81,7 +90,10 @@ def run_ray(
         )
         results = dataset.map_batches(
             _DocumentActor,
-            fn_constructor_args=(worker_settings.model_dump_json(), str(out_dir.resolve()), summary),
+            fn_constructor_args=(
+                worker_settings.model_dump_json(), str(out_dir.resolve()), summary,
+                json.dumps(glossary.to_json()) if glossary is not None else None, model,
+            ),
             batch_size=1,
             concurrency=actors,
             num_cpus=1,

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from .config import Settings
 from .errors import OversettError
+from .glossary import Glossary
 
 
 def _read_text_argument(args: argparse.Namespace, max_chars: int) -> str:
@@ -39,7 +40,12 @@ def _settings(args: argparse.Namespace) -> Settings:
         for name in ("translator", "summarizer")
         if getattr(args, name, None)
     }
-    return Settings(**overrides)  # type: ignore[arg-type]
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    if getattr(args, "model", None) and args.run is not cmd_batch:  # batch runs choose in their workers
+        from .services import settings_for_model
+
+        settings = settings_for_model(settings, args.model)
+    return settings
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -71,15 +77,19 @@ def cmd_translate(args: argparse.Namespace) -> int:
     if args.format not in (None, "txt") or args.out or (args.file != "-" and Path(args.file).suffix.lower() not in {".txt", ""}):
         return _translate_file(args, settings)
     text = _read_text_argument(args, settings.max_chars)
+    glossary = _glossary(settings, args.glossary)
     pipeline = load_pipeline(settings)
     try:
-        (result,) = pipeline.translate_documents([text], args.source_lang, args.beams)
+        (result,) = pipeline.translate_documents([text], args.source_lang, args.beams, glossary=glossary)
     finally:
         pipeline.translator.close()
         pipeline.cache.close()
     sys.stdout.write(result.text)
     if result.detected is not None:
         print(f"[detected {result.detected.lang}, confidence {result.detected.confidence:.2f}]", file=sys.stderr)
+    applied = sum(len(s.terms) for s in result.segments)
+    if applied:
+        print(f"[{applied} glossary terms applied]", file=sys.stderr)
     if result.flagged:
         from collections import Counter
 
@@ -111,9 +121,10 @@ def _translate_file(args: argparse.Namespace, settings: Settings) -> int:
     kind = document_format(settings, name, args.format)
     if len(data) > settings.max_document_bytes:
         raise OversettError(f"{name}: {len(data):,} bytes; the limit is {settings.max_document_bytes:,} (OVERSETT_MAX_DOCUMENT_BYTES)")
+    glossary = _glossary(settings, args.glossary)
     pipeline = load_pipeline(settings)
     try:
-        done = translate_file(pipeline, kind, data, args.source_lang, args.beams)
+        done = translate_file(pipeline, kind, data, args.source_lang, args.beams, glossary=glossary)
     except OversettError as exc:
         raise OversettError(f"{name}: {exc.message}") from exc
     finally:
@@ -222,16 +233,86 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _glossary(settings: Settings, name: str | None) -> Glossary | None:
+    """The stored glossary a command names (from the service's database), or None."""
+    if not name:
+        return None
+    from .services import glossary_store
+
+    store = glossary_store(settings)
+    try:
+        return store.get(name)
+    finally:
+        store.close()
+
+
+def cmd_glossary_add(args: argparse.Namespace) -> int:
+    from .glossary import build_glossary, parse_table
+    from .services import glossary_store
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise OversettError(f"{args.file}: no such file")
+    terms, keep = parse_table(path.read_text(encoding="utf-8"))
+    glossary = build_glossary(args.name, terms, keep + args.keep)
+    store = glossary_store(_settings(args))
+    try:
+        created = store.put(glossary, create=not args.replace)
+    finally:
+        store.close()
+    kept = sum(t.keep for t in glossary.terms)
+    print(f"{'added' if created else 'replaced'} {glossary.name}: {len(glossary.terms) - kept} terms, {kept} kept verbatim "
+          f"(digest {glossary.digest})", file=sys.stderr)
+    return 0
+
+
+def cmd_glossary_list(args: argparse.Namespace) -> int:
+    from .services import glossary_store
+
+    store = glossary_store(_settings(args))
+    try:
+        for glossary in store.names():
+            kept = sum(t.keep for t in glossary.terms)
+            print(f"{glossary.name}\t{len(glossary.terms) - kept} terms\t{kept} kept\t{glossary.digest}")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_glossary_show(args: argparse.Namespace) -> int:
+    glossary = _glossary(_settings(args), args.name)
+    assert glossary is not None
+    print("source\ttarget\tlang")
+    for term in glossary.terms:
+        print(f"{term.source}\t{'' if term.keep else term.target}\t{term.lang or ''}")
+    return 0
+
+
+def cmd_glossary_delete(args: argparse.Namespace) -> int:
+    from .services import glossary_store
+
+    store = glossary_store(_settings(args))
+    try:
+        store.delete(args.name)
+    finally:
+        store.close()
+    print(f"deleted {args.name}", file=sys.stderr)
+    return 0
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from .runs import run_batch_with_settings
 
+    settings = _settings(args)
     result = run_batch_with_settings(
         Path(args.folder),
         Path(args.out),
-        settings=_settings(args),
+        settings=settings,
         patterns=args.glob or None,
         summary=args.summary,
         engine=args.engine,
+        glossary=_glossary(settings, args.glossary),
+        model=args.model,
     )
     print(result.line(), file=sys.stderr)
     return 1 if result.failed else 0
@@ -311,6 +392,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=["html", "md", "docx", "srt", "vtt", "txt"], default=None,
         help="read the file as this format (default: by its extension)",
     )
+    translate.add_argument("--glossary", default=None, help="a stored glossary's name (oversett glossary list)")
+    translate.add_argument("--model", default=None, help="a translator's name from OVERSETT_TRANSLATORS")
     translate.add_argument("--source-lang", default="auto", help="auto, nb, nn, no, da, sv, en")
     translate.add_argument("--beams", type=int, default=None, help="beam size")
     translate.add_argument("--translator", default=None, help="Hub id or folder (overrides env)")
@@ -338,7 +421,25 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--engine", choices=["local", "ray"], default="local")
     batch.add_argument("--translator", default=None, help="Hub id or folder (overrides env)")
     batch.add_argument("--summarizer", default=None, help="Hub id or folder (overrides env)")
+    batch.add_argument("--glossary", default=None, help="a stored glossary's name (oversett glossary list)")
+    batch.add_argument("--model", default=None, help="a translator's name from OVERSETT_TRANSLATORS")
     batch.set_defaults(run=cmd_batch)
+
+    glossary = commands.add_parser("glossary", help="manage glossaries: add, list, show, delete")
+    glossary_commands = glossary.add_subparsers(dest="glossary_command", required=True)
+    add = glossary_commands.add_parser("add", help="store a glossary from a CSV or TSV file (source,target[,lang])")
+    add.add_argument("name")
+    add.add_argument("file", help="CSV or TSV: source,target[,lang] rows; a row with no target is kept verbatim")
+    add.add_argument("--keep", action="append", default=[], help="a do-not-translate term (repeatable)")
+    add.add_argument("--replace", action="store_true", help="replace a glossary of that name")
+    add.set_defaults(run=cmd_glossary_add)
+    glossary_commands.add_parser("list", help="the stored glossaries").set_defaults(run=cmd_glossary_list)
+    show = glossary_commands.add_parser("show", help="a glossary as TSV")
+    show.add_argument("name")
+    show.set_defaults(run=cmd_glossary_show)
+    delete = glossary_commands.add_parser("delete", help="delete a glossary")
+    delete.add_argument("name")
+    delete.set_defaults(run=cmd_glossary_delete)
 
     check_parser = commands.add_parser(
         "check", help="faithfulness checks of aligned source / translation files (one segment a line)"

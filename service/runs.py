@@ -11,6 +11,7 @@ from .batch import BatchSummary, local_engine, run_batch
 from .batch_ray import ray_engine
 from .config import Settings
 from .formats import EXTENSIONS
+from .glossary import Glossary
 from .services import document_worker
 
 
@@ -23,13 +24,15 @@ def run_batch_with_settings(
     summary: str | None = None,
     engine: Literal["local", "ray"] = "local",
     stream: Any = None,
+    glossary: Glossary | None = None,
+    model: str | None = None,
 ) -> BatchSummary:
     """Translate every matching document of ``input_dir`` into ``out_dir`` (by default, every
     file of a supported type: .html, .md, .docx, .srt, .vtt, .txt …)."""
     chosen = (
-        ray_engine(settings, out_dir, summary)
+        ray_engine(settings, out_dir, summary, glossary, model)
         if engine == "ray"
-        else local_engine(document_worker(settings, out_dir, summary))
+        else local_engine(document_worker(settings, out_dir, summary, glossary, model))
     )
     wanted = patterns or DOCUMENT_PATTERNS
     return run_batch(input_dir, out_dir, engine=chosen, patterns=wanted, stream=stream)

@@ -342,7 +342,7 @@ def _prompts_for(model_type: str, settings: Settings) -> PromptSet | None:
     return load_prompts(settings.prompts_dir, LENGTH_PRESETS, settings.prompt_template)
 
 
-def batch_model_key(settings: Settings, summary: str | None) -> dict[str, Any]:
+def batch_model_key(settings: Settings, summary: str | None, glossary: Glossary | None = None) -> dict[str, Any]:
     """What a batch run's outputs depend on, known without loading any model: a rerun with the
     same key and source hash can skip the document."""
 
@@ -361,20 +361,38 @@ def batch_model_key(settings: Settings, summary: str | None) -> dict[str, Any]:
     }
     if summary:
         key |= {"summary": summary, "summarizer": identity(settings.summarizer)}
+    if glossary is not None:
+        key["glossary"] = glossary.digest  # a changed glossary translates the documents again
     return key
 
 
-def document_worker(settings: Settings, out_dir: Path, summary: str | None) -> DocumentTranslator:
-    """A batch run's per-document worker, loading its models from ``settings`` on first use."""
+def document_worker(
+    settings: Settings, out_dir: Path, summary: str | None, glossary: Glossary | None = None, model: str | None = None
+) -> DocumentTranslator:
+    """A batch run's per-document worker, loading its models from ``settings`` (with the named
+    translator, when ``model`` names one) on first use."""
+    settings = settings_for_model(settings, model)
     return DocumentTranslator(
         lambda: load_services(settings),
         out_dir,
         summary,
-        key=batch_model_key(settings, summary),
+        key=batch_model_key(settings, summary, glossary),
         max_chars=settings.max_chars,
         format_of=lambda name: document_format(settings, name),
         max_bytes=settings.max_document_bytes,
+        glossary=glossary,
+        model_name=model or next(iter(settings.translator_choices)),
     )
+
+
+def settings_for_model(settings: Settings, model: str | None) -> Settings:
+    """The settings with the named translator (from OVERSETT_TRANSLATORS) as the translator."""
+    if model is None:
+        return settings
+    choices = settings.translator_choices
+    if model not in choices:
+        raise InvalidInput(f"Unknown model '{model}'. Choose one of: {', '.join(choices)}.")
+    return settings.model_copy(update={"translator": choices[model], "translators": f"{model}={choices[model]}"})
 
 
 def pull_models(settings: Settings) -> list[tuple[str, str, Path]]:

@@ -250,3 +250,54 @@ def test_a_file_is_translated_to_a_file_to_download(browser: Any, live_url: str,
         page.wait_for_function("document.getElementById('file-error').textContent.startsWith('This kind of file')")
     finally:
         context.close()
+
+
+def test_a_glossary_and_a_model_are_chosen_and_applied_terms_shown(browser: Any, live_url: str) -> None:
+    import httpx
+
+    created = httpx.put(f"{live_url}/v1/glossaries/side", json={"name": "side", "terms": [
+        {"source": "Stortinget", "target": "the Storting"}], "keep": ["NAV"]})
+    assert created.status_code in (200, 201)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(live_url + "/")
+        page.wait_for_function("document.getElementById('glossary').options.length > 1")
+        page.get_by_label("Glossary").select_option("side")
+        page.get_by_label("Norwegian text").fill("Stortinget vedtok budsjettet. NAV får mer penger.")
+        page.get_by_role("button", name="Translate").click()
+        wait_translated(page)
+        marked = page.locator(".para.target .sentence.has-terms")
+        assert marked.count() == 2
+        assert "Glossary: Stortinget → the Storting." in marked.first.get_attribute("title")
+        assert "the Storting" in marked.first.inner_text()
+        assert "Glossary: NAV (kept)." in marked.nth(1).get_attribute("title")
+        assert "2 glossary terms applied" in page.locator("#result-meta").inner_text()
+        assert page.locator("#model-control").is_hidden()  # one translator: nothing to choose
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def two_model_url(tiny_models: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    state = tmp_path_factory.mktemp("two-models")
+    shutil.copytree(tiny_models["translator"], state / "fast")
+    choices = f"accurate={tiny_models['translator']},fast={state / 'fast'}"
+    yield from serve_in_thread(load_services(tiny_settings(tiny_models, state, translators=choices)))
+
+
+def test_the_page_offers_the_models_to_choose_from(browser: Any, two_model_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(two_model_url + "/")
+        model = page.get_by_label("Model")
+        model.wait_for(state="visible", timeout=30_000)
+        assert page.locator("#model option").all_inner_texts() == ["accurate (default)", "fast"]
+        model.select_option("fast")
+        page.get_by_label("Norwegian text").fill("Det regner i Bergen.")
+        page.get_by_role("button", name="Translate").click()
+        wait_translated(page)
+        assert "model fast: " in page.locator("#result-meta").inner_text()
+    finally:
+        context.close()

@@ -24,13 +24,51 @@
   const detectedBox = $("detected");
   const detectedText = $("detected-text");
   const sentenceNote = $("sentence-note");
+  const glossarySelect = $("glossary");
+  const modelSelect = $("model");
+  const modelControl = $("model-control");
 
   const LANGUAGES = { nb: "Bokmål", nn: "Nynorsk", no: "Norwegian", da: "Danish", sv: "Swedish", en: "English", zxx: "no language (no letters)" };
   const PARAGRAPH_BREAK = /(?:\r\n|\r|\n)[ \t\u00a0]*(?:\r\n|\r|\n)\s*/;
   let english = "";
 
   apiKey.value = sessionStorage.getItem("oversett-api-key") || "";
-  apiKey.addEventListener("change", () => sessionStorage.setItem("oversett-api-key", apiKey.value));
+  apiKey.addEventListener("change", () => {
+    sessionStorage.setItem("oversett-api-key", apiKey.value);
+    loadChoices();
+  });
+
+  // The stored glossaries and the translators a request may choose.
+  async function loadChoices() {
+    const headers = apiKey.value ? { Authorization: `Bearer ${apiKey.value}` } : {};
+    try {
+      const glossaries = await fetch("/v1/glossaries", { headers });
+      if (glossaries.ok) {
+        const chosen = glossarySelect.value;
+        glossarySelect.replaceChildren(new Option("None", ""));
+        for (const glossary of (await glossaries.json()).glossaries) {
+          glossarySelect.add(new Option(`${glossary.name} (${glossary.terms + glossary.keep} terms)`, glossary.name));
+        }
+        glossarySelect.value = chosen;
+      }
+      const models = await fetch("/v1/models", { headers });
+      if (models.ok) {
+        const translators = (await models.json()).translators || [];
+        modelSelect.replaceChildren(...translators.map((t) => new Option(t.default ? `${t.name} (default)` : t.name, t.name)));
+        modelControl.hidden = translators.length < 2;
+      }
+    } catch (unreachable) {
+      // the choices stay as they are; a translation attempt will say what is wrong
+    }
+  }
+  loadChoices();
+
+  function choices() {
+    const chosen = {};
+    if (glossarySelect.value) chosen.glossary = glossarySelect.value;
+    if (!modelControl.hidden && modelSelect.value) chosen.model = modelSelect.value;
+    return chosen;
+  }
 
   textarea.addEventListener("input", () => {
     charCount.textContent = `${textarea.value.length.toLocaleString("en")} characters`;
@@ -168,7 +206,7 @@
     busy(true, "Translating …");
     const started = performance.now();
     try {
-      const response = await postRaw("/v1/translate/stream", { text, source_lang: sourceLang.value });
+      const response = await postRaw("/v1/translate/stream", { text, source_lang: sourceLang.value, ...choices() });
       const done = [];
       let finished = false;
       for await (const line of ndjsonLines(response)) {
@@ -261,6 +299,13 @@
     return reasons.join(" ");
   }
 
+  // Where the glossary was applied in a translated sentence ("" when it was not).
+  function termNote(segment) {
+    const terms = segment.terms || [];
+    if (!terms.length) return "";
+    return `Glossary: ${terms.map((t) => (t.source === t.target ? `${t.source} (kept)` : `${t.source} → ${t.target}`)).join("; ")}.`;
+  }
+
   function paragraphElement(pieces, side, segments) {
     const element = document.createElement("p");
     element.className = `para ${side}`;
@@ -275,11 +320,15 @@
       span.dataset.segment = String(piece.segment);
       span.textContent = piece.text;
       const reason = side === "target" ? concern(segments[piece.segment]) : "";
+      const terms = side === "target" ? termNote(segments[piece.segment]) : "";
       if (reason) {
         const segment = segments[piece.segment];
         span.classList.add(segment.issues && segment.issues.length ? "flagged" : "unsure");
-        span.title = reason;
-        span.dataset.reason = reason;
+      }
+      if (terms) span.classList.add("has-terms");
+      if (reason || terms) {
+        span.title = [terms, reason].filter(Boolean).join(" ");
+        span.dataset.reason = span.title;
       }
       element.appendChild(span);
     }
@@ -334,9 +383,12 @@
     }
     const cached = segments.filter((s) => s.cached).length;
     const flagged = translation.issues || 0;
+    const terms = segments.reduce((sum, s) => sum + (s.terms || []).length, 0);
+    const named = body.model.name && body.model.name !== "default" ? `${body.model.name}: ` : "";
     resultMeta.textContent =
       `Source language: ${LANGUAGES[translation.source_lang] || translation.source_lang} · ` +
-      `model ${body.model.id} (${body.model.backend}) · ${cached} of ${segments.length} sentences from the cache · ` +
+      `model ${named}${body.model.id} (${body.model.backend}) · ${cached} of ${segments.length} sentences from the cache · ` +
+      `${terms ? `${terms} glossary terms applied (underlined) · ` : ""}` +
       `${flagged ? `${flagged} flagged for a second look (marked; hover or focus for why) · ` : ""}` +
       `${seconds.toFixed(1)} s`;
     sentenceNote.hidden = true;
@@ -397,6 +449,7 @@
     const body = new FormData();
     body.append("file", file, file.name);
     body.append("source_lang", sourceLang.value);
+    for (const [name, value] of Object.entries(choices())) body.append(name, value);
     const headers = {};
     if (apiKey.value) headers["Authorization"] = `Bearer ${apiKey.value}`;
     let response;

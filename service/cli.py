@@ -461,9 +461,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--http-repeats", type=int, default=4, help="seed sentences × this = requests")
     bench.add_argument("--out", default=None, help="JSON file (default eval/results/bench/<time>.json)")
     bench.add_argument(
-        "--parts", default="models,cache,pipeline,checks,documents,stream,summary,rss,http",
+        "--parts", default="models,cache,pipeline,checks,documents,glossary,stream,summary,rss,http",
         help="comma list of models (naive vs torch vs CTranslate2), cache, pipeline (vs bare CTranslate2), "
-        "checks, documents (a 50-paragraph .docx vs the same .txt), stream (first segment of 100 sentences), summary (naive vs torch vs CTranslate2), rss "
+        "checks, documents (a 50-paragraph .docx vs the same .txt), glossary (200 terms vs none), stream (first segment of 100 sentences), summary (naive vs torch vs CTranslate2), rss "
         "(a service with both models on CTranslate2), http (all but models use the big model)",
     )
     bench.set_defaults(run=cmd_bench)

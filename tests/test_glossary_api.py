@@ -138,6 +138,12 @@ def three_models(tiny_models: dict[str, Path], tmp_path: Path) -> dict[str, str]
 
 
 def test_named_models_side_by_side_within_the_bound(make_client: Any, make_services: Any, three_models: dict[str, str]) -> None:
+    import threading
+
+    def batchers() -> int:
+        return sum(1 for t in threading.enumerate() if t.name == "oversett-batcher" and t.is_alive())
+
+    before = batchers()
     choices = ",".join(f"{name}={path}" for name, path in three_models.items())
     services = make_services(translators=choices, max_translators=2)
     client = make_client(services)
@@ -156,6 +162,8 @@ def test_named_models_side_by_side_within_the_bound(make_client: Any, make_servi
         assert len(loaded) <= 2 and "accurate" in loaded  # within the bound; the default stays
     assert seen == three_models
     assert services.translators.unloaded >= 2
+    # what was unloaded is gone, not just forgotten: one batcher thread per loaded translator
+    assert batchers() - before <= 2
     unknown = client.post("/v1/translate", json={"text": "Hei.", "model": "huge"})
     assert unknown.status_code == 422 and "accurate, fast, third" in unknown.json()["detail"]
     document = client.post("/v1/translate/document", files={"file": ("a.md", b"# Tittel\n\nDet regner.\n")}, data={"model": "fast"})
@@ -171,3 +179,20 @@ def test_bad_translator_settings_are_refused_at_startup() -> None:
         Settings(_env_file=None, translators="fast")  # type: ignore[call-arg]
     with pytest.raises(ValidationError, match="NAME=MODEL"):
         Settings(_env_file=None, translators="a=x,a=y")  # type: ignore[call-arg]
+
+
+def test_replicas_share_glossaries_through_redis(redis_server: Any, make_client: Any) -> None:
+    from .conftest import free_port
+
+    url, _ = redis_server
+    first, second = make_client(redis_url=url), make_client(redis_url=url)
+    assert first.put("/v1/glossaries/delt", json={"name": "delt", "keep": ["NAV"]}).status_code == 201
+    assert second.get("/v1/glossaries/delt").json()["keep"] == ["NAV"]
+    assert second.post("/v1/glossaries", json={"name": "delt", "keep": ["X"]}).status_code == 409
+    translated = second.post("/v1/translate", json={"text": "NAV betaler.", "glossary": "delt"})
+    assert translated.json()["translations"][0]["segments"][0]["terms"] == [{"source": "NAV", "target": "NAV"}]
+    assert first.delete("/v1/glossaries/delt").status_code == 204
+    assert second.get("/v1/glossaries/delt").status_code == 404
+    away = make_client(redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    response = away.get("/v1/glossaries")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"

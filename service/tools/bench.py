@@ -127,6 +127,7 @@ class Report:
     stream: dict[str, float] = field(default_factory=dict)
     both_models_rss: dict[str, float] = field(default_factory=dict)
     documents: dict[str, float] = field(default_factory=dict)
+    glossary: dict[str, float] = field(default_factory=dict)
     bench_peak_rss_mib: float = 0.0
 
 
@@ -474,6 +475,34 @@ def bench_documents(
     return timings
 
 
+def bench_glossary(ct2_dir: Path, text: str, beams: int, length: int, threads: int, repeats: int = 3) -> dict[str, float]:
+    """The seed through the pipeline (empty cache) with a 200-term glossary and without; the
+    glossary holds the seed's own names and words that recur (so terms are applied) and made-up
+    terms (so most of the matcher's work is looking). Best of ``repeats`` each."""
+    import re as _re
+
+    from ..cache import NullCache
+    from ..glossary import build_glossary
+
+    words = list(dict.fromkeys(w for w in _re.findall(r"[A-ZÆØÅ][a-zæøå-]{3,}", text)))[:40]
+    terms = [(w, f"{w} (EN)", None) for w in words]
+    terms += [(f"fagterm{i}", f"term {i}", None) for i in range(200 - len(terms))]
+    glossary = build_glossary("bench", terms, [])
+    translator = CT2Translator(load_ct2(ct2_dir, intra_threads=threads))
+    translator.forced_output_tokens = length
+    detector = LanguageDetector()
+    detector.warm_up()
+    pipeline = TranslationPipeline(translator, NullCache(), detector, num_beams=beams, retry=False)
+    timings: dict[str, float] = {"terms": len(glossary.terms)}
+    for label, chosen in (("without", None), ("with", glossary)):
+        pipeline.translate_documents([text], "nb", glossary=chosen)  # warm up
+        timings[f"{label}_s"] = min(_timed(lambda: pipeline.translate_documents([text], "nb", glossary=chosen)) for _ in range(repeats))
+    (result,) = pipeline.translate_documents([text], "nb", glossary=glossary)
+    timings["applied"] = sum(len(s.terms) for s in result.segments)
+    timings["overhead"] = timings["with_s"] / timings["without_s"] - 1
+    return timings
+
+
 # --- over HTTP -----------------------------------------------------------------------------
 
 
@@ -649,6 +678,10 @@ def render(report: Report) -> str:
         d = report.documents
         lines += ["", f"documents (big, ctranslate2 int8, {d['paragraphs']:.0f} paragraphs, empty cache): as .txt {d['txt_s']:.3f} s, "
                   f"as .docx through the format layer {d['docx_s']:.3f} s, overhead {100 * d['overhead']:+.1f}%"]
+    if report.glossary:
+        g = report.glossary
+        lines += ["", f"glossary (big, ctranslate2 int8, the seed, empty cache): without {g['without_s']:.3f} s, "
+                  f"with {g['terms']:.0f} terms ({g['applied']:.0f} applied) {g['with_s']:.3f} s, overhead {100 * g['overhead']:+.1f}%"]
     if report.service_rss:
         r = report.service_rss
         lines += ["", f"service RSS (big, ctranslate2 int8): idle {r['idle_mib']:.0f} MiB, after load {r['after_load_mib']:.0f} MiB, "
@@ -660,7 +693,9 @@ def render(report: Report) -> str:
 def run(
     *, models: Sequence[str] = ("base", "big"), beams: Sequence[int] = (1, 4), threads: int | None = None,
     concurrency: int = 16, http_repeats: int = 4, seed_file: Path = DEFAULT_SEED_FILE,
-    parts: Sequence[str] = ("models", "cache", "pipeline", "checks", "documents", "stream", "summary", "rss", "http"),
+    parts: Sequence[str] = (
+        "models", "cache", "pipeline", "checks", "documents", "glossary", "stream", "summary", "rss", "http",
+    ),
     tokenizer_text: Path = DEFAULT_TOKENIZER_TEXT, out: Path | None = None, work_dir: Path | None = None,
     log: Callable[[str], None] = lambda m: print(f"[bench] {m}", file=sys.stderr, flush=True),
 ) -> Report:
@@ -690,6 +725,9 @@ def run(
             if "checks" in parts:
                 log("checks: the seed with and without the faithfulness checks")
                 report.checks = bench_checks(big_ct2, text, max(beams), length, threads)
+            if "glossary" in parts:
+                log("glossary: the seed with a 200-term glossary and without")
+                report.glossary = bench_glossary(big_ct2, text, max(beams), length, threads)
             if "documents" in parts:
                 log("documents: 50 paragraphs as .docx against the same text as .txt")
                 # 50 paragraphs of two sentences each, no sentence twice (so neither side dedupes more)

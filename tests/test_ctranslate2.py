@@ -48,7 +48,7 @@ def test_ctranslate2_backend_through_the_api(ct2_services: Any, services: Any, s
     with TestClient(create_app(services=services)) as torch_client:
         torch = torch_client.post("/v1/translate", json={"text": seed_text})
     ct2_body, torch_body = ct2.json(), torch.json()
-    assert ct2_body["model"] == {"id": torch_body["model"]["id"], "backend": "ctranslate2"}
+    assert ct2_body["model"] == {"id": torch_body["model"]["id"], "backend": "ctranslate2", "name": "default"}
     assert torch_body["model"]["backend"] == "torch"
 
     def shape(value: Any) -> Any:  # the keys and types, all the way down

@@ -22,24 +22,19 @@ from .conftest import SEED_FILE, RedisServer, free_port
 LIMIT = 5
 
 
+def start_replica(tiny_models: dict[str, Path], folder: Path, name: str, **settings: str) -> ServiceProcess:
+    """An `oversett serve` with the tiny translator and these OVERSETT_ settings."""
+    env = {"TRANSLATOR": str(tiny_models["translator"]), "SUMMARIZER": "none", "BACKEND": "torch",
+           "LOG_LEVEL": "warning", **settings}
+    return ServiceProcess({f"OVERSETT_{k}": v for k, v in env.items()}, folder / f"replica-{name}.log")
+
+
 @pytest.fixture
 def two_replicas(redis_server: Any, tiny_models: dict[str, Path], tmp_path: Path) -> Iterator[list[str]]:
     url, _ = redis_server
     replicas = [
-        ServiceProcess(
-            {
-                "OVERSETT_TRANSLATOR": str(tiny_models["translator"]),
-                "OVERSETT_SUMMARIZER": "none",
-                "OVERSETT_BACKEND": "torch",
-                "OVERSETT_CACHE": "none",
-                "OVERSETT_JOBS_DB": str(tmp_path / f"jobs-{name}.sqlite3"),
-                "OVERSETT_REDIS_URL": url,
-                "OVERSETT_API_KEYS": "newsroom-key",
-                "OVERSETT_RATE_LIMIT_PER_MINUTE": str(LIMIT),
-                "OVERSETT_LOG_LEVEL": "warning",
-            },
-            tmp_path / f"replica-{name}.log",
-        )
+        start_replica(tiny_models, tmp_path, name, CACHE="none", JOBS_DB=str(tmp_path / f"jobs-{name}.sqlite3"),
+                REDIS_URL=url, API_KEYS="newsroom-key", RATE_LIMIT_PER_MINUTE=str(LIMIT))
         for name in ("a", "b")
     ]
     try:
@@ -87,19 +82,8 @@ def job_replicas(tiny_models: dict[str, Path], tmp_path: Path) -> Iterator[Calla
 
     def start(redis_url: str) -> list[ServiceProcess]:
         replicas = [
-            ServiceProcess(
-                {
-                    "OVERSETT_TRANSLATOR": str(tiny_models["translator"]),
-                    "OVERSETT_SUMMARIZER": "none",
-                    "OVERSETT_BACKEND": "torch",
-                    "OVERSETT_NUM_BEAMS": "1",
-                    "OVERSETT_CACHE": redis_url[: -len("/0")] + "/1",  # the cache shared too
-                    "OVERSETT_REDIS_URL": redis_url,
-                    "OVERSETT_JOB_LEASE": str(LEASE),
-                    "OVERSETT_LOG_LEVEL": "warning",
-                },
-                tmp_path / f"replica-{name}.log",
-            )
+            start_replica(tiny_models, tmp_path, name, NUM_BEAMS="1", CACHE=redis_url[: -len("/0")] + "/1",  # the cache shared too
+                    REDIS_URL=redis_url, JOB_LEASE=str(LEASE))
             for name in ("a", "b")
         ]
         started.extend(replicas)

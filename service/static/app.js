@@ -110,15 +110,18 @@
     errorBox.textContent = "";
   }
 
-  // POST and return the response when it is OK; throw with a plain message otherwise.
-  async function postRaw(path, body) {
-    const headers = { "Content-Type": "application/json" };
+  // Send a request and return the response when it is OK; throw with a plain message otherwise
+  // (``what`` says whose words to use: the pasted text's or an uploaded file's).
+  async function send(path, init, what) {
+    const headers = init.headers || {};
     if (apiKey.value) headers["Authorization"] = `Bearer ${apiKey.value}`;
     let response;
     try {
-      response = await fetch(path, { method: "POST", headers, body: JSON.stringify(body) });
+      response = await fetch(path, { ...init, headers });
     } catch (networkError) {
-      throw new Error("Could not reach the oversett service. Check the connection and try again; your text is still here.");
+      throw new Error(what === "file"
+        ? "Could not reach the oversett service. Check the connection and try the file again."
+        : "Could not reach the oversett service. Check the connection and try again; your text is still here.");
     }
     if (!response.ok) {
       let payload = null;
@@ -127,11 +130,15 @@
       } catch (notJson) {
         payload = null;
       }
-      const failure = new Error(explain(response, payload));
+      const failure = new Error(explain(response, payload, what));
       failure.code = payload && payload.code;
       throw failure;
     }
     return response;
+  }
+
+  async function postRaw(path, body) {
+    return send(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
   }
 
   async function* ndjsonLines(response) {
@@ -450,26 +457,12 @@
     body.append("file", file, file.name);
     body.append("source_lang", sourceLang.value);
     for (const [name, value] of Object.entries(choices())) body.append(name, value);
-    const headers = {};
-    if (apiKey.value) headers["Authorization"] = `Bearer ${apiKey.value}`;
     let response;
     try {
-      response = await fetch("/v1/translate/document", { method: "POST", headers, body });
-    } catch (networkError) {
+      response = await send("/v1/translate/document", { method: "POST", body }, "file");
+    } catch (error) {
       fileStatus.textContent = "";
-      fileError.textContent = "Could not reach the oversett service. Check the connection and try the file again.";
-      fileError.hidden = false;
-      return;
-    }
-    if (!response.ok) {
-      let payload = null;
-      try {
-        payload = await response.json();
-      } catch (notJson) {
-        payload = null;
-      }
-      fileStatus.textContent = "";
-      fileError.textContent = explain(response, payload, "file");
+      fileError.textContent = error.message;
       fileError.hidden = false;
       return;
     }

@@ -70,11 +70,19 @@ def drop_link(source: str, translation: str, rng: random.Random) -> tuple[str, s
     return f"{source} Se {link}", f"{translation} See"
 
 
+def _sentence_start(text: str, at: int) -> bool:
+    """A capital after the start, a full stop, or an opening quote or bracket is a sentence's first
+    word, not (necessarily) a name."""
+    before = text[:at].rstrip(" \"'“‘«([")
+    return not before or before[-1] in ".!?:;–—"
+
+
 def replace_name(source: str, translation: str, rng: random.Random) -> str | None:
     """Replace a name the source and the translation share with another name."""
     shared = [
-        m for m in re.finditer(r"(?<![\w-])[A-ZÆØÅ][a-zæøåé]+(?:-[A-ZÆØÅ][a-zæøåé]+)*", translation)
-        if m.start() > 0 and re.search(rf"(?<!\w){re.escape(m.group())}", source)
+        m for m in re.finditer(r"(?<![\w-])[A-ZÆØÅ][a-zæøåé]+(?:-[A-ZÆØÅ][a-zæøåé]+)*(?![\w-])", translation)
+        if not _sentence_start(translation, m.start())
+        and re.search(rf"(?<![\w-]){re.escape(m.group())}(?:s)?(?![\w-])", source)  # the whole word (or its genitive)
     ]
     if not shared:
         return None

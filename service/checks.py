@@ -292,6 +292,9 @@ EXONYMS: dict[str, tuple[str, ...]] = {
     "united": ("u.s", "us", "usa"), "states": ("u.s", "us", "usa"), "los": ("la", "l.a"), "angeles": ("la", "l.a"),
 }
 EXONYMS["storbritannia"] += ("u.k", "british", "england")
+EXONYMS |= {"sankt": ("st", "saint"), "napoli": ("naples",), "firenze": ("florence",), "venezia": ("venice",),
+            "milano": ("milan",), "torino": ("turin",), "beograd": ("belgrade",), "bucuresti": ("bucharest",),
+            "noreg": ("norway",), "nord-irland": ("northern ireland",), "kvitrussland": ("belarus",)}
 # Capitalised words that open Norwegian names of institutions and places ("Det hvite hus",
 # "Den internasjonale domstolen"): the English says them in other words.
 NAME_OPENERS = frozenset({"det", "den", "de", "dei", "nye", "store", "lille", "gamle", "forente", "hvite", "røde"})
@@ -373,11 +376,42 @@ def _scandinavian(word: str) -> float:
 
     # wordfreq's small Danish and Swedish lists (common words only) are enough here and keep
     # the service's memory down (the large Swedish list alone is about 35 MiB).
-    return max(
+    found = max(
         zipf_frequency(word, "nb"),
         zipf_frequency(word, "da", wordlist="small") - 0.5,
         zipf_frequency(word, "sv", wordlist="small") - 0.5,
     )
+    if found >= 2.0:
+        return found
+    return max([found, *(zipf_frequency(form, "nb") - 0.3 for form in bokmal_forms(word))])
+
+
+# Nynorsk spellings and their Bokmål counterparts, for looking a Nynorsk word up in the Bokmål
+# list (wordfreq has none for Nynorsk): ifølgje → ifølge, høgsterett → høyesterett, mjølkevegen →
+# melkeveien, forhåpentlegvis → forhåpentligvis, raudekrossen → rødekorsen …
+_NYNORSK_SPELLINGS = (
+    ("gje", "ge"), ("leg", "lig"), ("høg", "høy"), ("raud", "rød"), ("mjølk", "melk"), ("vegen", "veien"),
+    ("veg", "vei"), ("kj", "k"), ("ei", "e"), ("au", "ø"), ("jo", "ju"), ("ø", "y"), ("øy", "ø"), ("å", "o"),
+    ("sjølv", "selv"), ("kva", "hva"), ("kven", "hvem"), ("korleis", "hvordan"), ("ikkje", "ikke"), ("eg", "jeg"),
+    ("kross", "kors"), ("ver", "vær"), ("vêr", "vær"), ("erd", "ørels"), ("je", "jø"), ("an", "en"), ("dd", "dt"),
+    ("are", "ere"), ("arar", "ere"), ("tt", "tt"),
+)
+_NYNORSK_ENDINGS = (
+    ("ane", "ene"), ("ar", "er"), ("a", "en"), ("a", "et"), ("inga", "ingen"), ("ast", "est"), ("te", "et"),
+    ("as", "ens"), ("era", "eren"), ("ar", "e"),
+)
+
+
+def bokmal_forms(word: str) -> list[str]:
+    """Bokmål spellings a Nynorsk word may have (each rewrite alone, and with an ending changed)."""
+    forms = {word.replace(a, b, count) for a, b in _NYNORSK_SPELLINGS if a in word for count in (1, -1)}
+    every = word
+    for a, b in _NYNORSK_SPELLINGS:  # and all of them at once: seinare → senere, utanlandske → utenlandske
+        every = every.replace(a, b) if a not in ("ø", "å", "øy") else every
+    forms.add(every)
+    forms |= {f[: -len(a)] + b for f in [word, *forms] for a, b in _NYNORSK_ENDINGS if f.endswith(a) and len(f) > len(a) + 2}
+    forms.discard(word)
+    return sorted(forms)
 
 
 def norwegian_compound(word: str, depth: int = 0) -> bool:
@@ -395,7 +429,7 @@ def norwegian_compound(word: str, depth: int = 0) -> bool:
         if not left_known:
             continue
         endings = (right, *(right[: -len(e)] for e in ("ene", "ane", "en", "et", "er", "a") if right.endswith(e)))
-        if any(_scandinavian(r) >= COMPOUND_TAIL_ZIPF for r in endings if len(r) >= 3):
+        if any(_scandinavian(r) >= COMPOUND_TAIL_ZIPF for r in endings if len(r) >= 4):
             return True
         if norwegian_compound(right, depth + 1):
             return True

@@ -110,3 +110,26 @@ def test_check_command_refuses_unreadable_or_misaligned_input(tmp_path: Path) ->
     (tmp_path / "latin1.txt").write_bytes("Blåbær.\n".encode("latin-1"))
     latin = _check_cli(str(src), str(tmp_path / "latin1.txt"))
     assert latin.returncode == 2 and "not UTF-8" in latin.stderr
+
+
+def test_nynorsk_words_at_the_start_of_a_sentence_are_not_taken_for_names() -> None:
+    from service.checks import bokmal_forms, names
+
+    for sentence in ("Ifølgje politiet kom dei seint.", "Høgsterett avgjorde saka i går.",
+                     "Seinare på dagen kom han heim.", "Utanlandske journalistar var til stades."):
+        assert names(sentence) == [], sentence
+    assert "ifølge" in bokmal_forms("ifølgje") and "senere" in bokmal_forms("seinare")
+    assert names("Carpanedo konkurrerte i to løp.") == ["Carpanedo"]  # a name is still a name
+
+
+def test_the_name_corruption_replaces_whole_shared_names_only() -> None:
+    import random
+
+    from eval.corruptions import replace_name
+
+    source = "Forskerne i Oslo sier at Hansen tok feil."
+    translation = "For the researchers in Oslo, Hansen was wrong."
+    for seed in range(20):
+        damaged = replace_name(source, translation, random.Random(seed))
+        assert damaged is not None and damaged.startswith("For the researchers")  # "For" is no name
+        assert ("Oslo" in damaged) != ("Hansen" in damaged)

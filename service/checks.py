@@ -574,6 +574,33 @@ def length_problem(source: str, translation: str) -> str | None:
     cut_short = ratio < CUT_SHORT_RATIO and len(source.split()) >= 4
     if cut_short and _TERMINAL.search(source) and not _TERMINAL.search(translation):
         return "the translation stops mid-sentence: it is short, and the source ends with a full stop but the translation does not"
+    if ratio < FRAGMENT_RATIO and len(source.split()) >= 4:
+        gap = _gap(source, translation)
+        if gap:
+            return f"words seem to be missing: the translation is short and {gap}"
+    return None
+
+
+FRAGMENT_RATIO = -0.15  # shorter than the source by this much (log ratio), and reading like a fragment
+_ARTICLES = frozenset({"the", "a", "an"})
+_NOT_AFTER_ARTICLE = frozenset({
+    "the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "from", "and", "or", "is", "was", "were", "are",
+    ",", ".", ";", ":", "!", "?", "",
+})
+_OPENING = re.compile(r"[\s«\"“‘'(\[–—-]*(\w)")
+
+
+def _gap(source: str, translation: str) -> str | None:
+    """What makes a short translation read as if words were dropped: it starts in lower case
+    where the source starts with a capital, or an article stands before a preposition, a verb
+    'to be', punctuation or the end ("the of", "a ,")."""
+    first, start = _OPENING.match(source), _OPENING.match(translation)
+    if first and start and first.group(1).isupper() and start.group(1).islower():
+        return "starts in lower case where the source starts with a capital"
+    tokens = re.findall(r"[\w'’-]+|[.,;:!?]", translation)
+    for word, following in zip(tokens, [*tokens[1:], ""], strict=True):
+        if word.lower() in _ARTICLES and word != "A" and following.lower() in _NOT_AFTER_ARTICLE:
+            return f"has “{word} {following}”".rstrip() + (" at the end" if not following else "")
     return None
 
 

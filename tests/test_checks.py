@@ -133,3 +133,17 @@ def test_the_name_corruption_replaces_whole_shared_names_only() -> None:
         damaged = replace_name(source, translation, random.Random(seed))
         assert damaged is not None and damaged.startswith("For the researchers")  # "For" is no name
         assert ("Oslo" in damaged) != ("Hansen" in damaged)
+
+
+def test_a_short_translation_that_reads_like_a_fragment_is_flagged() -> None:
+    source = "Regjeringen la fram statsbudsjettet for neste år i Stortinget i dag."
+    whole = "The government presented next year's national budget in the Storting today."
+    assert check(source, whole) == []
+    for broken, why in (
+        ("government presented budget in the Storting.", "lower case"),
+        ("The government presented the of budget today.", "“the of”"),
+        ("The government presented next year's budget in the", "stops mid-sentence"),
+    ):
+        issues = [i for i in check(source, broken) if i.code == "length"]
+        assert issues and why in issues[0].message, (broken, issues)
+    assert check(source, "the government presented next year's national budget in the Storting today.") == []  # not short

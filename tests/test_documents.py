@@ -202,13 +202,16 @@ def test_batch_takes_every_supported_type_and_goes_on_past_broken_files(settings
     (source / "brutt.html").write_text("<div><p>Regjeringen la fram budsjettet.")
     (source / "kort.docx").write_bytes(samples.news_docx()[:3000])
     (source / "feil.srt").write_text(samples.SUBTITLES_SRT.replace("00:00:03,600", "00:00:0x,600"))
+    (source / "bombe.docx").write_bytes(zip_bomb(32 << 20))
     (source / "notater.pdf").write_bytes(b"%PDF")  # not a supported type: not taken
     out = tmp_path / "out"
+    settings = settings.model_copy(update={"max_unzipped_bytes": 16 << 20})
     summary = run_batch_with_settings(source, out, settings=settings, summary="short", stream=io.StringIO())
-    assert (summary.done, summary.failed) == (6, 3)
+    assert (summary.done, summary.failed) == (6, 4)
     entries = {e["file"]: e for e in map(json.loads, (out / "manifest.jsonl").read_text().splitlines())}
     assert set(entries) == {"nyhet.html", "readme.md", "nyhet.docx", "nyheter.srt", "nyheter.vtt", "nyhet.txt",
-                            "brutt.html", "kort.docx", "feil.srt"}
+                            "brutt.html", "kort.docx", "feil.srt", "bombe.docx"}
+    assert "unpacks to 33,554,4" in entries["bombe.docx"]["error"] and not (out / "bombe.en.docx").exists()
     assert {e["file"]: e["format"] for e in entries.values()}["nyhet.docx"] == "docx"
     assert entries["nyhet.html"]["outputs"] == ["nyhet.en.html", "nyhet.summary.en.txt"]
     assert entries["nyhet.txt"]["outputs"][0] == "nyhet.en.txt"

@@ -1,4 +1,4 @@
-"""Command line: ``oversett serve | translate | summarize | batch | check | eval | bench | models``."""
+"""Command line: ``oversett serve | translate | summarize | batch | glossary | check | eval | bench | load | models``."""
 
 from __future__ import annotations
 

@@ -340,16 +340,16 @@ def _sentence_starts(source: str, sentences: list[str]) -> set[int]:
 
 
 def _name_even_first(word: str) -> bool:
-    """A sentence's first word is a name when Norwegian does not use it much as a word and
-    English knows it about as well (Bush, Putin), or when neither knows it (Danius)."""
+    """A sentence's first word is a name when Norwegian hardly uses it as a word and it is no
+    common English word either (Danius, Carpanedo, Nielsen, Rockies)."""
 
     key = word.lower()
     norwegian, english = _frequencies(key)
-    # Unknown to both (Danius, Carpanedo): a name, unless it is a Norwegian compound or has a
-    # Norwegian inflection. A word both languages know (Bush, but also President, Pass) cannot be
-    # told from a word here.
+    # Unknown to Norwegian and rare in English: a name, unless it is a Norwegian compound or has
+    # a Norwegian inflection. A word both languages know well (Bush, but also President, Pass)
+    # cannot be told from a word here.
     return (
-        norwegian < 2.0 and english < 2.0 and not norwegian_compound(key)
+        norwegian < 2.0 and english < 3.5 and not norwegian_compound(key)
         and not key.endswith(NORWEGIAN_ENDINGS)
     )
 

@@ -143,7 +143,7 @@ class TranslatorPool:
             if chosen not in self._loaded:
                 self._make_room()
                 started = time.perf_counter()
-                settings = self.settings.model_copy(update={"translator": self.choices[chosen], "ct2_model": None})
+                settings = settings_for_model(self.settings, chosen)
                 detector = self.services.pipeline.detector if self.services.pipeline else None
                 loaded = load_pipeline(settings, detector)
                 if self.services.pipeline is not None:
@@ -386,13 +386,20 @@ def document_worker(
 
 
 def settings_for_model(settings: Settings, model: str | None) -> Settings:
-    """The settings with the named translator (from OVERSETT_TRANSLATORS) as the translator."""
+    """The settings with one translator of OVERSETT_TRANSLATORS as the translator, and as the
+    only choice (unchanged when ``model`` is None). OVERSETT_CT2_MODEL is the default
+    translator's converted copy, so another translator does not keep it."""
     if model is None:
         return settings
     choices = settings.translator_choices
-    if model not in choices:
-        raise InvalidInput(f"Unknown model '{model}'. Choose one of: {', '.join(choices)}.")
-    return settings.model_copy(update={"translator": choices[model], "translators": f"{model}={choices[model]}"})
+    default = next(iter(choices))
+    name = model
+    if name not in choices:
+        raise InvalidInput(f"Unknown model '{name}'. Choose one of: {', '.join(choices)}.")
+    update: dict[str, Any] = {"translator": choices[name], "translators": f"{name}={choices[name]}"}
+    if name != default:
+        update["ct2_model"] = None
+    return settings.model_copy(update=update)
 
 
 def pull_models(settings: Settings) -> list[tuple[str, str, Path]]:

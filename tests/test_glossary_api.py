@@ -196,3 +196,15 @@ def test_replicas_share_glossaries_through_redis(redis_server: Any, make_client:
     away = make_client(redis_url=f"redis://127.0.0.1:{free_port()}/0")
     response = away.get("/v1/glossaries")
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+
+
+def test_a_named_translator_does_not_take_the_default_ones_converted_copy() -> None:
+    from service.config import Settings
+    from service.services import settings_for_model
+
+    settings = Settings(_env_file=None, translators="accurate=org/big,fast=org/small", ct2_model="models/big-ct2")  # type: ignore[call-arg]
+    fast = settings_for_model(settings, "fast")
+    assert (fast.translator, fast.ct2_model, fast.translators) == ("org/small", None, "fast=org/small")
+    accurate = settings_for_model(settings, "accurate")
+    assert (accurate.translator, accurate.ct2_model) == ("org/big", "models/big-ct2")
+    assert settings_for_model(settings, None) is settings

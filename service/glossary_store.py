@@ -9,10 +9,10 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
-from .errors import AlreadyExists, GlossaryNotFound, StoreUnavailable
+from .errors import AlreadyExists, GlossaryNotFound
 from .glossary import Glossary
+from .redis_state import RedisState
 
 
 class SQLiteGlossaryStore:
@@ -58,21 +58,10 @@ class SQLiteGlossaryStore:
             self._db.close()
 
 
-class RedisGlossaryStore:
+class RedisGlossaryStore(RedisState):
+    """Every glossary as one field of one hash: shared by all replicas."""
+
     KEY = "oversett:glossaries"
-
-    def __init__(self, url: str) -> None:
-        import redis
-
-        self.url = url
-        self._client = redis.Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0, decode_responses=True)
-        self._errors: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
-
-    def _call(self, what: str, operation: Any, *args: Any) -> Any:
-        try:
-            return operation(*args)
-        except self._errors as exc:
-            raise StoreUnavailable(f"Redis at {self.url}: {what} failed: {exc}") from exc
 
     def get(self, name: str) -> Glossary:
         body = self._call("reading a glossary", self._client.hget, self.KEY, name)
@@ -95,9 +84,3 @@ class RedisGlossaryStore:
     def delete(self, name: str) -> None:
         if not self._call("deleting a glossary", self._client.hdel, self.KEY, name):
             raise GlossaryNotFound(name)
-
-    def close(self) -> None:
-        try:
-            self._client.close()
-        except self._errors:
-            pass

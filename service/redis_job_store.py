@@ -24,9 +24,10 @@ import time
 import uuid
 from typing import Any
 
-from .errors import JobNotFound, StoreUnavailable
+from .errors import JobNotFound
 from .job_store import job_view
 from .protocols import ClaimedJob, JobDocument
+from .redis_state import RedisState
 
 log = logging.getLogger(__name__)
 
@@ -86,20 +87,14 @@ return 1
 """
 
 
-class RedisJobStore:
+class RedisJobStore(RedisState):
     """The ``JobRecords`` of every replica sharing one Redis; this instance is one worker."""
 
     def __init__(self, url: str, *, lease_seconds: float = 30.0, retention_seconds: int = 30 * 24 * 3600) -> None:
-        import redis
-
-        self.url = url
+        super().__init__(url)
         self.lease_ms = max(1, round(lease_seconds * 1000))
         self.retention = retention_seconds
         self.worker = uuid.uuid4().hex
-        self._client = redis.Redis.from_url(
-            url, socket_timeout=2.0, socket_connect_timeout=2.0, decode_responses=True
-        )
-        self._errors: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
         self._claim = self._client.register_script(CLAIM)
         self._renew = self._client.register_script(RENEW)
         self._finish_document = self._client.register_script(FINISH_DOCUMENT)
@@ -109,12 +104,6 @@ class RedisJobStore:
     def _keys(job_id: str) -> tuple[str, str, str, str]:
         job = PREFIX + "job:" + job_id
         return job, job + ":names", job + ":texts", job + ":results"
-
-    def _call(self, what: str, operation: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return operation(*args, **kwargs)
-        except self._errors as exc:
-            raise StoreUnavailable(f"Redis at {self.url}: {what} failed: {exc}") from exc
 
     def create(self, documents: list[JobDocument], summary: str | None, source_lang: str) -> str:
         job_id = uuid.uuid4().hex
@@ -203,9 +192,3 @@ class RedisJobStore:
             "created": float(record["created"]), "updated": float(record["updated"]),
         }
         return job_view(record, documents)
-
-    def close(self) -> None:
-        try:
-            self._client.close()
-        except self._errors:
-            pass

@@ -18,7 +18,7 @@ words shared out over the source's stretches of text by length (see ``repair``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 MARKER = "QY{}"
@@ -193,45 +193,15 @@ def repaired(segments: Sequence[tuple[str, str]], whole: str, unit: Unit) -> str
     return " ".join(repair(source, translation, unit) for source, translation in segments if source.strip())
 
 
-def decode(text: str, unit: Unit) -> list[Piece]:
-    """Text with markers → pieces, each with the stack of pairs open around it. Markers the unit
-    does not have are dropped; the spaces written next to markers are taken off."""
+def _tokens(text: str, unit: Unit, *, drop_unknown: bool) -> Iterator[str | int]:
+    """Text with markers → its stretches of text and its markers (as numbers), the spaces written
+    next to markers taken off: the one after an opening marker ("QY1 viktig") and the one before a
+    closing one ("viktig QY2"). A marker the unit does not have is dropped, or kept as text."""
     opening_of = {close: opening for opening, close in unit.closes.items()}
-    pieces: list[Piece] = []
-    stack: list[int] = []
     position = 0
     for match in _BARE_MARKER.finditer(text):
         marker = int(match.group(1))
-        start, end = match.start(), match.end()
-        if marker in unit.closes and end < len(text) and text[end] == " ":
-            end += 1  # "QY1 viktig": the space after an opening marker is the marker's
-        before = text[position:start]
-        if marker in opening_of and before.endswith(" "):
-            before = before[:-1]  # "viktig QY2": and so is the space before a closing one
-        if before:
-            pieces.append(Piece(before, tuple(stack)))
-        position = end
-        if marker in unit.closes:
-            stack.append(marker)
-        elif marker in opening_of:
-            if opening_of[marker] in stack:
-                stack.remove(opening_of[marker])
-        elif marker in unit.atoms:
-            pieces.append(Piece("", tuple(stack), marker))
-    if text[position:]:
-        pieces.append(Piece(text[position:], tuple(stack)))
-    return pieces
-
-
-def substitute(text: str, unit: Unit) -> str:
-    """Text with markers → the format's own text: each marker replaced by its payload (a string:
-    the markup as the source had it), the spaces written next to markers taken off."""
-    opening_of = {close: opening for opening, close in unit.closes.items()}
-    out: list[str] = []
-    position = 0
-    for match in _BARE_MARKER.finditer(text):
-        marker = int(match.group(1))
-        if marker not in unit.payload:
+        if marker not in unit.payload and not drop_unknown:
             continue
         start, end = match.start(), match.end()
         if marker in unit.closes and end < len(text) and text[end] == " ":
@@ -239,7 +209,35 @@ def substitute(text: str, unit: Unit) -> str:
         before = text[position:start]
         if marker in opening_of and before.endswith(" "):
             before = before[:-1]
-        out += [before, str(unit.payload[marker])]
+        if before:
+            yield before
         position = end
-    out.append(text[position:])
-    return "".join(out)
+        if marker in unit.payload:
+            yield marker
+    if text[position:]:
+        yield text[position:]
+
+
+def decode(text: str, unit: Unit) -> list[Piece]:
+    """Text with markers → pieces, each with the stack of pairs open around it. Markers the unit
+    does not have are dropped; the spaces written next to markers are taken off."""
+    opening_of = {close: opening for opening, close in unit.closes.items()}
+    pieces: list[Piece] = []
+    stack: list[int] = []
+    for token in _tokens(text, unit, drop_unknown=True):
+        if isinstance(token, str):
+            pieces.append(Piece(token, tuple(stack)))
+        elif token in unit.closes:
+            stack.append(token)
+        elif token in opening_of:
+            if opening_of[token] in stack:
+                stack.remove(opening_of[token])
+        elif token in unit.atoms:
+            pieces.append(Piece("", tuple(stack), token))
+    return pieces
+
+
+def substitute(text: str, unit: Unit) -> str:
+    """Text with markers → the format's own text: each marker replaced by its payload (a string:
+    the markup as the source had it), the spaces written next to markers taken off."""
+    return "".join(t if isinstance(t, str) else str(unit.payload[t]) for t in _tokens(text, unit, drop_unknown=False))

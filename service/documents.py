@@ -7,7 +7,6 @@ heading is never refused on its own; units without letters (numbers, markup alon
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,8 +14,7 @@ from dataclasses import dataclass
 from .glossary import Glossary
 from .pipeline import DETECTION_SAMPLE_CHARS, TranslationPipeline
 from .protocols import DocumentFormat, TranslatedUnit
-
-_MARKER = re.compile(r"Q\s?Y\s?\d+", re.IGNORECASE)
+from .spans import without_markup
 
 
 @dataclass(frozen=True)
@@ -47,8 +45,8 @@ def translate_file(
     UnsupportedLanguage for a document in a language oversett does not take."""
     parsed = document_format.read(data)
     units = list(parsed.units)
-    wanted = [i for i, unit in enumerate(units) if any(c.isalpha() for c in _MARKER.sub(" ", unit))]
-    plain = "\n\n".join(_MARKER.sub(" ", units[i]) for i in wanted)
+    wanted = [i for i, unit in enumerate(units) if any(c.isalpha() for c in without_markup(unit))]
+    plain = "\n\n".join(without_markup(units[i]) for i in wanted)
     pipeline.check_size([plain])
     if not wanted:
         pipeline.stats.record_document(document_format.name)

@@ -22,6 +22,15 @@ PROTECTED = re.compile(
 # "QX7": short, ASCII and name-like, so translation models copy it through.
 PLACEHOLDER = "QX{}"
 _PLACEHOLDER = re.compile(r"Q\s?X\s?(\d+)", re.IGNORECASE)
+# "QY7": the same kind of placeholder for a document's inline markup (a bold phrase, a link),
+# which the format layer puts in and takes out (``formats/inline.py``).
+MARKUP = "QY{}"
+MARKUP_PLACEHOLDER = re.compile(r"Q\s?Y\s?(\d+)", re.IGNORECASE)
+
+
+def without_markup(text: str) -> str:
+    """The text with its markup placeholders blanked out (layout kept)."""
+    return MARKUP_PLACEHOLDER.sub(" ", text)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..errors import DocumentError
 from ..protocols import TranslatedUnit
-from .inline import Unit, repaired, share_words  # noqa: F401 - share_words is the formats' helper
+from .inline import Unit, repaired
 
 
 @dataclass

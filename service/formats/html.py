@@ -55,8 +55,7 @@ class Html:
 
     def read(self, data: bytes) -> Parsed:
         soup = BeautifulSoup(data, "html.parser", preserve_whitespace_tags=_Everything())
-        text = str(soup.original_encoding and data.decode(soup.original_encoding, "replace") or data.decode("utf-8", "replace"))
-        _check_closed(text)
+        _check_closed(data.decode(soup.original_encoding or "utf-8", "replace"))
         runs: list[_Run] = []
         attributes: list[tuple[Tag, str]] = []
         _collect(soup, runs, attributes)

@@ -21,9 +21,10 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-MARKER = "QY{}"
-MARKER_RE = re.compile(r"\s?Q\s?Y\s?(\d+)\s?", re.IGNORECASE)
-_BARE_MARKER = re.compile(r"Q\s?Y\s?(\d+)", re.IGNORECASE)
+from ..spans import MARKUP, MARKUP_PLACEHOLDER, without_markup
+
+MARKER = MARKUP
+_BARE_MARKER = MARKUP_PLACEHOLDER
 _ENDS_WITH_MARKER = re.compile(r"QY\d+$")
 
 
@@ -81,7 +82,7 @@ def markers_in(text: str) -> list[int]:
 
 
 def strip_markers(text: str) -> str:
-    return " ".join(_BARE_MARKER.sub(" ", text).split())
+    return " ".join(without_markup(text).split())
 
 
 def _nests(found: list[int], wanted: list[int], unit: Unit) -> bool:

@@ -16,8 +16,8 @@ import re
 
 from markdown_it import MarkdownIt
 
-from .base import Parsed, decode_text, encode_text, share_words
-from .inline import Unit, substitute
+from .base import Parsed, decode_text, encode_text
+from .inline import Unit, share_words, substitute
 
 _INLINE = re.compile(
     r"(?P<escape>\\[!-/:-@\[-`{-~])"
@@ -138,9 +138,7 @@ def _encode_with(raws: list[str], *, pairs: bool) -> Unit:
             unit.add_text(" ")
         position = 0
         for match in _INLINE.finditer(raw):
-            kind = match.lastgroup if match.lastgroup != "ticks" else "code"
-            if match.group("code"):
-                kind = "code"
+            kind = "code" if match.group("code") else match.lastgroup
             token = match.group()
             before, after = raw[match.start() - 1 : match.start()], raw[match.end() : match.end() + 1]
             if kind == "escape" or (kind in {"open", "close", "emphasis"} and not pairs):

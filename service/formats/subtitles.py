@@ -15,8 +15,8 @@ import textwrap
 from dataclasses import dataclass, field
 
 from ..errors import DocumentError
-from .base import Parsed, decode_text, encode_text, share_words
-from .inline import Unit, substitute
+from .base import Parsed, decode_text, encode_text
+from .inline import Unit, share_words, substitute
 
 LINE_LENGTH = 42
 MAX_CUES_PER_SENTENCE = 8

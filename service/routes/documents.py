@@ -103,9 +103,10 @@ async def translate_document(
 
 def english_name(filename: str, default_suffix: str) -> str:
     """``nyhet.html`` → ``nyhet.en.html`` (only the file's own name, never a path)."""
-    path = PurePath(filename.replace("\\", "/")).name or "document"
-    stem, suffix = (path[: -len(PurePath(path).suffix)], PurePath(path).suffix) if PurePath(path).suffix else (path, default_suffix)
-    return f"{stem or 'document'}.en{suffix}"
+    name = PurePath(filename.replace("\\", "/")).name or "document"
+    suffix = PurePath(name).suffix
+    stem = name[: -len(suffix)] if suffix else name
+    return f"{stem or 'document'}.en{suffix or default_suffix}"
 
 
 def content_disposition(filename: str) -> str:

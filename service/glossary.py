@@ -196,13 +196,3 @@ def _inflections(term: Term) -> list[tuple[str, str]]:
         form = source + ending
         found.append((form, target + (genitive if ending.endswith("s") else "")))
     return found
-
-
-def glossary_text(source: str, matches: list[Match]) -> str:
-    """The source with each matched term replaced by its English term (what the checks compare)."""
-    out, position = [], 0
-    for match in matches:
-        out += [source[position : match.start], match.target]
-        position = match.end
-    out.append(source[position:])
-    return "".join(out)

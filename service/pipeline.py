@@ -361,9 +361,7 @@ class TranslationPipeline:
             lost_spans = [shield.spans[i] for i in lost if not shield.is_term(i)]
             if lost_spans:
                 issues.insert(0, Issue("link", f"The model lost {', '.join(lost_spans)}; added at the end of the sentence."))
-            first_term = len(shield.spans) - len(shield.terms)
-            for index in (i for i in lost if shield.is_term(i)):
-                source, english = shield.terms[index - first_term]
+            for source, english in (t for t in map(shield.term, lost) if t is not None):
                 issues.insert(0, Issue("glossary", f"The model lost the glossary term “{source}” (“{english}”); added at the end of the sentence."))
             results.append(UnitTranslation(text, hypothesis.confidence, tuple(issues), shield.terms))
         return results

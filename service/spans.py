@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .glossary import TermMatcher, glossary_text
+from .glossary import TermMatcher
 
 PROTECTED = re.compile(
     r"(?:https?://|www\.)[^\s<>«»\"]*[^\s<>«»\".,;:!?)]"  # URLs (not their trailing punctuation)
@@ -40,31 +40,37 @@ class Protected:
     terms: tuple[tuple[str, str], ...] = ()  # glossary terms: (as in the source, English), by placeholder
     checked_source: str = ""  # the source with glossary terms in English: what the checks compare
 
+    def term(self, index: int) -> tuple[str, str] | None:
+        """The glossary term (as in the source, English) behind placeholder ``index``, if any."""
+        first = len(self.spans) - len(self.terms)
+        return self.terms[index - first] if index >= first else None
+
     def is_term(self, index: int) -> bool:
-        return index >= len(self.spans) - len(self.terms)
+        return self.term(index) is not None
 
 
 def protect(text: str, terms: TermMatcher | None = None) -> Protected:
-    """Spans become placeholders, then (with a glossary) its terms do: a term's placeholder
-    becomes its English term on the way back."""
-    spans: list[str] = []
-
-    def swap(match: re.Match[str]) -> str:
-        spans.append(match.group())
-        return PLACEHOLDER.format(len(spans))
-
-    shielded = PROTECTED.sub(swap, text)
-    found = terms.find(shielded) if terms is not None else []
-    if not found:
-        return Protected(shielded, tuple(spans), (), text)
-    out, position = [], 0
-    for match in found:
-        spans.append(match.target)
-        out += [shielded[position : match.start], PLACEHOLDER.format(len(spans))]
-        position = match.end
-    out.append(shielded[position:])
-    checked = glossary_text(text, terms.find(text)) if terms is not None else text
-    return Protected("".join(out), tuple(spans), tuple((m.source, m.target) for m in found), checked)
+    """Spans become placeholders (numbered first), and so do a glossary's terms outside them: a
+    term's placeholder becomes its English term on the way back. One pass over the text gives
+    both the text for the model and the text the checks compare."""
+    found = list(PROTECTED.finditer(text))
+    taken = [(m.start(), m.end()) for m in found]
+    matches = [
+        m for m in (terms.find(text) if terms is not None else [])
+        if not any(start < m.end and m.start < end for start, end in taken)
+    ]
+    spans = [m.group() for m in found] + [m.target for m in matches]
+    places = sorted([(a, b, i) for i, (a, b) in enumerate(taken)] + [(m.start, m.end, len(found) + j) for j, m in enumerate(matches)])
+    out: list[str] = []
+    checked: list[str] = []
+    position = 0
+    for start, end, index in places:
+        out += [text[position:start], PLACEHOLDER.format(index + 1)]
+        checked += [text[position:start], spans[index] if index >= len(found) else text[start:end]]
+        position = end
+    out.append(text[position:])
+    checked.append(text[position:])
+    return Protected("".join(out), tuple(spans), tuple((m.source, m.target) for m in matches), "".join(checked))
 
 
 def restore(translation: str, protected: Protected) -> tuple[str, list[int]]:

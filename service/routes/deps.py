@@ -3,10 +3,12 @@ pipelines and job runner come in through these, never through module globals."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from ..admission import Admission, run_model_work
 from ..jobs import JobRunner
@@ -47,6 +49,17 @@ PipelineDep = Annotated[TranslationPipeline, Depends(get_pipeline)]
 SummariesDep = Annotated[SummaryPipeline, Depends(get_summaries)]
 JobsDep = Annotated[JobRunner, Depends(get_jobs)]
 AdmissionDep = Annotated[Admission, Depends(get_admission)]
+
+
+@asynccontextmanager
+async def chosen_translator(services: Services, model: str | None) -> AsyncIterator[tuple[str, TranslationPipeline]]:
+    """The translator a request names (or the default), held while the request uses it, so the
+    pool does not unload it meanwhile: (its name, its pipeline)."""
+    name, pipeline = await run_in_threadpool(services.pool().acquire, model)
+    try:
+        yield name, pipeline
+    finally:
+        services.pool().release(name)
 
 
 async def model_work(

@@ -18,7 +18,7 @@ from ..errors import FileTooLarge, InvalidInput
 from ..formats import NAMES, formats
 from ..schemas import SourceLang
 from ..services import document_format
-from .deps import ERROR, AdmissionDep, ServicesDep, model_work
+from .deps import ERROR, AdmissionDep, ServicesDep, chosen_translator, model_work
 
 router = APIRouter(tags=["translate"])
 FormatName = Literal["html", "md", "docx", "srt", "vtt", "txt"]
@@ -76,14 +76,11 @@ async def translate_document(
     if not data.strip():
         raise InvalidInput(f"The file '{name}' is empty.")
     chosen_glossary = await run_in_threadpool(services.glossary_for, glossary)
-    name_of_model, pipeline = await run_in_threadpool(services.pool().acquire, model)
-    try:
+    async with chosen_translator(services, model) as (name_of_model, pipeline):
         done: TranslatedFile = await model_work(
             request, admission, services, translate_file, pipeline, kind, data, source_lang, num_beams, None,
             chosen_glossary,
         )
-    finally:
-        services.pool().release(name_of_model)
     return Response(
         done.data,
         media_type=kind.media_type,

@@ -25,7 +25,7 @@ from ..schemas import (
     TranslateResponse,
     TranslationOut,
 )
-from .deps import DATA_ERRORS, AdmissionDep, ServicesDep, model_work
+from .deps import DATA_ERRORS, AdmissionDep, ServicesDep, chosen_translator, model_work
 
 router = APIRouter(tags=["translate"])
 log = logging.getLogger(__name__)
@@ -40,14 +40,11 @@ async def translate(
     admission: AdmissionDep,
 ) -> TranslateResponse:
     glossary = await run_in_threadpool(services.glossary_for, body.glossary, body.inline_terms, body.keep)
-    name, pipeline = await run_in_threadpool(services.pool().acquire, body.model)
-    try:
+    async with chosen_translator(services, body.model) as (name, pipeline):
         results = await model_work(
             request, admission, services, pipeline.translate_documents, body.texts, body.source_lang,
             body.num_beams, None, glossary,
         )
-    finally:
-        services.pool().release(name)
     info = pipeline.translator.info
     return TranslateResponse(
         translations=[translation_out(r) for r in results],

@@ -82,11 +82,16 @@ def find_documents(root: Path, patterns: Sequence[str]) -> list[SourceDocument]:
 def read_document(path: Path, max_chars: int) -> tuple[str, str]:
     """The text of a document and the sha256 of its bytes; DocumentError for anything that
     is not usable text."""
+    data = read_bytes(path)
+    return decode_document(data, max_chars), hashlib.sha256(data).hexdigest()
+
+
+def read_bytes(path: Path) -> bytes:
+    """A document's bytes; DocumentError when the file cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise DocumentError(f"cannot read the file: {exc.strerror or exc}") from exc
-    return decode_document(data, max_chars), hashlib.sha256(data).hexdigest()
 
 
 def decode_document(data: bytes, max_chars: int) -> str:
@@ -266,10 +271,7 @@ class DocumentTranslator:
         return None if found.name == "txt" else found
 
     def _read_bytes(self, doc: SourceDocument) -> tuple[bytes, str]:
-        try:
-            data = doc.path.read_bytes()
-        except OSError as exc:
-            raise DocumentError(f"cannot read the file: {exc.strerror or exc}") from exc
+        data = read_bytes(doc.path)
         if not data.strip():
             raise DocumentError("the document is empty")
         if len(data) > self.max_bytes:

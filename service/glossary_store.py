@@ -5,25 +5,23 @@ written whole or not at all."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 from pathlib import Path
 
 from .errors import AlreadyExists, GlossaryNotFound
 from .glossary import Glossary
+from .job_store import open_database
 from .redis_state import RedisState
 
 
 class SQLiteGlossaryStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path).expanduser()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS glossaries (name TEXT PRIMARY KEY, body TEXT NOT NULL, updated REAL NOT NULL)")
-        self._db.commit()
+        self._db = open_database(
+            self.path, "CREATE TABLE IF NOT EXISTS glossaries (name TEXT PRIMARY KEY, body TEXT NOT NULL, updated REAL NOT NULL);"
+        )
 
     def get(self, name: str) -> Glossary:
         with self._lock:

@@ -62,18 +62,25 @@ def job_view(job: dict[str, Any], documents: list[dict[str, Any]]) -> dict[str, 
     }
 
 
+def open_database(path: Path, schema: str) -> sqlite3.Connection:
+    """The service's SQLite database (WAL, rows by name, shareable between threads, guarded by
+    its user's lock), with ``schema`` created if it is not there yet."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    db.executescript(schema)
+    db.commit()
+    return db
+
+
 class JobStore:
     """Jobs and their documents in one SQLite file (WAL), safe to share between threads."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path).expanduser()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(SCHEMA)
-        self._db.commit()
+        self._db = open_database(self.path, SCHEMA)
 
     def create(self, documents: list[JobDocument], summary: str | None, source_lang: str) -> str:
         job_id = uuid.uuid4().hex

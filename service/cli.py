@@ -82,8 +82,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     try:
         (result,) = pipeline.translate_documents([text], args.source_lang, args.beams, glossary=glossary)
     finally:
-        pipeline.translator.close()
-        pipeline.cache.close()
+        pipeline.close()
     sys.stdout.write(result.text)
     if result.detected is not None:
         print(f"[detected {result.detected.lang}, confidence {result.detected.confidence:.2f}]", file=sys.stderr)
@@ -128,8 +127,7 @@ def _translate_file(args: argparse.Namespace, settings: Settings) -> int:
     except OversettError as exc:
         raise OversettError(f"{name}: {exc.message}") from exc
     finally:
-        pipeline.translator.close()
-        pipeline.cache.close()
+        pipeline.close()
     if args.out:
         target: Path | None = Path(args.out)
     elif kind.name == "docx":

@@ -155,6 +155,11 @@ class TranslationPipeline:
         self.retry = retry and checks
         self.stats = PipelineStats()
 
+    def close(self) -> None:
+        """Let go of the model (and its batcher thread) and the cache."""
+        self.translator.close()
+        self.cache.close()
+
     def cache_namespace(self, num_beams: int, glossary: Glossary | None = None) -> dict[str, Any]:
         info = self.translator.info
         namespace = {

@@ -82,8 +82,7 @@ class Services:
         if self.translators is not None:
             self.translators.close()
         if self.pipeline is not None:
-            self.pipeline.translator.close()
-            self.pipeline.cache.close()
+            self.pipeline.close()
         if self.glossaries is not None:
             self.glossaries.close()
 
@@ -174,16 +173,14 @@ class TranslatorPool:
                 raise Overloaded(5, f"every loaded translator is in use (at most {self.limit} are loaded at once)")
             name = idle[0]  # the least recently used
             pipeline = self._loaded.pop(name)
-            pipeline.translator.close()
-            pipeline.cache.close()
+            pipeline.close()
             self.unloaded += 1
             log.info("unloaded translator %s to make room (OVERSETT_MAX_TRANSLATORS=%d)", name, self.limit)
 
     def close(self) -> None:
         with self._lock:
             for pipeline in self._loaded.values():
-                pipeline.translator.close()
-                pipeline.cache.close()
+                pipeline.close()
             self._loaded.clear()
 
 

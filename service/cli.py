@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -237,11 +238,8 @@ def _glossary(settings: Settings, name: str | None) -> Glossary | None:
         return None
     from .services import glossary_store
 
-    store = glossary_store(settings)
-    try:
+    with closing(glossary_store(settings)) as store:
         return store.get(name)
-    finally:
-        store.close()
 
 
 def cmd_glossary_add(args: argparse.Namespace) -> int:
@@ -253,11 +251,8 @@ def cmd_glossary_add(args: argparse.Namespace) -> int:
         raise OversettError(f"{args.file}: no such file")
     terms, keep = parse_table(path.read_text(encoding="utf-8"))
     glossary = build_glossary(args.name, terms, keep + args.keep)
-    store = glossary_store(_settings(args))
-    try:
+    with closing(glossary_store(_settings(args))) as store:
         created = store.put(glossary, create=not args.replace)
-    finally:
-        store.close()
     kept = sum(t.keep for t in glossary.terms)
     print(f"{'added' if created else 'replaced'} {glossary.name}: {len(glossary.terms) - kept} terms, {kept} kept verbatim "
           f"(digest {glossary.digest})", file=sys.stderr)
@@ -267,13 +262,10 @@ def cmd_glossary_add(args: argparse.Namespace) -> int:
 def cmd_glossary_list(args: argparse.Namespace) -> int:
     from .services import glossary_store
 
-    store = glossary_store(_settings(args))
-    try:
+    with closing(glossary_store(_settings(args))) as store:
         for glossary in store.names():
             kept = sum(t.keep for t in glossary.terms)
             print(f"{glossary.name}\t{len(glossary.terms) - kept} terms\t{kept} kept\t{glossary.digest}")
-    finally:
-        store.close()
     return 0
 
 
@@ -289,11 +281,8 @@ def cmd_glossary_show(args: argparse.Namespace) -> int:
 def cmd_glossary_delete(args: argparse.Namespace) -> int:
     from .services import glossary_store
 
-    store = glossary_store(_settings(args))
-    try:
+    with closing(glossary_store(_settings(args))) as store:
         store.delete(args.name)
-    finally:
-        store.close()
     print(f"deleted {args.name}", file=sys.stderr)
     return 0
 

@@ -294,7 +294,8 @@ EXONYMS: dict[str, tuple[str, ...]] = {
 EXONYMS["storbritannia"] += ("u.k", "british", "england")
 EXONYMS |= {"sankt": ("st", "saint"), "napoli": ("naples",), "firenze": ("florence",), "venezia": ("venice",),
             "milano": ("milan",), "torino": ("turin",), "beograd": ("belgrade",), "bucuresti": ("bucharest",),
-            "noreg": ("norway",), "nord-irland": ("northern ireland",), "kvitrussland": ("belarus",)}
+            "noreg": ("norway",), "nord-irland": ("northern ireland",), "kvitrussland": ("belarus",),
+            "nord": ("north",), "sør": ("south",), "øst": ("east",), "vest": ("west",), "kapp": ("cape",)}
 # Capitalised words that open Norwegian names of institutions and places ("Det hvite hus",
 # "Den internasjonale domstolen"): the English says them in other words.
 NAME_OPENERS = frozenset({"det", "den", "de", "dei", "nye", "store", "lille", "gamle", "forente", "hvite", "røde"})
@@ -302,6 +303,7 @@ NAME_OPENERS = frozenset({"det", "den", "de", "dei", "nye", "store", "lille", "g
 # not names a translation keeps.
 _NAME = re.compile(r"(?<![\w'’-])([A-ZÆØÅÄÖÜÉ][\w'’]*(?:-[\w'’]+)*)")
 ABBREVIATED = frozenset({"nr", "kr", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "co", "inc", "ltd", "fr", "hr", "e", "f"})
+TITLES = frozenset({"mr", "mrs", "ms", "herr", "fru", "frk", "sen"})  # Mr Bean → Bean
 
 
 def names(source: str) -> list[str]:
@@ -320,6 +322,8 @@ def names(source: str) -> list[str]:
             continue  # an acronym, or an acronym compound: FN-leiren, PC-er
         if source[match.end() : match.end() + 1] == "." and word.lower() in ABBREVIATED:
             continue
+        if word.lower() in TITLES or source[match.start() - 1 : match.start()] == ".":
+            continue  # a title, or the end of an abbreviation (e.Kr.)
         if word.lower() in NAME_OPENERS or (word.lower() not in EXONYMS and _translated_word(word)):
             continue
         if match.start() in starts and not _name_even_first(word):
@@ -351,6 +355,7 @@ def _name_even_first(word: str) -> bool:
     return (
         norwegian < 2.0 and english < 3.5 and not norwegian_compound(key)
         and not key.endswith(NORWEGIAN_ENDINGS)
+        and _scandinavian(key + "e") < COMPOUND_PART_ZIPF  # an imperative: Utarbeid (utarbeide) …
     )
 
 
@@ -477,6 +482,7 @@ def _sound(text: str) -> str:
 
 def _own_forms(name: str) -> set[str]:
     """The name as written, without the genitive, and without a definite ending (case kept)."""
+    name = name.rstrip("'’")
     forms = {name, re.sub(r"(?<=\w)['’]?s$", "", name)}
     for base in list(forms):
         if base.endswith(("en", "et")) and len(base) > 5:
@@ -488,36 +494,83 @@ def _exonyms(name: str) -> set[str]:
     return {e for form in _own_forms(name) for e in EXONYMS.get(form.lower(), ())}
 
 
-def name_is_kept(name: str, translation: str) -> bool:
+_GENITIVE_END = r"(?:['’]?s)?(?!\w)"  # a name may take a genitive, but no other ending (Iran is not Iranian)
+
+
+def _common_english(name: str) -> bool:
+    """A name English also uses as an ordinary word (Radio, Bush, League): it may be written in
+    lower case, or said another way."""
     from wordfreq import zipf_frequency
 
-    # A name English also uses as an ordinary word (Radio, Bush) may be written in lower case.
-    any_case = zipf_frequency(name.lower(), "en") >= 4.0
+    return zipf_frequency(name.lower(), "en") >= 4.0
+
+
+def name_is_kept(name: str, translation: str, source: str = "") -> bool:
+    """Whether the translation keeps a name of the source: as written (perhaps with a genitive),
+    as its English exonym, or spelled the English way (Konstantinopel ~ Constantinople).
+
+    English may say a name longer (Premier League → Premiership, Tonganske → Tongan), but not when
+    the longer word has its own source in the ``source`` sentence: another of its capitalised
+    words (John is not Johnson, Hong is not Kong) or a derivation of the name (with ``iranske`` in
+    the source, Iranian stands for that word, not for Iran)."""
+    any_case = _common_english(name)
     text = _folded_keep_case(translation.lower() if any_case else translation)
     lowered = translation.lower()
+    own = {_sound(form) for part in [name, *name.split("-")] if part for form in _own_forms(part)}
+    # A word the source has itself is spoken for, as often as the source says it.
+    in_source = Counter(_sound(_base(word)) for word in _CAPITALISED.findall(source))
+    in_translation = Counter(_sound(_base(word)) for word in _CAPITALISED.findall(translation))
+    taken = {sound for sound, times in in_source.items() if sound not in own and in_translation[sound] <= times}
+    stem = _folded(_base(name))
+    derived = any(
+        len(word) > len(stem) + 2 and _folded(word).startswith(stem) for word in re.findall(r"[^\W\d_]+", source)
+    )
     parts = [p for p in re.split(r"[-]", name) if p and p[0].isupper() and p.lower() not in DIRECTIONS]
     for part in parts or [name]:
         for form in _own_forms(part) | _own_forms(name):
             wanted = _folded_keep_case(form.lower() if any_case else form)
-            if re.search(rf"(?<!\w){re.escape(wanted)}", text):
-                return True
-        if any(re.search(rf"(?<!\w){re.escape(e)}", lowered) for e in _exonyms(part) | _exonyms(name)):
+            for found in re.finditer(rf"(?<!\w){re.escape(wanted)}(\w*)", text):
+                longer = found.group(1) not in ("", "s")
+                if not longer or (not derived and _sound(_base(found.group())) not in taken):
+                    return True
+        for exonym in _exonyms(part) | _exonyms(name):
+            for found in re.finditer(rf"(?<!\w){re.escape(exonym)}(\w*)", lowered):
+                if found.group(1) in ("", "s") or not derived:  # Twitter → tweeted
+                    return True
+        # In lower case (Aurora Borealis → Aurora borealis), but as the whole word.
+        if any(re.search(rf"(?<!\w){re.escape(_folded(form))}{_GENITIVE_END}", _folded(translation)) for form in _own_forms(part)):
             return True
-        wanted_sound = _sound(re.sub(r"(?<=\w)['’]?s$", "", part))
-        for word in re.findall(r"[^\W\d_]{3,}", translation):
-            if not (any_case or word[0].isupper()):
+        wanted_sound = _sound(_base(part))
+        if len(wanted_sound) < 4:
+            continue
+        # Spelled another way (a capitalised word), or, for a name that is an English word too,
+        # inflected (County → counties).
+        for word in re.findall(r"(?<![\w'’])[^\W\d_]{3,}", translation):
+            heard = _sound(_base(word))
+            if heard in taken or not (word[0].isupper() or any_case):
                 continue
-            heard = _sound(word)
-            if len(wanted_sound) >= 4 and (
-                (len(wanted_sound) >= 5 and heard.startswith(wanted_sound[:5])) or _close(wanted_sound, heard)
-            ):
+            prefix = len(wanted_sound) >= 5 and heard.startswith(wanted_sound[:5])
+            if (prefix and (not derived or len(heard) <= len(wanted_sound))) or (word[0].isupper() and _close(wanted_sound, heard)):
                 return True
     return False
 
 
+_CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÆØÅÄÖÜÉ][^\W\d_]+")
+
+
+def _base(name: str) -> str:
+    """A name without its genitive: Canadas → Canada, Erdogans → Erdogan (Hans stays Hans only
+    when it is never written without the s)."""
+    return re.sub(r"(?<=\w)['’]?s$", "", name)
+
+
 def _occurrences(name: str, translation: str) -> int:
-    """How often the name stands in the translation as it is (or without its genitive)."""
-    return max(len(re.findall(rf"(?<!\w){re.escape(f)}", translation)) for f in _own_forms(name))
+    """How often the name stands in the translation as it is (perhaps with a genitive) or as its
+    exonym (Napoli … Naples)."""
+    lowered = translation.lower()
+    return max(len(re.findall(rf"(?<!\w){re.escape(f)}{_GENITIVE_END}", translation)) for f in _own_forms(name)) + sum(
+        len(re.findall(rf"(?<!\w){re.escape(e)}(?!\w)", lowered)) for e in _exonyms(name) if e != name.lower()
+    )
 
 
 def _close(a: str, b: str) -> bool:
@@ -636,11 +689,12 @@ def check(source: str, translation: str) -> list[Issue]:
     if lost_links:
         issues.append(Issue("link", f"Not carried over verbatim: {', '.join(dict.fromkeys(lost_links))}."))
     found_names = names(source)
-    lost_names = [name for name in found_names if not name_is_kept(name, translation)]
+    lost_names = [name for name in found_names if not name_is_kept(name, translation, source)]
     # A name the source repeats and the translation keeps as it is should not be said fewer
-    # times (Bush … Bush → Bush … Smith).
-    for name, times in Counter(found_names).items():
-        if times > 1 and "-" not in name and name not in lost_names and 0 < _occurrences(name, translation) < times:
+    # times (Bush … Bush → Bush … Smith; Canada … Canadas → Canada … Berlin's).
+    said = Counter(_base(name) for name in found_names if "-" not in name)
+    for name, times in said.items():
+        if times > 1 and name not in lost_names and 0 < _occurrences(name, translation) < times:
             lost_names.append(name)
 
     if lost_names:

@@ -122,6 +122,40 @@ def test_nynorsk_words_at_the_start_of_a_sentence_are_not_taken_for_names() -> N
     assert names("Carpanedo konkurrerte i to løp.") == ["Carpanedo"]  # a name is still a name
 
 
+def test_a_longer_word_of_the_translation_does_not_stand_for_a_name_when_the_source_accounts_for_it() -> None:
+    from service.checks import name_is_kept
+
+    source = "Han jobbet for John F. Kennedy og for Lyndon B. Johnson."
+    assert not name_is_kept("John", "He worked for Oslo F. Kennedy and for Lyndon B. Johnson.", source)
+    assert name_is_kept("John", "He worked for John F. Kennedy and for Lyndon B. Johnson.", source)
+    hong = "Det meste av Hong Kong-øyas byutvikling er tett."
+    assert not name_is_kept("Hong", "Most of Hansen Kong Island's development is dense.", hong)
+    # The source's own derivation (iranske) is what Iranian translates …
+    iran = "revolusjonen i Iran som forårsaket den iranske gisselkrisen"
+    assert not name_is_kept("Iran", "the Iranian Revolution, which led to the Tromsø hostage crisis", iran)
+    # … but without one, English may say a name longer (Premier League → Premiership).
+    assert name_is_kept("Premier", "an away win in the Premiership", "en seier på bortebane i Premier League")
+
+
+def test_a_name_the_source_repeats_must_be_said_as_often_counting_genitives_and_exonyms() -> None:
+    from service.checks import check
+
+    source = "Ottawa er hovedstaden i Canada, og museene viser Canadas historie."
+    assert check(source, "Ottawa is the capital of Canada, and the museums show Canada's history.") == []
+    assert [i.code for i in check(source, "Ottawa is the capital of Canada, and the museums show Berlin's history.")] == ["name"]
+    napoli = "Liverpool møter Napoli på Stadio San Paolo i Napoli, Italia."
+    assert check(napoli, "Liverpool face Napoli at the Stadio San Paolo in Naples, Italy.") == []
+
+
+def test_titles_abbreviations_and_lower_case_names_are_no_false_alarms() -> None:
+    from service.checks import check, names
+
+    assert names("Det skjedde rundt 400 e.Kr. i Roma.") == ["Roma"]
+    assert "Mr" not in names("Han er som Mr Bean.")
+    assert check("Vi så Aurora Borealis i natt.", "We saw the Aurora borealis last night.") == []
+    assert check("Forholdet mellom Nord og Sør har bedret seg.", "Relations between the North and the South have improved.") == []
+
+
 def test_the_name_corruption_replaces_whole_shared_names_only() -> None:
     import random
 

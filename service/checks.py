@@ -26,6 +26,8 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from .text import locate, normalise_source
 
@@ -84,7 +86,11 @@ UNIT_FACTORS: dict[str, tuple[float, ...]] = {
     "meter": (3.28084,), "km": (0.621371,), "km/t": (0.621371,), "kilometer": (0.621371,),
     "liter": (0.264172, 2.11338), "grader": (1.8,), "graders": (1.8,), "tonn": (1.10231,),
     "mil": (6.21371,), "°c": (1.8,), "° c": (1.8,),
+    "centimeter": (1 / 2.54,), "millimeter": (1 / 25.4,), "kilogram": (2.20462,), "gram": (0.035274,),
+    "km²": (0.386102,), "kvadratkilometer": (0.386102,), "hektar": (2.47105,), "meter/sekund": (2.23694,),
 }
+UNIT_FACTORS["m"] += (1.09361,)  # metres to feet or yards
+UNIT_FACTORS["meter"] += (1.09361,)
 _RANGE = re.compile(r"\s*(?:–|-|til|to|og)\s*$")
 _CELSIUS = ("grader", "°c", "° c")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -344,19 +350,38 @@ def _sentence_starts(source: str, sentences: list[str]) -> set[int]:
 
 
 def _name_even_first(word: str) -> bool:
-    """A sentence's first word is a name when Norwegian hardly uses it as a word and it is no
-    common English word either (Danius, Carpanedo, Nielsen, Rockies)."""
+    """A sentence's first word is a name when Norwegian writes it capitalised in mid-sentence
+    (``service/data/norwegian_case.txt``), or when it is no common word of Norwegian or English
+    (Danius, Carpanedo, Kavanaugh, Rockies)."""
 
     key = word.lower()
+    common, capitalised = norwegian_case()
+    if key in common:
+        return False
+    if word in capitalised:
+        return True
     norwegian, english = _frequencies(key)
-    # Unknown to Norwegian and rare in English: a name, unless it is a Norwegian compound or has
-    # a Norwegian inflection. A word both languages know well (Bush, but also President, Pass)
+    # Not a common word of either language: a name, unless it is a Norwegian compound or has a
+    # Norwegian inflection. A word both languages know well (Bush, but also President, Pass)
     # cannot be told from a word here.
     return (
-        norwegian < 2.0 and english < 3.5 and not norwegian_compound(key)
+        norwegian < FIRST_NORWEGIAN_ZIPF and english < FIRST_ENGLISH_ZIPF and not norwegian_compound(key)
         and not key.endswith(NORWEGIAN_ENDINGS)
         and _scandinavian(key + "e") < COMPOUND_PART_ZIPF  # an imperative: Utarbeid (utarbeide) …
     )
+
+
+FIRST_NORWEGIAN_ZIPF = 3.0  # a sentence's first word, unknown in lower case, this rare in Norwegian …
+FIRST_ENGLISH_ZIPF = 4.0  # … and in English is a name
+
+
+@lru_cache(maxsize=1)
+def norwegian_case() -> tuple[frozenset[str], frozenset[str]]:
+    """(common words, names): how Norwegian gold text writes words after a sentence's first word
+    (built by ``python -m eval.lexicon``)."""
+    lines = (Path(__file__).parent / "data" / "norwegian_case.txt").read_text(encoding="utf-8").splitlines()
+    words = [line for line in lines if line and not line.startswith("#")]
+    return frozenset(w for w in words if w.islower()), frozenset(w for w in words if not w.islower())
 
 
 NORWEGIAN_ENDINGS = ("ene", "ane", "en", "et", "er", "ers", "ets", "ens", "ing", "ingen", "else", "heten", "het")
@@ -449,18 +474,26 @@ def _translated_word(word: str) -> bool:
     """A Norwegian word English does not use (wordfreq's frequency lists), so a translation
     says it in English rather than keeping it."""
 
+    from wordfreq import zipf_frequency
+
     parts = [p for p in word.lower().split("-") if p]
     for part in parts:
         norwegian, english = _frequencies(part)
+        if english == 0 and part.endswith("s") and zipf_frequency(part[:-1], "en") >= GENITIVE_BASE_ZIPF:
+            return False  # a name in the genitive: Indonesias, Pennsylvanias
         if english == 0 and (norwegian >= NORWEGIAN_WORD_ZIPF or norwegian_compound(part)):
             continue
-        if norwegian - english < MORE_NORWEGIAN_ZIPF:
+        # A word Norwegian writes in lower case (hus, gris) needs less of a lead over English.
+        lead = COMMON_MORE_NORWEGIAN_ZIPF if part in norwegian_case()[0] else MORE_NORWEGIAN_ZIPF
+        if norwegian - english < lead:
             return False
     return True
 
 
+GENITIVE_BASE_ZIPF = 2.5
 NORWEGIAN_WORD_ZIPF = 2.0  # a Norwegian word at least this frequent (Zipf scale) is a word …
 MORE_NORWEGIAN_ZIPF = 3.0  # … and so is one this much more frequent in Norwegian than English
+COMMON_MORE_NORWEGIAN_ZIPF = 2.0  # … or this much, when Norwegian writes it in lower case
 DIRECTIONS = {"nord", "sør", "øst", "vest", "nordvest", "nordøst", "sørvest", "sørøst", "mellom", "sentral"}
 
 

@@ -156,6 +156,25 @@ def test_titles_abbreviations_and_lower_case_names_are_no_false_alarms() -> None
     assert check("Forholdet mellom Nord og Sør har bedret seg.", "Relations between the North and the South have improved.") == []
 
 
+def test_a_sentence_may_open_with_a_name_that_norwegian_text_never_writes_in_lower_case() -> None:
+    from service.checks import names, norwegian_case
+
+    common, capitalised = norwegian_case()
+    assert {"regjeringen", "politiet", "hus"} <= common and not common & capitalised
+    assert names("Kavanaugh var veldig tydelig i høringen.") == ["Kavanaugh"]
+    assert names("Regjeringen var veldig tydelig i høringen.") == []
+    assert names("Det er en utfordring å reise mellom Indonesias mange øyer.") == ["Indonesias"]
+    assert names("Tidlegare pressesekretær i det Kvite Hus, Ari Fleischer, sa nei.") == ["Ari", "Fleischer"]
+
+
+def test_the_shipped_case_lexicon_is_what_its_builder_makes_of_the_data() -> None:
+    from eval.lexicon import HEADER, OUT, lexicon, sentences
+
+    lower, names = lexicon(sentences())
+    assert OUT.read_text(encoding="utf-8") == HEADER + "".join(f"{w}\n" for w in sorted(lower | names))
+    assert lexicon(["Han bor i Oslo, og Oslo er stor.", "Oslo har et hus."]) == ({"bor", "i", "og", "er", "stor", "har", "et", "hus"}, {"Oslo"})  # "Han" opens a sentence
+
+
 def test_the_name_corruption_replaces_whole_shared_names_only() -> None:
     import random
 

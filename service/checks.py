@@ -301,7 +301,7 @@ EXONYMS["storbritannia"] += ("u.k", "british", "england")
 EXONYMS |= {"sankt": ("st", "saint"), "napoli": ("naples",), "firenze": ("florence",), "venezia": ("venice",),
             "milano": ("milan",), "torino": ("turin",), "beograd": ("belgrade",), "bucuresti": ("bucharest",),
             "noreg": ("norway",), "nord-irland": ("northern ireland",), "kvitrussland": ("belarus",),
-            "nord": ("north",), "sør": ("south",), "øst": ("east",), "vest": ("west",), "kapp": ("cape",)}
+            "st": ("saint", "st"), "dr": ("doctor", "dr"), "nord": ("north",), "sør": ("south",), "øst": ("east",), "vest": ("west",), "kapp": ("cape",)}
 # Capitalised words that open Norwegian names of institutions and places ("Det hvite hus",
 # "Den internasjonale domstolen"): the English says them in other words.
 NAME_OPENERS = frozenset({"det", "den", "de", "dei", "nye", "store", "lille", "gamle", "forente", "hvite", "røde"})
@@ -309,6 +309,8 @@ NAME_OPENERS = frozenset({"det", "den", "de", "dei", "nye", "store", "lille", "g
 # not names a translation keeps.
 _NAME = re.compile(r"(?<![\w'’-])([A-ZÆØÅÄÖÜÉ][\w'’]*(?:-[\w'’]+)*)")
 ABBREVIATED = frozenset({"nr", "kr", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "co", "inc", "ltd", "fr", "hr", "e", "f"})
+# … but these, before a name, are part of it: St. Petersburg, Dr. Moll (Saint Petersburg, Doctor Moll).
+NAME_ABBREVIATIONS = re.compile(r"\.?\s+[A-ZÆØÅ]")
 TITLES = frozenset({"mr", "mrs", "ms", "herr", "fru", "frk", "sen"})  # Mr Bean → Bean
 
 
@@ -327,9 +329,12 @@ def names(source: str) -> list[str]:
         if len(word) < 2 or head.isupper() or head.rstrip("s").isupper():
             continue  # an acronym, or an acronym compound: FN-leiren, PC-er
         if source[match.end() : match.end() + 1] == "." and word.lower() in ABBREVIATED:
-            continue
+            if not (word.lower() in ("st", "dr") and NAME_ABBREVIATIONS.match(source, match.end())):
+                continue
         if word.lower() in TITLES or source[match.start() - 1 : match.start()] == ".":
             continue  # a title, or the end of an abbreviation (e.Kr.)
+        if _english_function_word(word):
+            continue  # The Sunday Times → the Sunday Times, «I Love It» → I Love it
         if word.lower() in NAME_OPENERS or (word.lower() not in EXONYMS and _translated_word(word)):
             continue
         if match.start() in starts and not _name_even_first(word):
@@ -345,7 +350,8 @@ def _sentence_starts(source: str, sentences: list[str]) -> set[int]:
         opening = re.match(r"[\s«\"“‘'(\[–—-]*", source[at:end])
         starts.add(at + (opening.end() if opening else 0))
     # After a colon or an opening quote a sentence may begin too: «Vi har …», oppfatninger: At …
-    starts.update(m.end() for m in re.finditer(r"(?:[:«\"“]\s*)(?=\w)", source))
+    # A straight quote opens only where a word does not end right before it ("Hans" Geiger).
+    starts.update(m.end() for m in re.finditer(r"(?:[:«“]\s*|(?<!\w)\"(?!\s))(?=\w)", source))
     return starts
 
 
@@ -530,6 +536,16 @@ def _exonyms(name: str) -> set[str]:
 _GENITIVE_END = r"(?:['’]?s)?(?!\w)"  # a name may take a genitive, but no other ending (Iran is not Iranian)
 
 
+ENGLISH_FUNCTION_WORDS = frozenset(
+    "the a an it its of and or but to in on at by for with from as if so not no this that these those who what "
+    "which is are was be do my your our their his her he she we you they me us them".split()
+)
+
+
+def _english_function_word(word: str) -> bool:
+    return word.lower() in ENGLISH_FUNCTION_WORDS
+
+
 def _common_english(name: str) -> bool:
     """A name English also uses as an ordinary word (Radio, Bush, League): it may be written in
     lower case, or said another way."""
@@ -546,8 +562,10 @@ def name_is_kept(name: str, translation: str, source: str = "") -> bool:
     the longer word has its own source in the ``source`` sentence: another of its capitalised
     words (John is not Johnson, Hong is not Kong) or a derivation of the name (with ``iranske`` in
     the source, Iranian stands for that word, not for Iran)."""
-    any_case = _common_english(name)
-    text = _folded_keep_case(translation.lower() if any_case else translation)
+    # A name that is an English word too (Radio, Team, Network) must keep its capital: in lower
+    # case it is that word ("talk radio"). A rarer one may lose it (Aurora borealis).
+    loses_capital = not _common_english(name)
+    text = _folded_keep_case(translation)
     lowered = translation.lower()
     own = {_sound(form) for part in [name, *name.split("-")] if part for form in _own_forms(part)}
     # A word the source has itself is spoken for, as often as the source says it.
@@ -561,7 +579,7 @@ def name_is_kept(name: str, translation: str, source: str = "") -> bool:
     parts = [p for p in re.split(r"[-]", name) if p and p[0].isupper() and p.lower() not in DIRECTIONS]
     for part in parts or [name]:
         for form in _own_forms(part) | _own_forms(name):
-            wanted = _folded_keep_case(form.lower() if any_case else form)
+            wanted = _folded_keep_case(form)
             for found in re.finditer(rf"(?<!\w){re.escape(wanted)}(\w*)", text):
                 longer = found.group(1) not in ("", "s")
                 if not longer or (not derived and _sound(_base(found.group())) not in taken):
@@ -571,7 +589,9 @@ def name_is_kept(name: str, translation: str, source: str = "") -> bool:
                 if found.group(1) in ("", "s") or not derived:  # Twitter → tweeted
                     return True
         # In lower case (Aurora Borealis → Aurora borealis), but as the whole word.
-        if any(re.search(rf"(?<!\w){re.escape(_folded(form))}{_GENITIVE_END}", _folded(translation)) for form in _own_forms(part)):
+        if loses_capital and any(
+            re.search(rf"(?<!\w){re.escape(_folded(form))}{_GENITIVE_END}", _folded(translation)) for form in _own_forms(part)
+        ):
             return True
         wanted_sound = _sound(_base(part))
         if len(wanted_sound) < 4:
@@ -580,10 +600,15 @@ def name_is_kept(name: str, translation: str, source: str = "") -> bool:
         # inflected (County → counties).
         for word in re.findall(r"(?<![\w'’])[^\W\d_]{3,}", translation):
             heard = _sound(_base(word))
-            if heard in taken or not (word[0].isupper() or any_case):
+            # In lower case only as a plural across a list (Lee og Collier County → Lee and
+            # Collier counties): "talk radio" is not TogiNet Radio.
+            plural = word.islower() and not loses_capital and word.endswith("s") and heard != wanted_sound
+            if heard in taken or not (word[0].isupper() or plural):
                 continue
+            if derived and len(heard) > len(wanted_sound):
+                continue  # Haitian for Haiti, when the source has haitiske too
             prefix = len(wanted_sound) >= 5 and heard.startswith(wanted_sound[:5])
-            if (prefix and (not derived or len(heard) <= len(wanted_sound))) or (word[0].isupper() and _close(wanted_sound, heard)):
+            if prefix or (word[0].isupper() and _close(wanted_sound, heard)):
                 return True
     return False
 

@@ -175,6 +175,19 @@ def test_the_shipped_case_lexicon_is_what_its_builder_makes_of_the_data() -> Non
     assert lexicon(["Han bor i Oslo, og Oslo er stor.", "Oslo har et hus."]) == ({"bor", "i", "og", "er", "stor", "har", "et", "hus"}, {"Oslo"})  # "Han" opens a sentence
 
 
+def test_a_name_that_is_an_english_word_keeps_its_capital_except_as_a_plural_across_a_list() -> None:
+    from service.checks import check, name_is_kept, names
+
+    source = "Programmet gikk på nettradioen TogiNet Radio, et nettsted om radioprat."
+    assert name_is_kept("Radio", "The show ran on the internet radio site TogiNet Radio, a site for talk radio.", source)
+    assert not name_is_kept("Radio", "The show ran on the internet radio site TogiNet Kowalski, a site for talk radio.", source)
+    county = "Det meldes om irritasjon i Pinellas, Lee og Collier County."
+    assert check(county, "Irritation is reported in Pinellas, Lee, and Collier counties.") == []
+    assert names("Han leste The Sunday Times og St. Petersburg Times.") == ["Sunday", "Times", "St", "Petersburg", "Times"]
+    assert check("Dr. Moll bor i St. Petersburg.", "Doctor Moll lives in Saint Petersburg.") == []
+    assert [i.code for i in check("Dr. Moll bor i St. Petersburg.", "Ahmed. Moll lives in Petersburg.")] == ["name"]
+
+
 def test_the_name_corruption_replaces_whole_shared_names_only() -> None:
     import random
 

@@ -56,6 +56,21 @@ NORWEGIAN_SCALES = {
     "tusen": 1e3, "million": 1e6, "millioner": 1e6, "mill": 1e6, "mln": 1e6, "milliard": 1e9,
     "milliarder": 1e9, "mrd": 1e9, "billion": 1e12, "billioner": 1e12,
 }
+# Numbers Norwegian writes in words ("to til fem dager", "rundt førti", "det tiende århundre").
+# Not en/ett/ei (also articles), første or andre (also "other").
+NORWEGIAN_NUMBER_WORDS = {
+    "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8, "ni": 9, "ti": 10,
+    "elleve": 11, "tolv": 12, "tretten": 13, "fjorten": 14, "femten": 15, "seksten": 16, "sytten": 17,
+    "atten": 18, "nitten": 19, "tjue": 20, "tyve": 20, "tretti": 30, "tredve": 30, "førti": 40, "femti": 50,
+    "seksti": 60, "sytti": 70, "åtti": 80, "nitti": 90, "hundre": 100, "tusen": 1000,
+    "tredje": 3, "fjerde": 4, "femte": 5, "sjette": 6, "sjuande": 7, "sjuende": 7, "syvende": 7, "åttande": 8,
+    "åttende": 8, "niande": 9, "niende": 9, "tiande": 10, "tiende": 10, "ellevte": 11, "tolvte": 12,
+    "hundrede": 100, "tusende": 1000,
+}
+# Words that are numbers only now and then (en bil, andre land): they may account for a digit of
+# the translation (andre verdenskrig → World War 2) but are never looked for.
+NORWEGIAN_MAYBE_NUMBERS = {"en": 1, "ett": 1, "ei": 1, "eitt": 1, "første": 1, "fyrste": 1, "andre": 2}
+_AGED = re.compile(rf"({'|'.join(sorted(NORWEGIAN_NUMBER_WORDS, key=len, reverse=True))})-?åring(?:en|er|ane|ar|ene)?")
 ENGLISH_SCALES = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "m": 1e6, "mn": 1e6,
                   "billion": 1e9, "billions": 1e9, "bn": 1e9, "trillion": 1e12, "k": 1e3}
 ENGLISH_NUMBER_WORDS = {
@@ -169,7 +184,7 @@ def source_numbers(source: str) -> list[tuple[str, set[float]]]:
         if scale in NORWEGIAN_SCALES:
             values.add(value * NORWEGIAN_SCALES[scale])
         for factor in UNIT_FACTORS.get(scale, ()):
-            values.add(-1e12 - value * factor)  # converted units match within 15% (see _same)
+            values.add(-1e12 - value * factor)  # converted units match within 20% (see _same)
         if scale in _CELSIUS:
             values.add(-1e12 - (value * 1.8 + 32))
         if value == 1:
@@ -179,6 +194,29 @@ def source_numbers(source: str) -> list[tuple[str, set[float]]]:
     for index, word in enumerate(words):
         if word in NORWEGIAN_MONTHS and (word != "mai" or index > 0):
             found.append((word, {-float(NORWEGIAN_MONTHS[word])}))
+    return found
+
+
+def source_number_words(source: str) -> list[tuple[str, set[float]]]:
+    """Numbers the source writes in words (fire, førti, tiende, trettenåring). A translation may
+    say them otherwise (ti år → a decade, to ganger → twice, til syvende og sist → ultimately),
+    so they are not required; they account for digits of the translation (rundt førti → about 40)."""
+    found: list[tuple[str, set[float]]] = []
+    words = [w.lower() for w in _WORD.findall(source)]
+    for index, word in enumerate(words):
+        aged = _AGED.fullmatch(word)  # trettenåring: a 13-year-old
+        number = NORWEGIAN_NUMBER_WORDS.get(aged.group(1) if aged else word, NORWEGIAN_MAYBE_NUMBERS.get(word))
+        if number is None:
+            continue
+        following = words[index + 1] if index + 1 < len(words) else ""
+        values = {float(number)}
+        if following in NORWEGIAN_SCALES:
+            values.add(number * NORWEGIAN_SCALES[following])
+        for factor in UNIT_FACTORS.get(following, ()):
+            values.add(-1e12 - number * factor)
+        if following in ("døgn", "døger"):
+            values.add(24.0 * number)
+        found.append((word, values))
     return found
 
 
@@ -225,9 +263,38 @@ def translation_numbers(translation: str) -> list[set[float]]:
 
 
 def _same(wanted: float, shown: float) -> bool:
-    if wanted <= -1e12 and wanted != ONE:  # a converted unit: rounded, so within 15 %
-        return shown > 0 and math.isclose(-1e12 - wanted, shown, rel_tol=0.15)
+    if wanted <= -1e12 and wanted != ONE:  # a converted unit: rounded, so within 20 %
+        return shown > 0 and math.isclose(-1e12 - wanted, shown, rel_tol=0.2)
     return math.isclose(wanted, shown, rel_tol=1e-6, abs_tol=1e-9)
+
+
+_CONVERSION = re.compile(r"\d[^()]{0,30}\(\s*(?:about|approx\.?|around|c\.|ca\.)?\s*[£$€¥]?\s*$")
+
+
+def added_numbers(source: str, translation: str) -> list[str]:
+    """Numbers the translation writes in digits that stand for nothing in the source (not a
+    number, a number word, a date, a time or a converted unit of it): a changed number whose
+    original the source still accounts for elsewhere (kl. 14 → 4pm, «åtte» → 18)."""
+    known = [v for _, values in source_numbers(source) + source_number_words(source) for v in values]
+    if "døgn" in source.lower() or "døger" in source.lower():
+        known.append(24.0)  # ett døgn: 24 hours
+    added = []
+    for match in _EN_NUMBER.finditer(translation):
+        if _CONVERSION.search(translation[: match.start()]):
+            continue  # 200 milliarder dollar → $200 billion (£150 billion): a conversion
+        try:
+            value = _en_value(match.group("num"))
+        except ValueError:
+            continue
+        candidates = {value}
+        scale = (match.group("scale") or "").lower()
+        if scale in ENGLISH_SCALES:
+            candidates.add(value * ENGLISH_SCALES[scale])
+        if scale in ("am", "pm", "p", "a"):
+            candidates.add(value + 12)
+        if not any(_same(v, c) or (v == ONE and c == 1) for v in known for c in candidates):
+            added.append(match.group("num"))
+    return added
 
 
 def missing_numbers(source: str, translation: str) -> list[str]:
@@ -616,6 +683,27 @@ def name_is_kept(name: str, translation: str, source: str = "") -> bool:
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÆØÅÄÖÜÉ][^\W\d_]+")
 
 
+_RUN = re.compile(r"(?<![\w'’-])[A-ZÆØÅÄÖÜÉ][\w'’-]*(?:\s+[A-ZÆØÅÄÖÜÉ][\w'’-]*)+")
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sen|Rep|Gov|Col|Gen|Lt|Sgt|Prof)\.?\s+([A-ZÆØÅ][\w'’-]*?)(?:['’]s)?(?![\w'’-])(?!\s+[A-ZÆØÅ])")
+
+
+def _said_short(name: str, source: str, translation: str) -> bool:
+    """Whether English says the many-word name the word belongs to in short: by its initials
+    (Louisiana State University → LSU, Assembly Members → AMs), or by a title and one of its words
+    alone (Theresa May → Mrs May, Sutopo Purwo Nugroho → Mr. Sutopo)."""
+    for run in _RUN.finditer(source):
+        words = run.group().split()
+        if name not in words:
+            continue
+        initials = "".join(w[0] for w in words if not _english_function_word(w))
+        if len(initials) >= 2 and re.search(rf"(?<!\w){re.escape(initials)}s?(?!\w)", translation):
+            return True
+        short = {_base(w) for w in _TITLED.findall(translation)}
+        if short & {_base(w) for w in words}:
+            return True
+    return False
+
+
 def _base(name: str) -> str:
     """A name without its genitive: Canadas → Canada, Erdogans → Erdogan (Hans stays Hans only
     when it is never written without the s)."""
@@ -741,13 +829,18 @@ def check(source: str, translation: str) -> list[Issue]:
     if normalise_source(translation) == normalise_source(source) and len(source.split()) >= 3 and _looks_norwegian(source):
         issues.append(Issue("untranslated", "The translation is the source text itself: it was not translated."))
     missing = missing_numbers(source, translation)
-    if missing:
-        issues.append(Issue("number", f"Not in the translation: {', '.join(dict.fromkeys(missing))}."))
+    added = added_numbers(source, translation)
+    if missing or added:
+        said = [f"Not in the translation: {', '.join(dict.fromkeys(missing))}."] if missing else []
+        said += [f"Not in the source: {', '.join(dict.fromkeys(added))}."] if added else []
+        issues.append(Issue("number", " ".join(said)))
     lost_links = [link for link in links(source) if link not in translation]
     if lost_links:
         issues.append(Issue("link", f"Not carried over verbatim: {', '.join(dict.fromkeys(lost_links))}."))
     found_names = names(source)
-    lost_names = [name for name in found_names if not name_is_kept(name, translation, source)]
+    lost_names = [
+        name for name in found_names if not name_is_kept(name, translation, source) and not _said_short(name, source, translation)
+    ]
     # A name the source repeats and the translation keeps as it is should not be said fewer
     # times (Bush … Bush → Bush … Smith; Canada … Canadas → Canada … Berlin's).
     said = Counter(_base(name) for name in found_names if "-" not in name)

@@ -188,6 +188,28 @@ def test_a_name_that_is_an_english_word_keeps_its_capital_except_as_a_plural_acr
     assert [i.code for i in check("Dr. Moll bor i St. Petersburg.", "Ahmed. Moll lives in Petersburg.")] == ["name"]
 
 
+def test_numbers_in_words_account_for_digits_and_a_changed_digit_is_caught_from_either_side() -> None:
+    from service.checks import check
+
+    source = "Rundt førti innsatte ble værende, og kl. 14 sto to politibiler bak sperringen."
+    assert check(source, "About 40 inmates stayed, and at 2pm two police vans were behind the cordon.") == []
+    changed = check(source, "About 40 inmates stayed, and at 4pm two police vans were behind the cordon.")
+    assert [i.code for i in changed] == ["number"] and "Not in the source: 4" in changed[0].message
+    assert [i.code for i in check(source, "About 10 inmates stayed, and at 2pm two police vans were behind the cordon.")] == ["number"]
+    # Said otherwise, a number word is no alarm (ti år → a decade); a conversion in brackets neither.
+    assert check("Setet har vært holdt av en republikaner i over ti år.", "The seat has been held by a Republican for over a decade.") == []
+    assert check("Tollsatser på varer verdt 200 milliarder dollar.", "Tariffs on $200 billion (£150 billion) worth of goods.") == []
+    assert check("Tyskland var en felles fiende i andre verdenskrig.", "Germany was a common enemy in World War 2.") == []
+
+
+def test_a_many_word_name_may_be_said_by_its_initials_or_a_title_and_one_word() -> None:
+    from service.checks import check
+
+    assert check("Han spilte for Louisiana State University i fjor.", "He played for LSU last year.") == []
+    assert check("Han krevde at Theresa May måtte avvise kvotene.", "He urged Mrs May to abandon the quotas.") == []
+    assert [i.code for i in check("Han krevde at Theresa May måtte avvise kvotene.", "He urged Theresa Smith to abandon the quotas.")] == ["name"]
+
+
 def test_the_name_corruption_replaces_whole_shared_names_only() -> None:
     import random
 

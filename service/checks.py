@@ -517,16 +517,18 @@ def bokmal_forms(word: str) -> list[str]:
     return sorted(forms)
 
 
-def norwegian_compound(word: str, depth: int = 0) -> bool:
+def norwegian_compound(word: str, depth: int = 0, head: float | None = None) -> bool:
     """Whether a word splits into Norwegian words (with a linking s or e): Brannredningsmannskaper
-    = brann + rednings + mannskaper. Names rarely do."""
+    = brann + rednings + mannskaper. Names rarely do. ``head`` is how common (Zipf) each first
+    part must be."""
+    head = COMPOUND_PART_ZIPF if head is None else head
 
     if depth > 3 or len(word) < 6:
         return False
     for cut in range(len(word) - 3, 2, -1):
         left, right = word[:cut], word[cut:]
         left_known = any(
-            _scandinavian(stem) >= COMPOUND_PART_ZIPF for stem in (left, left.removesuffix("s"), left.removesuffix("e"))
+            _scandinavian(stem) >= head for stem in (left, left.removesuffix("s"), left.removesuffix("e"))
             if len(stem) >= 3
         )
         if not left_known:
@@ -534,13 +536,14 @@ def norwegian_compound(word: str, depth: int = 0) -> bool:
         endings = (right, *(right[: -len(e)] for e in ("ene", "ane", "en", "et", "er", "a") if right.endswith(e)))
         if any(_scandinavian(r) >= COMPOUND_TAIL_ZIPF for r in endings if len(r) >= 4):
             return True
-        if norwegian_compound(right, depth + 1):
+        if norwegian_compound(right, depth + 1, head):
             return True
     return False
 
 
 COMPOUND_PART_ZIPF = 3.0  # the first part of a compound: a common Norwegian word
 COMPOUND_TAIL_ZIPF = 2.0  # the rest (perhaps with a definite or plural ending)
+NAME_COMPOUND_PART_ZIPF = 3.5  # … and the first part of a capitalised word in mid-sentence
 
 
 def _translated_word(word: str) -> bool:
@@ -554,7 +557,9 @@ def _translated_word(word: str) -> bool:
         norwegian, english = _frequencies(part)
         if english == 0 and part.endswith("s") and zipf_frequency(part[:-1], "en") >= GENITIVE_BASE_ZIPF:
             return False  # a name in the genitive: Indonesias, Pennsylvanias
-        if english == 0 and (norwegian >= NORWEGIAN_WORD_ZIPF or norwegian_compound(part)):
+        # A capitalised word in mid-sentence is a name unless it clearly splits into common words
+        # (Samveldelekene, but not Donggala = dong + gala).
+        if english == 0 and (norwegian >= NORWEGIAN_WORD_ZIPF or norwegian_compound(part, head=NAME_COMPOUND_PART_ZIPF)):
             continue
         # A word Norwegian writes in lower case (hus, gris) needs less of a lead over English.
         lead = COMMON_MORE_NORWEGIAN_ZIPF if part in norwegian_case()[0] else MORE_NORWEGIAN_ZIPF
@@ -653,7 +658,7 @@ def name_is_kept(name: str, translation: str, source: str = "") -> bool:
                     return True
         for exonym in _exonyms(part) | _exonyms(name):
             for found in re.finditer(rf"(?<!\w){re.escape(exonym)}(\w*)", lowered):
-                if found.group(1) in ("", "s") or not derived:  # Twitter → tweeted
+                if found.group(1) in ("", "s") or (not derived and len(exonym) >= 4):  # Twitter → tweeted
                     return True
         # In lower case (Aurora Borealis → Aurora borealis), but as the whole word.
         if loses_capital and any(

@@ -457,7 +457,7 @@ def norwegian_case() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(w for w in words if w.islower()), frozenset(w for w in words if not w.islower())
 
 
-NORWEGIAN_ENDINGS = ("ene", "ane", "en", "et", "er", "ers", "ets", "ens", "ing", "ingen", "else", "heten", "het")
+NORWEGIAN_ENDINGS = ("ene", "ane", "en", "et", "er", "ers", "ets", "ens", "ing", "ingen", "else", "heten", "het", "inga", "ar")
 
 
 def _frequencies(word: str) -> tuple[float, float]:
@@ -602,7 +602,32 @@ def _own_forms(name: str) -> set[str]:
 
 
 def _exonyms(name: str) -> set[str]:
-    return {e for form in _own_forms(name) for e in EXONYMS.get(form.lower(), ())}
+    known = cldr_exonyms()
+    return {e for form in _own_forms(name) for e in (*EXONYMS.get(form.lower(), ()), *known.get(form.lower(), ()))}
+
+
+@lru_cache(maxsize=1)
+def cldr_exonyms() -> dict[str, frozenset[str]]:
+    """English names of countries, territories and cities as Bokmål and Nynorsk write them
+    (Unicode CLDR, through Babel): Kypros → Cyprus, Hongkong → Hong Kong, Moskva → Moscow."""
+    from babel import Locale
+
+    english = Locale("en")
+    found: dict[str, set[str]] = {}
+
+    def add(norwegian: str | None, name: str | None) -> None:
+        if norwegian and name:
+            norwegian, name = (re.sub(r"\s+SAR\b.*", "", n).lower() for n in (norwegian, name))
+            if norwegian != name:
+                found.setdefault(norwegian, set()).add(name)
+
+    for code in ("nb", "nn"):
+        locale = Locale(code)
+        for key, norwegian in locale.territories.items():
+            add(norwegian, english.territories.get(key))
+        for zone, names in locale.time_zones.items():
+            add(names.get("city"), english.time_zones.get(zone, {}).get("city") or zone.rsplit("/", 1)[-1].replace("_", " "))
+    return {norwegian: frozenset(names) for norwegian, names in found.items()}
 
 
 _GENITIVE_END = r"(?:['’]?s)?(?!\w)"  # a name may take a genitive, but no other ending (Iran is not Iranian)

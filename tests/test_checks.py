@@ -210,6 +210,22 @@ def test_a_many_word_name_may_be_said_by_its_initials_or_a_title_and_one_word() 
     assert [i.code for i in check("Han krevde at Theresa May måtte avvise kvotene.", "He urged Theresa Smith to abandon the quotas.")] == ["name"]
 
 
+def test_english_names_of_places_come_from_cldr_for_bokmal_and_nynorsk() -> None:
+    from service.checks import check, cldr_exonyms
+
+    known = cldr_exonyms()
+    assert "cyprus" in known["kypros"] and "hong kong" in known["hongkong"] and "moscow" in known["moskva"]
+    assert check("Du får best utsikt over Hongkong frå Kowloon.", "You get the best views of Hong Kong from Kowloon.") == []
+    assert [i.code for i in check("Han reiste til Kypros i går.", "He travelled to Malta yesterday.")] == ["name"]
+
+
+def test_nynorsk_plurals_and_definite_forms_opening_a_sentence_are_no_names() -> None:
+    from service.checks import names
+
+    assert names("Ozelotar et gjerne små dyr.") == []
+    assert names("Rekninga frå San Jose innheldt 13 kampar.") == ["San", "Jose"]
+
+
 def test_the_name_corruption_replaces_whole_shared_names_only() -> None:
     import random
 

@@ -87,7 +87,8 @@ ENGLISH_NUMBER_WORDS = {
 # Norwegian: a date 17.09.1939, a time 22:08 / kl. 15.00, 70.000 / 70 000 (thousands), 4,5
 # (decimal), 1500-tallet (a century); then an optional unit or scale word.
 _NO_NUMBER = re.compile(
-    r"(?<!\d)(?<!\d[,.])(?:(?P<date>\d{1,2}\.\d{1,2}\.\d{2,4})|(?P<time>\d{1,2}[:.]\d{2})(?!\d)(?![.,]\d)"
+    r"(?<!\d)(?<!\d[,.])(?:(?P<date>\d{1,2}\.\d{1,2}\.\d{2,4})|(?P<clock>\d{1,2}:\d{2}[.,]\d{1,3}(?!\d)|\d{1,2}:\d(?!\d))"
+    r"|(?P<time>\d{1,2}[:.]\d{2})(?!\d)(?![.,]\d)"
     r"|(?P<num>\d{1,3}(?:[ \u00a0.]\d{3})+(?!\d)(?:,\d+)?|\d+,\d+|\d+\.\d+|\d+))(?P<century>-tal(?:l)?et)?"
     r"(?:\s?(?P<scale>°\s?C|[A-Za-zæøå/]+)\.?)?"
 )
@@ -156,6 +157,10 @@ def source_numbers(source: str) -> list[tuple[str, set[float]]]:
             if year not in years:  # "24.08.2021 til 05.09.2021" = "24 August to 5 September 2021"
                 years.add(year)
                 found.append((match.group("date"), {float(year), float(year % 100), float(2000 + year % 100)}))
+            continue
+        if match.group("clock"):  # a race time 4:41.30 (English: 4:41.30 too), a ratio 3:2
+            minutes, rest = match.group("clock").split(":")
+            found.append((match.group("clock"), {float(f"{minutes}.{rest[:2]}")}))
             continue
         if match.group("time"):
             raw = match.group("time")
@@ -369,6 +374,18 @@ EXONYMS |= {"sankt": ("st", "saint"), "napoli": ("naples",), "firenze": ("floren
             "milano": ("milan",), "torino": ("turin",), "beograd": ("belgrade",), "bucuresti": ("bucharest",),
             "noreg": ("norway",), "nord-irland": ("northern ireland",), "kvitrussland": ("belarus",),
             "st": ("saint", "st"), "dr": ("doctor", "dr"), "nord": ("north",), "sør": ("south",), "øst": ("east",), "vest": ("west",), "kapp": ("cape",)}
+# A country's name may become its adjective in English (Tyskland sitt landslag → the German team).
+DEMONYMS = {
+    "norge": "norwegian", "noreg": "norwegian", "sverige": "swedish", "danmark": "danish", "finland": "finnish",
+    "island": "icelandic", "tyskland": "german", "frankrike": "french", "spania": "spanish", "italia": "italian",
+    "russland": "russian", "kina": "chinese", "japan": "japanese", "usa": "american", "amerika": "american",
+    "storbritannia": "british", "england": "english", "skottland": "scottish", "irland": "irish", "polen": "polish",
+    "nederland": "dutch", "hellas": "greek", "tyrkia": "turkish", "india": "indian", "canada": "canadian",
+    "mexico": "mexican", "brasil": "brazilian", "australia": "australian", "ukraina": "ukrainian", "iran": "iranian",
+    "israel": "israeli", "egypt": "egyptian", "europa": "european", "afrika": "african", "asia": "asian",
+}
+for _country, _adjective in DEMONYMS.items():
+    EXONYMS[_country] = (*EXONYMS.get(_country, ()), _adjective)
 # Capitalised words that open Norwegian names of institutions and places ("Det hvite hus",
 # "Den internasjonale domstolen"): the English says them in other words.
 NAME_OPENERS = frozenset({"det", "den", "de", "dei", "nye", "store", "lille", "gamle", "forente", "hvite", "røde"})
@@ -571,7 +588,7 @@ def _translated_word(word: str) -> bool:
 GENITIVE_BASE_ZIPF = 2.5
 NORWEGIAN_WORD_ZIPF = 2.0  # a Norwegian word at least this frequent (Zipf scale) is a word …
 MORE_NORWEGIAN_ZIPF = 3.0  # … and so is one this much more frequent in Norwegian than English
-COMMON_MORE_NORWEGIAN_ZIPF = 2.0  # … or this much, when Norwegian writes it in lower case
+COMMON_MORE_NORWEGIAN_ZIPF = 1.75  # … or this much, when Norwegian writes it in lower case
 DIRECTIONS = {"nord", "sør", "øst", "vest", "nordvest", "nordøst", "sørvest", "sørøst", "mellom", "sentral"}
 
 

@@ -226,6 +226,15 @@ def test_nynorsk_plurals_and_definite_forms_opening_a_sentence_are_no_names() ->
     assert names("Rekninga frå San Jose innheldt 13 kampar.") == ["San", "Jose"]
 
 
+def test_race_times_ratios_and_country_adjectives_are_understood() -> None:
+    from service.checks import check
+
+    assert check("Hun kjørte på 4:41.30, 2:11.60 minutter tregere.", "She ran 4:41.30, 2:11.60 minutes slower.") == []
+    assert check("Forholdet er derfor 3:2.", "The ratio is therefore 3:2.") == []
+    assert [i.code for i in check("Forholdet er derfor 3:2.", "The ratio is therefore 3:4.")] == ["number"]
+    assert check("Tyskland sitt landslag vann i 2006.", "The German national team won in 2006.") == []
+
+
 def test_the_name_corruption_replaces_whole_shared_names_only() -> None:
     import random
 

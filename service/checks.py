@@ -384,8 +384,6 @@ DEMONYMS = {
     "mexico": "mexican", "brasil": "brazilian", "australia": "australian", "ukraina": "ukrainian", "iran": "iranian",
     "israel": "israeli", "egypt": "egyptian", "europa": "european", "afrika": "african", "asia": "asian",
 }
-for _country, _adjective in DEMONYMS.items():
-    EXONYMS[_country] = (*EXONYMS.get(_country, ()), _adjective)
 # Capitalised words that open Norwegian names of institutions and places ("Det hvite hus",
 # "Den internasjonale domstolen"): the English says them in other words.
 NAME_OPENERS = frozenset({"det", "den", "de", "dei", "nye", "store", "lille", "gamle", "forente", "hvite", "røde"})
@@ -702,6 +700,12 @@ def name_is_kept(name: str, translation: str, source: str = "") -> bool:
             for found in re.finditer(rf"(?<!\w){re.escape(exonym)}(\w*)", lowered):
                 if found.group(1) in ("", "s") or (not derived and len(exonym) >= 4):  # Twitter → tweeted
                     return True
+        # The country's adjective, unless the source has an adjective of its own (iranske).
+        adjective = DEMONYMS.get(_base(part).lower())
+        if adjective and re.search(rf"(?<!\w){adjective}(?!\w)", lowered) and not re.search(
+            rf"(?<![\w-]){re.escape(part[:3].lower())}\w*(?:sk|ske|isk|iske)(?!\w)", source
+        ):
+            return True
         # In lower case (Aurora Borealis → Aurora borealis), but as the whole word.
         if loses_capital and any(
             re.search(rf"(?<!\w){re.escape(_folded(form))}{_GENITIVE_END}", _folded(translation)) for form in _own_forms(part)

@@ -183,8 +183,11 @@ def source_numbers(source: str) -> list[tuple[str, set[float]]]:
         if match.group("century"):
             values |= {value / 100 + 1, value}
         scale = (match.group("scale") or "").lower()
+        if scale not in NORWEGIAN_SCALES and scale not in UNIT_FACTORS and scale not in _CELSIUS:
+            scale = ""  # a word, not a unit: "5 og 7 centimeter"
         following = matches[position + 1] if position + 1 < len(matches) else None
-        if not scale and following is not None and _RANGE.fullmatch(source[match.end() : following.start()]):
+        number_end = match.end("scale") if scale else max(match.end(g) for g in ("num", "time", "century") if match.group(g))
+        if not scale and following is not None and _RANGE.fullmatch(source[number_end : following.start()]):
             scale = (following.group("scale") or "").lower()  # "3 til 10 cm": both in cm
         if scale in NORWEGIAN_SCALES:
             values.add(value * NORWEGIAN_SCALES[scale])

@@ -233,6 +233,8 @@ def test_race_times_ratios_and_country_adjectives_are_understood() -> None:
     assert check("Forholdet er derfor 3:2.", "The ratio is therefore 3:2.") == []
     assert [i.code for i in check("Forholdet er derfor 3:2.", "The ratio is therefore 3:4.")] == ["number"]
     assert check("Tyskland sitt landslag vann i 2006.", "The German national team won in 2006.") == []
+    # Both ends of a range take its unit, converted: 5 og 7 centimeter → 2 to 3 inches.
+    assert check("Det vil gi mellom 5 og 7 centimeter regn i timen.", "It will bring 2 to 3 inches of rain per hour.") == []
 
 
 def test_the_name_corruption_replaces_whole_shared_names_only() -> None:

@@ -478,6 +478,7 @@ def norwegian_case() -> tuple[frozenset[str], frozenset[str]]:
 NORWEGIAN_ENDINGS = ("ene", "ane", "en", "et", "er", "ers", "ets", "ens", "ing", "ingen", "else", "heten", "het", "inga", "ar")
 
 
+@lru_cache(maxsize=65536)
 def _frequencies(word: str) -> tuple[float, float]:
     """Zipf frequencies (Norwegian, English) of a word, or of it without a genitive -s when
     the word itself is unknown."""
@@ -490,6 +491,7 @@ def _frequencies(word: str) -> tuple[float, float]:
     return norwegian, english
 
 
+@lru_cache(maxsize=65536)
 def _scandinavian(word: str) -> float:
     """Bokmål frequency, or Danish or Swedish where those know the word better (wordfreq has no
     Nynorsk list; many Nynorsk forms are Danish or Swedish forms too)."""
@@ -601,6 +603,7 @@ def _folded_keep_case(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
+@lru_cache(maxsize=65536)
 def _sound(text: str) -> str:
     """A rough spelling-independent key: Konstantinopel ~ Constantinople, Mekka ~ Mecca."""
     key = _folded(text.replace("ø", "o").replace("æ", "ae").replace("å", "a"))
@@ -669,7 +672,7 @@ def _common_english(name: str) -> bool:
     return zipf_frequency(name.lower(), "en") >= 4.0
 
 
-def name_is_kept(name: str, translation: str, source: str = "") -> bool:
+def name_is_kept(name: str, translation: str, source: str = "", taken_words: frozenset[str] | None = None) -> bool:
     """Whether the translation keeps a name of the source: as written (perhaps with a genitive),
     as its English exonym, or spelled the English way (Konstantinopel ~ Constantinople).
 
@@ -683,10 +686,7 @@ def name_is_kept(name: str, translation: str, source: str = "") -> bool:
     text = _folded_keep_case(translation)
     lowered = translation.lower()
     own = {_sound(form) for part in [name, *name.split("-")] if part for form in _own_forms(part)}
-    # A word the source has itself is spoken for, as often as the source says it.
-    in_source = Counter(_sound(_base(word)) for word in _CAPITALISED.findall(source))
-    in_translation = Counter(_sound(_base(word)) for word in _CAPITALISED.findall(translation))
-    taken = {sound for sound, times in in_source.items() if sound not in own and in_translation[sound] <= times}
+    taken = (spoken_for(source, translation) if taken_words is None else taken_words) - own
     stem = _folded(_base(name))
     derived = any(
         len(word) > len(stem) + 2 and _folded(word).startswith(stem) for word in re.findall(r"[^\W\d_]+", source)
@@ -732,6 +732,14 @@ def name_is_kept(name: str, translation: str, source: str = "") -> bool:
             if prefix or (word[0].isupper() and _close(wanted_sound, heard)):
                 return True
     return False
+
+
+def spoken_for(source: str, translation: str) -> frozenset[str]:
+    """Capitalised words of the translation (as sounds) that stand for the same word of the
+    source, as often as the source says it: no other name may claim them."""
+    in_source = Counter(_sound(_base(word)) for word in _CAPITALISED.findall(source))
+    in_translation = Counter(_sound(_base(word)) for word in _CAPITALISED.findall(translation))
+    return frozenset(sound for sound, times in in_source.items() if in_translation[sound] <= times)
 
 
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÆØÅÄÖÜÉ][^\W\d_]+")
@@ -892,8 +900,10 @@ def check(source: str, translation: str) -> list[Issue]:
     if lost_links:
         issues.append(Issue("link", f"Not carried over verbatim: {', '.join(dict.fromkeys(lost_links))}."))
     found_names = names(source)
+    taken = spoken_for(source, translation)  # once for all the names of the sentence
     lost_names = [
-        name for name in found_names if not name_is_kept(name, translation, source) and not _said_short(name, source, translation)
+        name for name in found_names
+        if not name_is_kept(name, translation, source, taken) and not _said_short(name, source, translation)
     ]
     # A name the source repeats and the translation keeps as it is should not be said fewer
     # times (Bush … Bush → Bush … Smith; Canada … Canadas → Canada … Berlin's).

@@ -679,7 +679,8 @@ def name_is_kept(name: str, translation: str, source: str = "", taken_words: fro
     English may say a name longer (Premier League → Premiership, Tonganske → Tongan), but not when
     the longer word has its own source in the ``source`` sentence: another of its capitalised
     words (John is not Johnson, Hong is not Kong) or a derivation of the name (with ``iranske`` in
-    the source, Iranian stands for that word, not for Iran)."""
+    the source, Iranian stands for that word, not for Iran). ``taken_words`` is
+    ``spoken_for(source, translation)``, given when several names of one sentence are checked."""
     # A name that is an English word too (Radio, Team, Network) must keep its capital: in lower
     # case it is that word ("talk radio"). A rarer one may lose it (Aurora borealis).
     loses_capital = not _common_english(name)

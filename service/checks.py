@@ -418,8 +418,10 @@ def names(source: str) -> list[str]:
                 continue
         if word.lower() in TITLES or source[match.start() - 1 : match.start()] == ".":
             continue  # a title, or the end of an abbreviation (e.Kr.)
-        if _english_function_word(word):
-            continue  # The Sunday Times → the Sunday Times, «I Love It» → I Love it
+        if _english_function_word(word) or word.lower() in NORWEGIAN_NUMBER_WORDS:
+            continue  # The Sunday Times → the Sunday Times, «I Love It» → I Love it, Dei Sju Systrer
+        if word.lower() in norwegian_case()[0] and _scandinavian(word.lower()) >= VERY_COMMON_ZIPF:
+            continue  # a very common word written with a capital: «…,» Sa Glen Cushing
         if word.lower() in NAME_OPENERS or (word.lower() not in EXONYMS and _translated_word(word)):
             continue
         if match.start() in starts and not _name_even_first(word):
@@ -462,6 +464,7 @@ def _name_even_first(word: str) -> bool:
     )
 
 
+VERY_COMMON_ZIPF = 5.5  # a Norwegian word this common is no name, even with a capital
 FIRST_NORWEGIAN_ZIPF = 3.0  # a sentence's first word, unknown in lower case, this rare in Norwegian …
 FIRST_ENGLISH_ZIPF = 4.0  # … and in English is a name
 
@@ -688,15 +691,13 @@ def name_is_kept(name: str, translation: str, source: str = "", taken_words: fro
     lowered = translation.lower()
     own = {_sound(form) for part in [name, *name.split("-")] if part for form in _own_forms(part)}
     taken = (spoken_for(source, translation) if taken_words is None else taken_words) - own
-    stem = _folded(_base(name))
-    derived = any(
-        len(word) > len(stem) + 2 and _folded(word).startswith(stem) for word in re.findall(r"[^\W\d_]+", source)
-    )
+    derived = _derived(name, source)
     parts = [p for p in re.split(r"[-]", name) if p and p[0].isupper() and p.lower() not in DIRECTIONS]
+    parts += [head for head in (_name_head(p) for p in parts) if head]
     for part in parts or [name]:
         for form in _own_forms(part) | _own_forms(name):
             wanted = _folded_keep_case(form)
-            for found in re.finditer(rf"(?<!\w){re.escape(wanted)}(\w*)", text):
+            for found in re.finditer(rf"(?<![^\W\d_]){re.escape(wanted)}(\w*)", text):
                 longer = found.group(1) not in ("", "s")
                 if not longer or (not derived and _sound(_base(found.group())) not in taken):
                     return True
@@ -767,17 +768,35 @@ def _said_short(name: str, source: str, translation: str) -> bool:
     return False
 
 
+def _derived(name: str, source: str) -> bool:
+    """Whether the source has a word derived from the name (Iran … iranske, Haiti … Haitiske)."""
+    stem = _folded(_base(name))
+    return any(len(word) > len(stem) + 2 and _folded(word).startswith(stem) for word in re.findall(r"[^\W\d_]+", source))
+
+
+def _name_head(word: str) -> str | None:
+    """The name in a compound of a name and a Norwegian noun: Rhindalen → Rhin (the Rhine
+    valley), Eriekanalen → Erie (the Erie Canal)."""
+    lowered = word.lower()
+    for cut in range(3, len(word) - 4):
+        if _scandinavian(lowered[cut:]) >= COMPOUND_PART_ZIPF:
+            return word[:cut]
+    return None
+
+
 def _base(name: str) -> str:
     """A name without its genitive: Canadas → Canada, Erdogans → Erdogan (Hans stays Hans only
     when it is never written without the s)."""
     return re.sub(r"(?<=\w)['’]?s$", "", name)
 
 
-def _occurrences(name: str, translation: str) -> int:
-    """How often the name stands in the translation as it is (perhaps with a genitive) or as its
-    exonym (Napoli … Naples)."""
+def _occurrences(name: str, translation: str, source: str = "") -> int:
+    """How often the name stands in the translation as it is (perhaps with a genitive), as its
+    exonym (Napoli … Naples), or, when the source has no derivation of it, derived (Haiti …
+    the Haitian Institute)."""
     lowered = translation.lower()
-    return max(len(re.findall(rf"(?<!\w){re.escape(f)}{_GENITIVE_END}", translation)) for f in _own_forms(name)) + sum(
+    ending = r"\w*" if source and not _derived(name, source) else _GENITIVE_END
+    return max(len(re.findall(rf"(?<!\w){re.escape(f)}{ending}", translation)) for f in _own_forms(name)) + sum(
         len(re.findall(rf"(?<!\w){re.escape(e)}(?!\w)", lowered)) for e in _exonyms(name) if e != name.lower()
     )
 
@@ -910,7 +929,7 @@ def check(source: str, translation: str) -> list[Issue]:
     # times (Bush … Bush → Bush … Smith; Canada … Canadas → Canada … Berlin's).
     said = Counter(_base(name) for name in found_names if "-" not in name)
     for name, times in said.items():
-        if times > 1 and name not in lost_names and 0 < _occurrences(name, translation) < times:
+        if times > 1 and name not in lost_names and 0 < _occurrences(name, translation, source) < times:
             lost_names.append(name)
 
     if lost_names:

@@ -237,6 +237,21 @@ def test_race_times_ratios_and_country_adjectives_are_understood() -> None:
     assert check("Det vil gi mellom 5 og 7 centimeter regn i timen.", "It will bring 2 to 3 inches of rain per hour.") == []
 
 
+def test_nynorsk_names_of_places_titles_and_capitalised_common_words() -> None:
+    from service.checks import check, names
+
+    assert check("Du kan besøke slott i Rhindalen eller ta ein båttur langs Eriekanalen.",
+                 "You can visit castles in the Rhine valley or take a boat along the Erie Canal.") == []
+    assert [i.code for i in check("Du kan besøke slott i Rhindalen.", "You can visit castles in the Loire valley.")] == ["name"]
+    assert names("Inngangane, som fekk namnet «Dei Sju Systrer», er store.") == ["Systrer"]
+    assert names("«Det er djupe holer,» Sa Glen Cushing.") == ["Glen", "Cushing"]
+    assert check("Farten er 600 Mbit/s.", "The speed is 600Mbit/s.") == []
+    # A name said twice may come back once as it is and once derived, when the source has no
+    # derivation of it: på Haiti … til Haiti → the Haitian Institute … to Haiti.
+    haiti = "Instituttet på Haiti seier at styrkane bringa sjukdommen til Haiti."
+    assert check(haiti, "The Haitian Institute says the forces brought the disease to Haiti.") == []
+
+
 def test_the_name_corruption_replaces_whole_shared_names_only() -> None:
     import random
 

@@ -25,6 +25,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -235,9 +236,8 @@ ONE = -2e12  # "1" may be "a", "an", "one" or "single"
 _ONE_WORDS = {"a", "an", "one", "single", "once", "first"}
 
 
-def translation_numbers(translation: str) -> list[set[float]]:
-    """Each number of an English sentence (digits, words, months), as the values it may stand for."""
-    found: list[set[float]] = []
+def _digit_numbers(translation: str) -> Iterator[tuple[re.Match[str], set[float]]]:
+    """Each number an English sentence writes in digits, with the values it may stand for."""
     for match in _EN_NUMBER.finditer(translation):
         try:
             value = _en_value(match.group("num"))
@@ -249,7 +249,14 @@ def translation_numbers(translation: str) -> list[set[float]]:
             values.add(value * ENGLISH_SCALES[scale])
         if re.fullmatch(r"\d+\.\d+", match.group("num")):  # "3.49" may be a time: "3:49" too
             values.add(round(value, 2))
-        found.append(values)
+        if scale in ("am", "pm", "p", "a"):
+            values.add(value + 12)
+        yield match, values
+
+
+def translation_numbers(translation: str) -> list[set[float]]:
+    """Each number of an English sentence (digits, words, months), as the values it may stand for."""
+    found: list[set[float]] = [values for _, values in _digit_numbers(translation)]
     compounds = list(_COMPOUND_NUMBER.finditer(translation))
     for compound in compounds:  # "fifty-eight"
         found.append({float(_TENS[compound.group(1).lower()] + _UNITS[compound.group(2).lower()])})
@@ -287,19 +294,9 @@ def added_numbers(source: str, translation: str) -> list[str]:
     if "døgn" in source.lower() or "døger" in source.lower():
         known.append(24.0)  # ett døgn: 24 hours
     added = []
-    for match in _EN_NUMBER.finditer(translation):
+    for match, candidates in _digit_numbers(translation):
         if _CONVERSION.search(translation[: match.start()]):
             continue  # 200 milliarder dollar → $200 billion (£150 billion): a conversion
-        try:
-            value = _en_value(match.group("num"))
-        except ValueError:
-            continue
-        candidates = {value}
-        scale = (match.group("scale") or "").lower()
-        if scale in ENGLISH_SCALES:
-            candidates.add(value * ENGLISH_SCALES[scale])
-        if scale in ("am", "pm", "p", "a"):
-            candidates.add(value + 12)
         if not any(_same(v, c) or (v == ONE and c == 1) for v in known for c in candidates):
             added.append(match.group("num"))
     return added

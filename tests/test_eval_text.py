@@ -83,8 +83,10 @@ def test_checks_task_reports_false_alarms_and_catch_rates(tmp_path: Path) -> Non
     alarms = {(r["test set"], r["source"]): r for r in _rows(run, 0)}
     assert set(alarms) == {(t, s) for t in ("flores200-devtest", "ntrex128") for s in ("nob", "nno")}
     for testset in ("flores200-devtest", "ntrex128"):
-        assert alarms[(testset, "nob")]["flagged"] <= 2.0  # the target (1.7 and 2.0 % at this version)
+        assert alarms[(testset, "nob")]["flagged"] <= 2.0  # the target (1.3 and 1.7 % at this version)
+    assert alarms[("flores200-devtest", "nno")]["flagged"] <= 2.0  # 1.9 %; NTREX's Nynorsk file is 5.1 %
     catches = {r["corruption"]: r["caught"] for r in _rows(run, 1)}
     assert set(catches) == {"number", "dropped words", "loop", "copied source", "name", "link"}
     assert catches["loop"] >= 95 and catches["copied source"] >= 95 and catches["link"] >= 95
-    assert catches["number"] >= 90 and catches["name"] >= 80 and catches["dropped words"] >= 80
+    assert catches["number"] >= 95 and catches["name"] >= 95  # 96.3 and 96.0 % at this version
+    assert catches["dropped words"] >= 85  # 87.0 %: below the 95 % target (see README)

@@ -213,6 +213,8 @@ def source_number_words(source: str) -> list[tuple[str, set[float]]]:
     found: list[tuple[str, set[float]]] = []
     words = [w.lower() for w in _WORD.findall(source)]
     for index, word in enumerate(words):
+        if "døgn" in word or "døger" in word:
+            found.append((word, {24.0}))  # ett døgn, døgnet: 24 hours
         aged = _AGED.fullmatch(word)  # trettenåring: a 13-year-old
         number = NORWEGIAN_NUMBER_WORDS.get(aged.group(1) if aged else word, NORWEGIAN_MAYBE_NUMBERS.get(word))
         if number is None:
@@ -291,8 +293,6 @@ def added_numbers(source: str, translation: str) -> list[str]:
     number, a number word, a date, a time or a converted unit of it): a changed number whose
     original the source still accounts for elsewhere (kl. 14 → 4pm, «åtte» → 18)."""
     known = [v for _, values in source_numbers(source) + source_number_words(source) for v in values]
-    if "døgn" in source.lower() or "døger" in source.lower():
-        known.append(24.0)  # ett døgn: 24 hours
     added = []
     for match, candidates in _digit_numbers(translation):
         if _CONVERSION.search(translation[: match.start()]):
@@ -485,7 +485,7 @@ def _frequencies(word: str) -> tuple[float, float]:
     from wordfreq import zipf_frequency
 
     norwegian, english = _scandinavian(word), zipf_frequency(word, "en")
-    base = re.sub(r"(?<=\w)['’]?s$", "", word)
+    base = _base(word)
     if norwegian == 0 and english == 0 and base != word:
         norwegian, english = _scandinavian(base), zipf_frequency(base, "en")
     return norwegian, english
@@ -615,7 +615,7 @@ def _sound(text: str) -> str:
 def _own_forms(name: str) -> set[str]:
     """The name as written, without the genitive, and without a definite ending (case kept)."""
     name = name.rstrip("'’")
-    forms = {name, re.sub(r"(?<=\w)['’]?s$", "", name)}
+    forms = {name, _base(name)}
     for base in list(forms):
         if base.endswith(("en", "et")) and len(base) > 5:
             forms.add(base[:-2])
@@ -685,6 +685,7 @@ def name_is_kept(name: str, translation: str, source: str = "", taken_words: fro
     # case it is that word ("talk radio"). A rarer one may lose it (Aurora borealis).
     loses_capital = not _common_english(name)
     text = _folded_keep_case(translation)
+    folded = _folded(translation)
     lowered = translation.lower()
     own = {_sound(form) for part in [name, *name.split("-")] if part for form in _own_forms(part)}
     taken = (spoken_for(source, translation) if taken_words is None else taken_words) - own
@@ -710,7 +711,7 @@ def name_is_kept(name: str, translation: str, source: str = "", taken_words: fro
             return True
         # In lower case (Aurora Borealis → Aurora borealis), but as the whole word.
         if loses_capital and any(
-            re.search(rf"(?<!\w){re.escape(_folded(form))}{_GENITIVE_END}", _folded(translation)) for form in _own_forms(part)
+            re.search(rf"(?<!\w){re.escape(_folded(form))}{_GENITIVE_END}", folded) for form in _own_forms(part)
         ):
             return True
         wanted_sound = _sound(_base(part))
@@ -752,6 +753,7 @@ def _said_short(name: str, source: str, translation: str) -> bool:
     """Whether English says the many-word name the word belongs to in short: by its initials
     (Louisiana State University → LSU, Assembly Members → AMs), or by a title and one of its words
     alone (Theresa May → Mrs May, Sutopo Purwo Nugroho → Mr. Sutopo)."""
+    short = {_base(w) for w in _TITLED.findall(translation)}
     for run in _RUN.finditer(source):
         words = run.group().split()
         if name not in words:
@@ -759,7 +761,6 @@ def _said_short(name: str, source: str, translation: str) -> bool:
         initials = "".join(w[0] for w in words if not _english_function_word(w))
         if len(initials) >= 2 and re.search(rf"(?<!\w){re.escape(initials)}s?(?!\w)", translation):
             return True
-        short = {_base(w) for w in _TITLED.findall(translation)}
         if short & {_base(w) for w in words}:
             return True
     return False
@@ -910,9 +911,9 @@ def check(source: str, translation: str) -> list[Issue]:
     missing = missing_numbers(source, translation)
     added = added_numbers(source, translation)
     if missing or added:
-        said = [f"Not in the translation: {', '.join(dict.fromkeys(missing))}."] if missing else []
-        said += [f"Not in the source: {', '.join(dict.fromkeys(added))}."] if added else []
-        issues.append(Issue("number", " ".join(said)))
+        messages = [f"Not in the translation: {', '.join(dict.fromkeys(missing))}."] if missing else []
+        messages += [f"Not in the source: {', '.join(dict.fromkeys(added))}."] if added else []
+        issues.append(Issue("number", " ".join(messages)))
     lost_links = [link for link in links(source) if link not in translation]
     if lost_links:
         issues.append(Issue("link", f"Not carried over verbatim: {', '.join(dict.fromkeys(lost_links))}."))

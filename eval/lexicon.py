@@ -9,12 +9,12 @@ Run ``python -m eval.lexicon`` after changing the data; the file is shipped with
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .testsets import DATA_DIR
+from .text_tasks import norsumm_articles, treebank_documents
 
 OUT = Path(__file__).resolve().parent.parent / "service" / "data" / "norwegian_case.txt"
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -30,8 +30,9 @@ HEADER = """\
 
 def sentences(data_dir: Path = DATA_DIR) -> Iterator[str]:
     for name in ("nb", "nn"):
-        yield from (data_dir / "ud-dev" / f"{name}.txt").read_text(encoding="utf-8").splitlines()
-    for article in json.loads((data_dir / "norsumm" / "dev.json").read_text(encoding="utf-8")):
+        for document in treebank_documents(data_dir / "ud-dev", name):
+            yield from document
+    for article in norsumm_articles(data_dir / "norsumm" / "dev.json"):
         # "title | body": the title is a sentence of its own.
         yield from re.split(r"(?<=[.!?»])\s+(?=[«\"A-ZÆØÅ])", article["article"].replace(" | ", ". "))
 

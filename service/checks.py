@@ -393,7 +393,7 @@ _NAME = re.compile(r"(?<![\w'’-])([A-ZÆØÅÄÖÜÉ][\w'’]*(?:-[\w'’]+)*)
 ABBREVIATED = frozenset({"nr", "kr", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "co", "inc", "ltd", "fr", "hr", "e", "f"})
 # … but these, before a name, are part of it: St. Petersburg, Dr. Moll (Saint Petersburg, Doctor Moll).
 NAME_ABBREVIATIONS = re.compile(r"\.?\s+[A-ZÆØÅ]")
-TITLES = frozenset({"mr", "mrs", "ms", "herr", "fru", "frk", "sen"})  # Mr Bean → Bean
+TITLES = frozenset({"mr", "mrs", "ms", "herr", "fru", "frk", "sen", "pastor"})  # Mr Bean → Bean
 
 
 def names(source: str) -> list[str]:
@@ -417,8 +417,8 @@ def names(source: str) -> list[str]:
             continue  # a title, or the end of an abbreviation (e.Kr.)
         if _english_function_word(word) or word.lower() in NORWEGIAN_NUMBER_WORDS:
             continue  # The Sunday Times → the Sunday Times, «I Love It» → I Love it, Dei Sju Systrer
-        if word.lower() in norwegian_case()[0] and _scandinavian(word.lower()) >= VERY_COMMON_ZIPF:
-            continue  # a very common word written with a capital: «…,» Sa Glen Cushing
+        if word.lower() in norwegian_case()[0] and _commonest(word.lower()) >= VERY_COMMON_ZIPF:
+            continue  # a very common word written with a capital: «…,» Sa Glen Cushing, «… om Eg behøver …»
         if word.lower() in NAME_OPENERS or (word.lower() not in EXONYMS and _translated_word(word)):
             continue
         if match.start() in starts and not _name_even_first(word):
@@ -506,7 +506,22 @@ def _scandinavian(word: str) -> float:
     )
     if found >= 2.0:
         return found
-    return max([found, *(zipf_frequency(form, "nb") - 0.3 for form in bokmal_forms(word))])
+    found = max([found, *(zipf_frequency(form, "nb") - 0.3 for form in bokmal_forms(word))])
+    # A word Norwegian gold text writes in lower case in mid-sentence (the case lexicon: Nynorsk
+    # words such as hovud, oske, overvaking) is a common word, whatever wordfreq says.
+    return max(found, LEXICON_ZIPF) if word in norwegian_case()[0] else found
+
+
+LEXICON_ZIPF = 3.0
+
+
+@lru_cache(maxsize=65536)
+def _commonest(word: str) -> float:
+    """How common a word is in Bokmål, or as its Bokmål spelling when it is Nynorsk (eg → jeg,
+    kva → hva), whichever is commoner."""
+    from wordfreq import zipf_frequency
+
+    return max([_scandinavian(word), *(zipf_frequency(form, "nb") - 0.3 for form in bokmal_forms(word))])
 
 
 # Nynorsk spellings and their Bokmål counterparts, for looking a Nynorsk word up in the Bokmål
@@ -595,12 +610,15 @@ COMMON_MORE_NORWEGIAN_ZIPF = 1.75  # … or this much, when Norwegian writes it 
 DIRECTIONS = {"nord", "sør", "øst", "vest", "nordvest", "nordøst", "sørvest", "sørøst", "mellom", "sentral"}
 
 
+_APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼ`´", "'"))  # Sainsbury’s = Sainsbury's, I’m = I'm
+
+
 def _folded(text: str) -> str:
-    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    return _folded_keep_case(text.lower())
 
 
 def _folded_keep_case(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return unicodedata.normalize("NFKD", text.translate(_APOSTROPHES)).encode("ascii", "ignore").decode()
 
 
 @lru_cache(maxsize=65536)

@@ -277,3 +277,17 @@ def test_a_short_translation_that_reads_like_a_fragment_is_flagged() -> None:
         issues = [i for i in check(source, broken) if i.code == "length"]
         assert issues and why in issues[0].message, (broken, issues)
     assert check(source, "the government presented next year's national budget in the Storting today.") == []  # not short
+
+
+def test_curly_and_straight_apostrophes_are_the_same_and_nynorsk_pronouns_are_no_names() -> None:
+    from service.checks import names
+
+    # A model (or a translator) may write either apostrophe: Sainsbury’s is Sainsbury's.
+    assert check("Han skal leie ITV sitt program I’m A Celebrity for Sainsbury’s.",
+                 "He is to host ITV's I'm A Celebrity for Sainsbury's.") == []
+    assert codes("Han skal leie ITV sitt program I’m A Celebrity.", "He is to host ITV's Strictly.") == ["name"]
+    # Capitalised in a quoted title, a Nynorsk pronoun is as common as its Bokmål spelling (eg = jeg).
+    assert names("«Alt handla om Eg behøver å vinna ei gullmedalje», sa han.") == []
+    assert names("Boka heiter Kva gjer Hansen no?") == ["Hansen"]
+    # A title before a name is no name of its own (Pastor Bernard Vann → The Reverend Bernard Vann).
+    assert check("Pastor Bernard Vann vann prisen.", "The Reverend Bernard Vann won the award.") == []

@@ -83,10 +83,19 @@ def test_checks_task_reports_false_alarms_and_catch_rates(tmp_path: Path) -> Non
     alarms = {(r["test set"], r["source"]): r for r in _rows(run, 0)}
     assert set(alarms) == {(t, s) for t in ("flores200-devtest", "ntrex128") for s in ("nob", "nno")}
     for testset in ("flores200-devtest", "ntrex128"):
-        assert alarms[(testset, "nob")]["flagged"] <= 2.0  # the target (1.3 and 1.7 % at this version)
-    assert alarms[("flores200-devtest", "nno")]["flagged"] <= 2.0  # 1.9 %; NTREX's Nynorsk file is 5.1 %
+        assert alarms[(testset, "nob")]["flagged"] <= 2.0  # the target (1.3 and 1.8 % at this version)
+    assert alarms[("flores200-devtest", "nno")]["flagged"] <= 2.0  # 1.9 %; NTREX's Nynorsk file is 5.0 %
     catches = {r["corruption"]: r["caught"] for r in _rows(run, 1)}
     assert set(catches) == {"number", "dropped words", "loop", "copied source", "name", "link"}
     assert catches["loop"] >= 95 and catches["copied source"] >= 95 and catches["link"] >= 95
     assert catches["number"] >= 95 and catches["name"] >= 95  # 96.3 and 96.0 % at this version
-    assert catches["dropped words"] >= 85  # 87.0 %: below the 95 % target (see README)
+    assert catches["dropped words"] >= 89  # 90.3 %: below the 95 % target (see README)
+    # The trade-off table: a looser length bound catches more dropped words and flags more good
+    # translations, and its first row (no slack) is what the checks do.
+    tradeoff = _rows(run, 2)
+    assert [r["slack"] for r in tradeoff] == sorted(r["slack"] for r in tradeoff) and tradeoff[0]["slack"] == 0
+    assert tradeoff[0]["dropped words caught"] == catches["dropped words"]
+    assert tradeoff[0]["ntrex128 nob"] == alarms[("ntrex128", "nob")]["flagged"]
+    for column in ("dropped words caught", "flores200-devtest nob", "ntrex128 nob"):
+        values = [r[column] for r in tradeoff]
+        assert values == sorted(values) and values[-1] > values[0]

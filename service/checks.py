@@ -107,6 +107,8 @@ UNIT_FACTORS: dict[str, tuple[float, ...]] = {
     "centimeter": (1 / 2.54,), "millimeter": (1 / 25.4,), "kilogram": (2.20462,), "gram": (0.035274,),
     "km²": (0.386102,), "kvadratkilometer": (0.386102,), "hektar": (2.47105,), "meter/sekund": (2.23694,),
 }
+UNIT_FACTORS["cm"] += (1 / 30.48,)  # centimetres to inches or feet (60 centimeter → a two-foot brim)
+UNIT_FACTORS["centimeter"] += (1 / 30.48,)
 UNIT_FACTORS["m"] += (1.09361,)  # metres to feet or yards
 UNIT_FACTORS["meter"] += (1.09361,)
 _RANGE = re.compile(r"\s*(?:–|-|til|to|og)\s*$")
@@ -276,6 +278,8 @@ def translation_numbers(translation: str) -> list[set[float]]:
             following = words[index + 1] if index + 1 < len(words) else ""
             if following in ENGLISH_SCALES:
                 values.add(value * ENGLISH_SCALES[following])
+            if following in ("decade", "decades"):
+                values.add(value * 10)  # dei siste 20 åra → the past two decades
             found.append(values)
     return found
 

@@ -291,3 +291,10 @@ def test_curly_and_straight_apostrophes_are_the_same_and_nynorsk_pronouns_are_no
     assert names("Boka heiter Kva gjer Hansen no?") == ["Hansen"]
     # A title before a name is no name of its own (Pastor Bernard Vann → The Reverend Bernard Vann).
     assert check("Pastor Bernard Vann vann prisen.", "The Reverend Bernard Vann won the award.") == []
+
+
+def test_decades_and_centimetres_in_feet_are_understood() -> None:
+    assert check("Dei siste 20 åra har 111 menneske døydd.", "In the past two decades 111 people have died.") == []
+    assert codes("Dei siste 30 åra har 111 menneske døydd.", "In the past two decades 111 people have died.") == ["number"]
+    assert check("Hatten har ein 60 centimeter brei brem.", "The hat has a two-foot wide brim.") == []
+    assert codes("Hatten har ein 90 centimeter brei brem.", "The hat has a two-foot wide brim.") == ["number"]

@@ -12,6 +12,7 @@ the request or ran the command; it says what is wrong and how to fix it.
     │   ├── JobNotFound
     │   └── GlossaryNotFound
     ├── AlreadyExists             a resource of that name exists already
+    │   └── GlossaryExists
     ├── Unauthorized              no valid API key
     ├── RateLimited               over the client's rate limit        (retry_after)
     ├── ModelUnavailable          a model cannot be found or loaded   (says how to get it)
@@ -102,6 +103,11 @@ class GlossaryNotFound(NotFound):
 
 class AlreadyExists(OversettError):
     """A resource of that name exists already."""
+
+
+class GlossaryExists(AlreadyExists):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"A glossary named '{name}' exists; PUT /v1/glossaries/{name} replaces it.")
 
 
 class Unauthorized(OversettError):

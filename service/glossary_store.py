@@ -9,7 +9,7 @@ import threading
 import time
 from pathlib import Path
 
-from .errors import AlreadyExists, GlossaryNotFound
+from .errors import GlossaryExists, GlossaryNotFound
 from .glossary import Glossary
 from .job_store import open_database
 from .redis_state import RedisState
@@ -35,7 +35,7 @@ class SQLiteGlossaryStore:
         with self._lock, self._db:
             exists = self._db.execute("SELECT 1 FROM glossaries WHERE name = ?", (glossary.name,)).fetchone() is not None
             if exists and create:
-                raise AlreadyExists(f"A glossary named '{glossary.name}' exists; PUT /v1/glossaries/{glossary.name} replaces it.")
+                raise GlossaryExists(glossary.name)
             self._db.execute(
                 "INSERT OR REPLACE INTO glossaries (name, body, updated) VALUES (?, ?, ?)", (glossary.name, body, time.time())
             )
@@ -71,7 +71,7 @@ class RedisGlossaryStore(RedisState):
         body = json.dumps({**glossary.to_json(), "updated": time.time()}, ensure_ascii=False)
         if create:
             if not self._call("storing a glossary", self._client.hsetnx, self.KEY, glossary.name, body):
-                raise AlreadyExists(f"A glossary named '{glossary.name}' exists; PUT /v1/glossaries/{glossary.name} replaces it.")
+                raise GlossaryExists(glossary.name)
             return True
         return bool(self._call("storing a glossary", self._client.hset, self.KEY, glossary.name, body))
 

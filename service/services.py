@@ -133,9 +133,7 @@ class TranslatorPool:
 
     def acquire(self, name: str | None) -> tuple[str, TranslationPipeline]:
         """The named (or default) translator's pipeline, loaded if need be; release it after."""
-        chosen = name or self.default
-        if chosen not in self.choices:
-            raise InvalidInput(f"Unknown model '{chosen}'. Choose one of: {', '.join(self.choices)}.")
+        chosen = known_model(self.choices, name or self.default)
         if chosen == self.default:
             return chosen, self.services.require_pipeline()
         with self._lock:
@@ -389,14 +387,19 @@ def settings_for_model(settings: Settings, model: str | None) -> Settings:
     if model is None:
         return settings
     choices = settings.translator_choices
-    default = next(iter(choices))
-    name = model
-    if name not in choices:
-        raise InvalidInput(f"Unknown model '{name}'. Choose one of: {', '.join(choices)}.")
+    name = known_model(choices, model)
     update: dict[str, Any] = {"translator": choices[name], "translators": f"{name}={choices[name]}"}
-    if name != default:
+    if name != next(iter(choices)):
         update["ct2_model"] = None
     return settings.model_copy(update=update)
+
+
+def known_model(choices: dict[str, str], name: str) -> str:
+    """``name`` when it is one of the translators of OVERSETT_TRANSLATORS; InvalidInput (422)
+    listing them otherwise."""
+    if name not in choices:
+        raise InvalidInput(f"Unknown model '{name}'. Choose one of: {', '.join(choices)}.")
+    return name
 
 
 def pull_models(settings: Settings) -> list[tuple[str, str, Path]]:

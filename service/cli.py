@@ -253,8 +253,8 @@ def cmd_glossary_add(args: argparse.Namespace) -> int:
     glossary = build_glossary(args.name, terms, keep + args.keep)
     with closing(glossary_store(_settings(args))) as store:
         created = store.put(glossary, create=not args.replace)
-    kept = sum(t.keep for t in glossary.terms)
-    print(f"{'added' if created else 'replaced'} {glossary.name}: {len(glossary.terms) - kept} terms, {kept} kept verbatim "
+    translated, kept = glossary.sizes
+    print(f"{'added' if created else 'replaced'} {glossary.name}: {translated} terms, {kept} kept verbatim "
           f"(digest {glossary.digest})", file=sys.stderr)
     return 0
 
@@ -264,8 +264,8 @@ def cmd_glossary_list(args: argparse.Namespace) -> int:
 
     with closing(glossary_store(_settings(args))) as store:
         for glossary in store.names():
-            kept = sum(t.keep for t in glossary.terms)
-            print(f"{glossary.name}\t{len(glossary.terms) - kept} terms\t{kept} kept\t{glossary.digest}")
+            translated, kept = glossary.sizes
+            print(f"{glossary.name}\t{translated} terms\t{kept} kept\t{glossary.digest}")
     return 0
 
 

@@ -68,6 +68,12 @@ class Glossary:
         terms += [Term(k, k) for k in data["keep"]]  # type: ignore[union-attr]
         return cls(str(data["name"]), tuple(terms), data.get("updated"))  # type: ignore[arg-type]
 
+    @cached_property
+    def sizes(self) -> tuple[int, int]:
+        """(terms with an English term, do-not-translate terms)."""
+        kept = sum(t.keep for t in self.terms)
+        return len(self.terms) - kept, kept
+
     @property
     def matcher(self) -> TermMatcher:
         return matcher_of(self.terms)

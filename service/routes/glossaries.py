@@ -67,8 +67,7 @@ async def _read(request: Request, name: str | None) -> Glossary:
 async def list_glossaries(services: ServicesDep) -> GlossaryList:
     stored = await run_in_threadpool(lambda: services.require_glossaries().names())
     return GlossaryList(glossaries=[
-        GlossarySummary(name=g.name, terms=sum(not t.keep for t in g.terms), keep=sum(t.keep for t in g.terms),
-                        digest=g.digest, updated=g.updated)
+        GlossarySummary(name=g.name, terms=g.sizes[0], keep=g.sizes[1], digest=g.digest, updated=g.updated)
         for g in stored
     ])
 

@@ -250,10 +250,7 @@ def bench_model(
 
 def bench_cache(ct2_dir: Path, text: str, beams: int, length: int, threads: int, work: Path) -> dict[str, float]:
     """The seed article cold (empty cache) and again (every sentence cached)."""
-    translator = CT2Translator(load_ct2(ct2_dir, intra_threads=threads))
-    translator.forced_output_tokens = length
-    detector = LanguageDetector()
-    detector.warm_up()
+    translator, detector = _seed_translator(ct2_dir, length, threads)
     pipeline = TranslationPipeline(translator, open_cache(str(work / "bench-cache.sqlite3")), detector, num_beams=beams)
     started = time.perf_counter()
     pipeline.translate_documents([text])
@@ -334,10 +331,7 @@ def bench_stream(ct2_dir: Path, text: str, beams: int, length: int, threads: int
     from ..batching import DynamicBatcher
     from ..cache import NullCache
 
-    translator = CT2Translator(load_ct2(ct2_dir, intra_threads=threads))
-    translator.forced_output_tokens = length
-    detector = LanguageDetector()
-    detector.warm_up()
+    translator, detector = _seed_translator(ct2_dir, length, threads)
     batcher = DynamicBatcher(translator)
     try:
         TranslationPipeline(batcher, NullCache(), detector, num_beams=beams, retry=False).translate_documents(["Hei på deg."])
@@ -393,11 +387,8 @@ def bench_pipeline(
     Best of ``repeats`` each."""
     from ..batching import DynamicBatcher
 
-    translator = CT2Translator(load_ct2(ct2_dir, intra_threads=threads))
-    translator.forced_output_tokens = length
+    translator, detector = _seed_translator(ct2_dir, length, threads)
     sentences = segment(text).sentences
-    detector = LanguageDetector()
-    detector.warm_up()
     translator.translate(sentences, beams)  # warm up
     bare = min(_timed(lambda: translator.translate(sentences, beams)) for _ in range(repeats))
     batcher = DynamicBatcher(translator)
@@ -421,26 +412,34 @@ def _timed(work: Callable[[], Any]) -> float:
     return time.perf_counter() - started
 
 
+def _best_of(work: Callable[[], Any], repeats: int) -> float:
+    """Seconds of the fastest of ``repeats`` runs, after one run to warm up (lingua, wordfreq,
+    CTranslate2)."""
+    work()
+    return min(_timed(work) for _ in range(repeats))
+
+
+def _seed_translator(ct2_dir: Path, length: int, threads: int) -> tuple[CT2Translator, LanguageDetector]:
+    """The converted model on CTranslate2, every output forced to ``length`` tokens, and a
+    language detector already warm: what the pipeline benchmarks translate with."""
+    translator = CT2Translator(load_ct2(ct2_dir, intra_threads=threads))
+    translator.forced_output_tokens = length
+    detector = LanguageDetector()
+    detector.warm_up()
+    return translator, detector
+
+
 def bench_checks(ct2_dir: Path, text: str, beams: int, length: int, threads: int, repeats: int = 3) -> dict[str, float]:
     """The seed through the pipeline (empty cache) with the faithfulness checks and protected
     spans, and without them; best of ``repeats`` each (cautious retries off: they are model work,
     not the checks' cost)."""
     from ..cache import NullCache
 
-    translator = CT2Translator(load_ct2(ct2_dir, intra_threads=threads))
-    translator.forced_output_tokens = length
-    detector = LanguageDetector()
-    detector.warm_up()
+    translator, detector = _seed_translator(ct2_dir, length, threads)
     timings: dict[str, float] = {}
     for label, checks in (("without", False), ("with", True)):
         pipeline = TranslationPipeline(translator, NullCache(), detector, num_beams=beams, checks=checks, retry=False)
-        pipeline.translate_documents([text])  # warm up (lingua, wordfreq, CTranslate2)
-        best = float("inf")
-        for _ in range(repeats):
-            started = time.perf_counter()
-            pipeline.translate_documents([text])
-            best = min(best, time.perf_counter() - started)
-        timings[f"{label}_s"] = best
+        timings[f"{label}_s"] = _best_of(lambda: pipeline.translate_documents([text]), repeats)
     timings["overhead"] = timings["with_s"] / timings["without_s"] - 1
     return timings
 
@@ -455,10 +454,7 @@ def bench_documents(
     from ..formats.docx import Docx
     from .samples import docx_of
 
-    translator = CT2Translator(load_ct2(ct2_dir, intra_threads=threads))
-    translator.forced_output_tokens = length
-    detector = LanguageDetector()
-    detector.warm_up()
+    translator, detector = _seed_translator(ct2_dir, length, threads)
     pipeline = TranslationPipeline(translator, NullCache(), detector, num_beams=beams, retry=False)
     text = "\n\n".join(paragraphs)
     data = docx_of(paragraphs)
@@ -468,8 +464,7 @@ def bench_documents(
     }
     timings: dict[str, float] = {}
     for label, work in runs.items():
-        work()  # warm up
-        timings[f"{label}_s"] = min(_timed(work) for _ in range(repeats))
+        timings[f"{label}_s"] = _best_of(work, repeats)
     timings["paragraphs"] = len(paragraphs)
     timings["overhead"] = timings["docx_s"] / timings["txt_s"] - 1
     return timings
@@ -488,15 +483,11 @@ def bench_glossary(ct2_dir: Path, text: str, beams: int, length: int, threads: i
     terms = [(w, f"{w} (EN)", None) for w in words]
     terms += [(f"fagterm{i}", f"term {i}", None) for i in range(200 - len(terms))]
     glossary = build_glossary("bench", terms, [])
-    translator = CT2Translator(load_ct2(ct2_dir, intra_threads=threads))
-    translator.forced_output_tokens = length
-    detector = LanguageDetector()
-    detector.warm_up()
+    translator, detector = _seed_translator(ct2_dir, length, threads)
     pipeline = TranslationPipeline(translator, NullCache(), detector, num_beams=beams, retry=False)
     timings: dict[str, float] = {"terms": len(glossary.terms)}
     for label, chosen in (("without", None), ("with", glossary)):
-        pipeline.translate_documents([text], "nb", glossary=chosen)  # warm up
-        timings[f"{label}_s"] = min(_timed(lambda: pipeline.translate_documents([text], "nb", glossary=chosen)) for _ in range(repeats))
+        timings[f"{label}_s"] = _best_of(lambda: pipeline.translate_documents([text], "nb", glossary=chosen), repeats)
     (result,) = pipeline.translate_documents([text], "nb", glossary=glossary)
     timings["applied"] = sum(len(s.terms) for s in result.segments)
     timings["overhead"] = timings["with_s"] / timings["without_s"] - 1

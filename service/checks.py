@@ -543,7 +543,7 @@ _NYNORSK_SPELLINGS = (
     ("veg", "vei"), ("kj", "k"), ("ei", "e"), ("au", "ø"), ("jo", "ju"), ("ø", "y"), ("øy", "ø"), ("å", "o"),
     ("sjølv", "selv"), ("kva", "hva"), ("kven", "hvem"), ("korleis", "hvordan"), ("ikkje", "ikke"), ("eg", "jeg"),
     ("kross", "kors"), ("ver", "vær"), ("vêr", "vær"), ("erd", "ørels"), ("je", "jø"), ("an", "en"), ("dd", "dt"),
-    ("are", "ere"), ("arar", "ere"), ("tt", "tt"),
+    ("are", "ere"), ("arar", "ere"),
 )
 _NYNORSK_ENDINGS = (
     ("ane", "ene"), ("ar", "er"), ("a", "en"), ("a", "et"), ("inga", "ingen"), ("ast", "est"), ("te", "et"),
@@ -872,25 +872,28 @@ CUT_SHORT_RATIO = -0.05  # a translation without a final full stop counts as cut
 _TERMINAL = re.compile(r"[.!?…]['\"»”’)\]]*$")
 
 
+def _length_ratio(source: str, translation: str) -> tuple[float, float, float] | None:
+    """log(len(translation) / len(source)) and the bounds (LOW, HIGH) for the source's length, of
+    the stripped texts; None when the source is too short to judge."""
+    if len(source) < MIN_LENGTH_CHARS:
+        return None
+    low, high = next((lo, hi) for limit, lo, hi in LENGTH_BOUNDS if len(source) < limit)
+    return math.log(max(1, len(translation)) / len(source)), low, high
+
+
 def length_margin(source: str, translation: str) -> float | None:
     """How much longer (log ratio) the translation is than the shortest the bounds allow for this
     source: below 0 it is flagged as too short. None when the source is too short to judge."""
-    source, translation = source.strip(), translation.strip()
-    if len(source) < MIN_LENGTH_CHARS:
-        return None
-    return math.log(max(1, len(translation)) / len(source)) - _bounds(source)[0]
-
-
-def _bounds(source: str) -> tuple[float, float]:
-    return next((lo, hi) for limit, lo, hi in LENGTH_BOUNDS if len(source) < limit)
+    judged = _length_ratio(source.strip(), translation.strip())
+    return None if judged is None else judged[0] - judged[1]
 
 
 def length_problem(source: str, translation: str) -> str | None:
     source, translation = source.strip(), translation.strip()
-    if len(source) < MIN_LENGTH_CHARS:
+    judged = _length_ratio(source, translation)
+    if judged is None:
         return None
-    ratio = math.log(max(1, len(translation)) / len(source))
-    low, high = _bounds(source)
+    ratio, low, high = judged
     if ratio < low:
         return f"the translation is much shorter than the source ({len(translation)} vs {len(source)} characters): text may be missing"
     if ratio > high:

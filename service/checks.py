@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal, get_args
 
 from .text import locate, normalise_source
 
@@ -40,7 +41,8 @@ class Issue:
     message: str
 
 
-CODES = ("number", "link", "name", "repetition", "length", "untranslated", "empty", "glossary")
+Code = Literal["number", "link", "name", "repetition", "length", "untranslated", "empty", "glossary"]
+CODES: tuple[str, ...] = get_args(Code)  # the API's IssueOut.code takes Code itself
 
 # --- numbers -------------------------------------------------------------------------------
 

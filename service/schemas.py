@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .checks import Code
+
 MAX_ITEMS = 128
 SourceLang = Literal["auto", "nb", "nn", "no", "da", "sv", "en"]
 # Control characters other than tab, line feed and carriage return have no place in text.
@@ -182,7 +184,7 @@ class JobOut(BaseModel):
 
 
 class IssueOut(BaseModel):
-    code: Literal["number", "link", "name", "repetition", "length", "untranslated", "empty", "glossary"]
+    code: Code
     message: str
 
 

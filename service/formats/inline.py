@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 
 from ..spans import MARKUP, MARKUP_PLACEHOLDER, without_markup
 
-MARKER = MARKUP
-_BARE_MARKER = MARKUP_PLACEHOLDER
 _ENDS_WITH_MARKER = re.compile(r"QY\d+$")
 
 
@@ -46,12 +44,12 @@ class Unit:
     def open(self, payload: object) -> int:
         number = self._new(payload)
         space = " " if self.text and not self.text[-1].isspace() else ""
-        self.text += space + MARKER.format(number) + " "
+        self.text += space + MARKUP.format(number) + " "
         return number
 
     def close(self, opening: int, payload: object = None) -> int:
         number = self._new(payload)
-        self.text = self.text + " " + MARKER.format(number)
+        self.text = self.text + " " + MARKUP.format(number)
         self.closes[opening] = number
         return number
 
@@ -59,7 +57,7 @@ class Unit:
         number = self._new(payload)
         self.atoms.add(number)
         space = " " if self.text[-1:].isalnum() or _ENDS_WITH_MARKER.search(self.text) else ""
-        self.text += space + MARKER.format(number)
+        self.text += space + MARKUP.format(number)
         return number
 
     def _new(self, payload: object) -> int:
@@ -78,7 +76,7 @@ class Piece:
 
 
 def markers_in(text: str) -> list[int]:
-    return [int(m.group(1)) for m in _BARE_MARKER.finditer(text)]
+    return [int(m.group(1)) for m in MARKUP_PLACEHOLDER.finditer(text)]
 
 
 def strip_markers(text: str) -> str:
@@ -120,7 +118,7 @@ def repair(source: str, translation: str, unit: Unit) -> str:
     opens = [m for m in wanted if m in unit.closes]
     whole_pair = len(opens) == 1 and unit.closes[opens[0]] in wanted and len(wanted) == 2
     if whole_pair:
-        return f"{MARKER.format(opens[0])} {words} {MARKER.format(unit.closes[opens[0]])}"
+        return f"{MARKUP.format(opens[0])} {words} {MARKUP.format(unit.closes[opens[0]])}"
     return _by_slots(source, words.split(), unit)
 
 
@@ -129,7 +127,7 @@ def _by_slots(source: str, words: list[str], unit: Unit) -> str:
     opening_of = {close: opening for opening, close in unit.closes.items()}
     parts: list[int | str] = []
     position = 0
-    for match in _BARE_MARKER.finditer(source):
+    for match in MARKUP_PLACEHOLDER.finditer(source):
         parts.append(source[position : match.start()])
         parts.append(int(match.group(1)))
         position = match.end()
@@ -148,11 +146,11 @@ def _by_slots(source: str, words: list[str], unit: Unit) -> str:
     for index, part in enumerate(parts):
         if isinstance(part, int):
             if part in unit.closes:
-                out.append(MARKER.format(part) + " ")
+                out.append(MARKUP.format(part) + " ")
             elif part in opening_of:
-                out.append(" " + MARKER.format(part))
+                out.append(" " + MARKUP.format(part))
             else:
-                out.append(MARKER.format(part))
+                out.append(MARKUP.format(part))
         elif index in given:
             lead = " " if part[:1].isspace() and out and not out[-1].endswith(" ") else ""
             trail = " " if part[-1:].isspace() else ""
@@ -200,7 +198,7 @@ def _tokens(text: str, unit: Unit, *, drop_unknown: bool) -> Iterator[str | int]
     closing one ("viktig QY2"). A marker the unit does not have is dropped, or kept as text."""
     opening_of = {close: opening for opening, close in unit.closes.items()}
     position = 0
-    for match in _BARE_MARKER.finditer(text):
+    for match in MARKUP_PLACEHOLDER.finditer(text):
         marker = int(match.group(1))
         if marker not in unit.payload and not drop_unknown:
             continue

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from service.config import Settings
-from service.errors import OversettError
+from service.domain.errors import OversettError
 
 from .report import write_results
 from .run import (
@@ -90,7 +90,7 @@ def run_text_task(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> Path:
-    from service.services import load_services
+    from service.compose.services import load_services
 
     if args.task != "translation":
         results = run_text_task(args)

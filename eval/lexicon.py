@@ -16,7 +16,7 @@ from pathlib import Path
 from .testsets import DATA_DIR
 from .text_tasks import norsumm_articles, treebank_documents
 
-OUT = Path(__file__).resolve().parent.parent / "service" / "data" / "norwegian_case.txt"
+OUT = Path(__file__).resolve().parent.parent / "service" / "domain" / "checks" / "data" / "norwegian_case.txt"
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _OPENING = " «\"“‘'(–—-"
 HEADER = """\

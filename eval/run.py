@@ -9,9 +9,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from service.batch import STATE_DIR, SUMMARY_SUFFIX, TRANSLATION_SUFFIX
-from service.extractive import body_sentences
-from service.presets import LENGTH_PRESETS
+from service.domain.extractive import body_sentences
+from service.domain.presets import LENGTH_PRESETS
+from service.usecases.batch import STATE_DIR, SUMMARY_SUFFIX, TRANSLATION_SUFFIX
 
 from .metrics import rouge_scores, translation_scores
 from .testsets import PUBLISHED, TestSet
@@ -186,7 +186,7 @@ def flag_rates(outputs: dict[str, tuple[Sequence[str], Sequence[str]]]) -> list[
     """% of segments the faithfulness checks flag, in all and by code, for each system."""
     from collections import Counter
 
-    from service.checks import CODES, check
+    from service.domain.checks.names import CODES, check
 
     rows = []
     for system, (sources, translations) in outputs.items():

@@ -17,11 +17,11 @@ from typing import Any
 
 from rouge_score import rouge_scorer
 
-from service.errors import UnsupportedLanguage
-from service.extractive import extract
-from service.langid import LanguageDetector
-from service.presets import LENGTH_PRESETS
-from service.text import locate, segment
+from service.domain.errors import UnsupportedLanguage
+from service.domain.extractive import extract
+from service.domain.langid import LanguageDetector
+from service.domain.presets import LENGTH_PRESETS
+from service.domain.text import locate, segment
 
 from .metrics import NordicTokenizer
 from .testsets import DATA_DIR
@@ -308,7 +308,7 @@ def run_checks(data_dir: Path = DATA_DIR, seed: int = 7) -> dict[str, Any]:
     catch rate on corruptions of those translations (``eval/corruptions.py``, seeded)."""
     import random
 
-    from service.checks import CODES, check, length_margin
+    from service.domain.checks.names import CODES, check, length_margin
 
     from .corruptions import KINDS, corrupt
 

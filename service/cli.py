@@ -11,14 +11,14 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .config import Settings
-from .errors import OversettError
-from .glossary import Glossary
+from .domain.errors import OversettError
+from .domain.glossary import Glossary
 
 
 def _read_text_argument(args: argparse.Namespace, max_chars: int) -> str:
     """The text of FILE or standard input, checked as batch runs check documents."""
-    from .batch import decode_document
-    from .errors import DocumentError
+    from .domain.errors import DocumentError
+    from .usecases.batch import decode_document
 
     if args.file == "-":
         data = sys.stdin.buffer.read()
@@ -43,7 +43,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     }
     settings = Settings(**overrides)  # type: ignore[arg-type]
     if getattr(args, "model", None) and args.run is not cmd_batch:  # batch runs choose in their workers
-        from .services import settings_for_model
+        from .compose.services import settings_for_model
 
         settings = settings_for_model(settings, args.model)
     return settings
@@ -52,9 +52,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .api import create_app
-    from .logs import configure_logging
-    from .services import load_services
+    from .compose.services import load_services
+    from .http.app import create_app
+    from .http.logs import configure_logging
 
     settings = _settings(args)
     configure_logging(settings.log_level, settings.log_format)
@@ -72,7 +72,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
-    from .services import load_pipeline
+    from .compose.services import load_pipeline
 
     settings = _settings(args)
     if args.format not in (None, "txt") or args.out or (args.file != "-" and Path(args.file).suffix.lower() not in {".txt", ""}):
@@ -105,9 +105,9 @@ def cmd_translate(args: argparse.Namespace) -> int:
 def _translate_file(args: argparse.Namespace, settings: Settings) -> int:
     """A document of any supported format: written to --out (atomically: a failed run leaves
     no file), or to standard output for text formats, or beside the input as NAME.en.EXT."""
-    from .batch import write_atomic
-    from .documents import translate_file
-    from .services import document_format, load_pipeline
+    from .compose.services import document_format, load_pipeline
+    from .usecases.batch import write_atomic
+    from .usecases.documents import translate_file
 
     if args.file == "-":
         if not args.format:
@@ -151,7 +151,7 @@ def _translate_file(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
-    from .services import load_services
+    from .compose.services import load_services
 
     settings = _settings(args)
     text = _read_text_argument(args, settings.max_chars)
@@ -187,7 +187,7 @@ def cmd_models_tiny(args: argparse.Namespace) -> int:
 
 
 def cmd_models_convert(args: argparse.Namespace) -> int:
-    from .services import convert_translator
+    from .compose.services import convert_translator
 
     out = convert_translator(Settings(), args.source, Path(args.out_dir), args.quantization, args.revision)
     print(f"converted {args.source} ({args.quantization}) to {out}")
@@ -200,7 +200,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     import json
     from collections import Counter
 
-    from .checks import CODES, check
+    from .domain.checks.names import CODES, check
 
     def lines(name: str) -> list[str]:
         try:
@@ -236,15 +236,15 @@ def _glossary(settings: Settings, name: str | None) -> Glossary | None:
     """The stored glossary a command names (from the service's database), or None."""
     if not name:
         return None
-    from .services import glossary_store
+    from .compose.services import glossary_store
 
     with closing(glossary_store(settings)) as store:
         return store.get(name)
 
 
 def cmd_glossary_add(args: argparse.Namespace) -> int:
-    from .glossary import build_glossary, parse_table
-    from .services import glossary_store
+    from .compose.services import glossary_store
+    from .domain.glossary import build_glossary, parse_table
 
     path = Path(args.file)
     if not path.is_file():
@@ -260,7 +260,7 @@ def cmd_glossary_add(args: argparse.Namespace) -> int:
 
 
 def cmd_glossary_list(args: argparse.Namespace) -> int:
-    from .services import glossary_store
+    from .compose.services import glossary_store
 
     with closing(glossary_store(_settings(args))) as store:
         for glossary in store.names():
@@ -279,7 +279,7 @@ def cmd_glossary_show(args: argparse.Namespace) -> int:
 
 
 def cmd_glossary_delete(args: argparse.Namespace) -> int:
-    from .services import glossary_store
+    from .compose.services import glossary_store
 
     with closing(glossary_store(_settings(args))) as store:
         store.delete(args.name)
@@ -288,7 +288,7 @@ def cmd_glossary_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .runs import run_batch_with_settings
+    from .compose.runs import run_batch_with_settings
 
     settings = _settings(args)
     result = run_batch_with_settings(
@@ -346,7 +346,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_models_pull(args: argparse.Namespace) -> int:
-    from .services import convert_translator, pull_models
+    from .compose.services import convert_translator, pull_models
 
     settings = _settings(args)
     for role, model_id, folder in pull_models(settings):

@@ -16,11 +16,9 @@ DEFAULT_SUMMARIZER = "sshleifer/distilbart-cnn-12-6"
 
 
 def default_prompts_dir() -> Path:
-    """The summary templates: shipped inside the installed package (``service/prompt_templates``,
-    built from the repo's ``prompts/``), or the repo's ``prompts/`` itself in a checkout."""
-    package = Path(__file__).resolve().parent
-    shipped = package / "prompt_templates"
-    return shipped if shipped.is_dir() else package.parent / "prompts"
+    """The summary templates, shipped inside the package (``service/backends/prompt_templates``: in
+    a checkout a link to the repo's ``prompts/``, in an install a copy of it)."""
+    return Path(__file__).resolve().parent / "backends" / "prompt_templates"
 
 
 def default_ct2_cache() -> Path:

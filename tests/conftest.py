@@ -16,10 +16,10 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from service.api import create_app
+from service.compose.services import Services, load_services
 from service.config import Settings
-from service.langid import LanguageDetector
-from service.services import Services, load_services
+from service.domain.langid import LanguageDetector
+from service.http.app import create_app
 from service.tools.bench import free_port
 from service.tools.tiny import build_tiny_models
 

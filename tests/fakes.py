@@ -6,9 +6,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from service.langid import Detection
-from service.presets import LengthPreset
-from service.protocols import Decoding, Hypothesis, ModelInfo, SummarizerStats, TranslatorStats
+from service.domain.langid import Detection
+from service.domain.presets import LengthPreset
+from service.domain.protocols import (
+    Decoding,
+    Hypothesis,
+    ModelInfo,
+    SummarizerStats,
+    TranslatorStats,
+)
 
 
 def words(text: str) -> int:

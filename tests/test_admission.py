@@ -57,8 +57,8 @@ def test_request_timeout(make_services: Any, make_client: Any) -> None:
 
 def test_cancelled_work_never_reaches_the_model(services: Any) -> None:
     """A request cancelled while queued at the batcher is dropped, not translated."""
-    from service.cancel import cancellable
-    from service.errors import Cancelled
+    from service.domain.cancel import cancellable
+    from service.domain.errors import Cancelled
 
     batcher = services.pipeline.translator
     gate = threading.Event()

@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.api import create_app
+from service.compose.services import load_services
 from service.config import Settings
-from service.services import load_services
+from service.http.app import create_app
 
 from .conftest import spy_translate, translator_backend
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from service.batch import MANIFEST, STATE_DIR, TEMP_SUFFIX, read_document
+from service.compose.runs import run_batch_with_settings as run_batch
 from service.config import Settings
-from service.errors import OversettError
-from service.runs import run_batch_with_settings as run_batch
+from service.domain.errors import OversettError
+from service.usecases.batch import MANIFEST, STATE_DIR, TEMP_SUFFIX, read_document
 
 from .conftest import REPO, SEEDS
 
@@ -70,7 +70,7 @@ def test_batch_the_seeds_then_rerun_skips_everything(
     def no_models(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("a rerun loaded a model")
 
-    monkeypatch.setattr("service.services.load_services", no_models)
+    monkeypatch.setattr("service.compose.services.load_services", no_models)
     settings = Settings(
         translator=str(tiny_models["translator"]), summarizer=str(tiny_models["summarizer"]),
         cache="none", num_beams=1, _env_file=None,  # type: ignore[call-arg]
@@ -196,7 +196,7 @@ def test_ray_engine_matches_local(tiny_models: dict[str, Path], tmp_path: Path, 
 def test_progress_bar_on_a_terminal_and_lines_otherwise() -> None:
     import io
 
-    from service.batch import ManifestEntry, Progress, SourceDocument
+    from service.usecases.batch import ManifestEntry, Progress, SourceDocument
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

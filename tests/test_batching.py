@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from service.batching import DynamicBatcher
-from service.models import ModelRef, load_seq2seq
-from service.translate import TorchTranslator
+from service.backends.loading import ModelRef, load_seq2seq
+from service.backends.translators import TorchTranslator
+from service.usecases.batching import DynamicBatcher
 
 from .fakes import FakeTranslator
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from service.cache import NullCache, SQLiteCache, open_cache
-from service.protocols import cache_key
+from service.domain.protocols import cache_key
+from service.stores.cache import NullCache, SQLiteCache, open_cache
 
 
 def test_sqlite_round_trip_and_persistence(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from service.cache import RedisCache, SQLiteCache
+from service.stores.cache import RedisCache, SQLiteCache
 
 BODY = {"text": "Det regner i Bergen i dag. Sola skinner i Oslo.", "source_lang": "nb"}
 
@@ -64,7 +64,7 @@ def test_requests_succeed_when_redis_stops(
     assert _cached(client.post("/v1/translate", json=BODY)) == [False, False]
     process.terminate()
     process.wait(10)
-    with caplog.at_level(logging.ERROR, logger="service.cache"):
+    with caplog.at_level(logging.ERROR, logger="service.stores.cache"):
         for i in range(5):
             response = client.post("/v1/translate", json={**BODY, "text": f"Ny setning nummer {i}."})
             assert _cached(response) == [False]

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from service.text import segment
+from service.domain.text import segment
 
 from .conftest import REPO, SEED_FILE
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.api import create_app
-from service.models import ModelRef, convert_to_ctranslate2, find_ct2_model
+from service.backends.loading import ModelRef, convert_to_ctranslate2, find_ct2_model
+from service.http.app import create_app
 
 from .conftest import REPO
 
@@ -70,7 +70,7 @@ def test_cache_keys_differ_by_backend(ct2_services: Any, services: Any) -> None:
     assert torch_ns["model"] == ct2_ns["model"]
     assert (torch_ns["backend"], ct2_ns["backend"]) == ("torch", "ctranslate2")
     assert ct2_ns["quantization"] == "int8" and torch_ns["quantization"] == "float32"
-    from service.protocols import cache_key
+    from service.domain.protocols import cache_key
 
     assert cache_key(torch_ns, "Hei.") != cache_key(ct2_ns, "Hei.")
 
@@ -104,7 +104,7 @@ def test_fresh_service_converts_once_then_loads_the_converted_model(
     make_client: Any, make_services: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     cache = tmp_path / "converted"
-    with caplog.at_level(logging.INFO, logger="service.services"):
+    with caplog.at_level(logging.INFO, logger="service.compose.services"):
         first = make_client(backend="auto", ct2_cache=cache)  # the default backend
         info = first.get("/v1/models").json()["translator"]
         assert info["backend"] == "ctranslate2" and info["quantization"] == "int8"
@@ -123,7 +123,7 @@ def test_fresh_service_converts_once_then_loads_the_converted_model(
 def test_replicas_starting_together_convert_once(tiny_models: dict[str, Path], tmp_path: Path) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from service.models import converted_copy
+    from service.backends.loading import converted_copy
 
     ref = ModelRef(str(tiny_models["translator"]), "translation", "OVERSETT_TRANSLATOR")
     with ThreadPoolExecutor(3) as pool:
@@ -138,8 +138,8 @@ def test_failed_conversion_falls_back_to_torch_with_one_warning(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("converter exploded")
 
-    monkeypatch.setattr("service.services.converted_copy", broken)
-    with caplog.at_level(logging.WARNING, logger="service.services"):
+    monkeypatch.setattr("service.compose.services.converted_copy", broken)
+    with caplog.at_level(logging.WARNING, logger="service.compose.services"):
         services = make_services(backend="auto")
     assert services.pipeline.translator.info.backend == "torch"
     assert services.summaries.summarizer.info.backend == "torch"

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from service.runs import run_batch_with_settings
+from service.compose.runs import run_batch_with_settings
 from service.tools import samples
 
 from .test_formats import zip_bomb

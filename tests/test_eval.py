@@ -14,8 +14,8 @@ from rouge_score import rouge_scorer
 
 from eval.cli import main as eval_main
 from eval.metrics import NordicTokenizer, rouge_scores, translation_scores
+from service.compose.runs import run_batch_with_settings as run_batch
 from service.config import Settings
-from service.runs import run_batch_with_settings as run_batch
 
 from .conftest import REPO, SEEDS
 
@@ -115,7 +115,7 @@ def test_outputs_of_a_batch_run_are_scored_without_any_model(
     def no_models(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("eval --outputs loaded a model")
 
-    monkeypatch.setattr("service.services.load_services", no_models)
+    monkeypatch.setattr("service.compose.services.load_services", no_models)
     assert eval_main(["--outputs", str(out), "--results", str(tmp_path / "results")]) == 0
     scores = json.loads((_only_run(tmp_path / "results") / "scores.json").read_text(encoding="utf-8"))
     assert scores["outputs"] == str(out)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from service.extractive import body_sentences, extract, is_body, pagerank
+from service.domain.extractive import body_sentences, extract, is_body, pagerank
 
 # Sentences 1 and 5 share the most words with the rest: they are the known central ones.
 TOPICAL = """Været i Tromsø var fint på mandag.

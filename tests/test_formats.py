@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.errors import DocumentError, FileTooLarge, UnsupportedFormat
+from service.domain.errors import DocumentError, FileTooLarge, UnsupportedFormat
+from service.domain.protocols import TranslatedUnit
 from service.formats import format_for, formats
 from service.formats.inline import Unit, decode, repair, repaired, strip_markers
-from service.protocols import TranslatedUnit
 from service.tools import samples
 
 FORMATS = formats()

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from service.cache import NullCache, SQLiteCache
-from service.errors import InvalidInput
-from service.glossary import MAX_TERMS, build_glossary, parse_table
-from service.langid import LanguageDetector
-from service.pipeline import TranslationPipeline
-from service.spans import protect, restore
+from service.domain.errors import InvalidInput
+from service.domain.glossary import MAX_TERMS, build_glossary, parse_table
+from service.domain.langid import LanguageDetector
+from service.domain.spans import protect, restore
+from service.stores.cache import NullCache, SQLiteCache
+from service.usecases.pipeline import TranslationPipeline
 
 from .fakes import FakeTranslator
 

@@ -34,7 +34,7 @@ def newsroom(client: Any) -> Any:
 
 
 def _expected(source: str) -> list[str]:
-    from service.glossary import build_glossary
+    from service.domain.glossary import build_glossary
 
     glossary = build_glossary("x", [(t["source"], t["target"], t.get("lang")) for t in SEED_TERMS], KEEP)
     return [m.target for m in glossary.matcher.find(source)]
@@ -199,8 +199,8 @@ def test_replicas_share_glossaries_through_redis(redis_server: Any, make_client:
 
 
 def test_a_named_translator_does_not_take_the_default_ones_converted_copy() -> None:
+    from service.compose.services import settings_for_model
     from service.config import Settings
-    from service.services import settings_for_model
 
     settings = Settings(_env_file=None, translators="accurate=org/big,fast=org/small", ct2_model="models/big-ct2")  # type: ignore[call-arg]
     fast = settings_for_model(settings, "fast")

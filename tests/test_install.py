@@ -29,11 +29,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_installed_package_carries_its_prompts_and_data(installed: Path) -> None:
-    assert sorted(p.name for p in (installed / "service" / "prompt_templates").glob("*.txt")) == [
+    assert sorted(p.name for p in (installed / "service" / "backends" / "prompt_templates").glob("*.txt")) == [
         "long.txt", "medium.txt", "short.txt",
     ]
-    assert (installed / "service" / "static" / "index.html").is_file()
-    assert (installed / "service" / "routes" / "translate.py").is_file()
+    assert (installed / "service" / "http" / "static" / "index.html").is_file()
+    assert (installed / "service" / "formats" / "docx.py").is_file()
     assert (installed / "eval" / "data" / "flores200-devtest" / "nob.txt").is_file()
 
 

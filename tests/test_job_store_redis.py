@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.api import create_app
-from service.errors import StoreUnavailable
-from service.job_store import JobStore
-from service.jobs import JobLimits, JobRunner
-from service.protocols import JobDocument
-from service.redis_job_store import RedisJobStore
+from service.domain.errors import StoreUnavailable
+from service.domain.protocols import JobDocument
+from service.http.app import create_app
+from service.stores.job_store import JobStore
+from service.stores.redis_job_store import RedisJobStore
+from service.usecases.jobs import JobLimits, JobRunner
 
 from .conftest import free_port
 

@@ -5,9 +5,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from service.api import create_app
-from service.job_store import JobStore
-from service.protocols import JobDocument
+from service.domain.protocols import JobDocument
+from service.http.app import create_app
+from service.stores.job_store import JobStore
 
 DOCUMENTS = [
     {"name": "budsjett", "text": "Regjeringen la fram statsbudsjettet i dag.\n\nDet blir dyrere å kjøre bil."},

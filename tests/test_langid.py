@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.errors import InvalidInput, UnsupportedLanguage
-from service.langid import NO_LINGUISTIC_CONTENT, Detection, LanguageDetector, normalise_code
+from service.domain.errors import InvalidInput, UnsupportedLanguage
+from service.domain.langid import NO_LINGUISTIC_CONTENT, Detection, LanguageDetector, normalise_code
 
 SAMPLES = {
     "nb": "Regjeringen la fram statsbudsjettet i dag. Det blir dyrere å kjøre bil, og mange er misfornøyde.",

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import logging
 
-from service.logs import JsonFormatter, RequestIdFilter
+from service.http.logs import JsonFormatter, RequestIdFilter
 
 
 def test_json_log_lines_carry_the_request_id() -> None:
-    from service.logs import REQUEST_ID
+    from service.http.logs import REQUEST_ID
 
     record = logging.LogRecord("oversett.access", logging.INFO, __file__, 1, "GET %s", ("/health",), None)
     record.status = 200

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.api import create_app
 from service.config import Settings
+from service.http.app import create_app
 
 
 def test_api_keys(make_client: Any, tmp_path: Path) -> None:
@@ -33,7 +33,7 @@ def test_api_keys(make_client: Any, tmp_path: Path) -> None:
 
 
 def test_bad_keys_file_is_a_startup_error(settings: Settings, tmp_path: Path) -> None:
-    from service.errors import ConfigurationError
+    from service.domain.errors import ConfigurationError
 
     bad = tmp_path / "keys"
     bad.write_text("not-a-digest\n", encoding="utf-8")

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from service.errors import ModelUnavailable
-from service.models import ModelRef, ct2_device_and_index, is_local, load_seq2seq
+from service.backends.loading import ModelRef, ct2_device_and_index, is_local, load_seq2seq
+from service.domain.errors import ModelUnavailable
 from service.tools.tiny import build_tiny_translator, seed_lines
 
 from .conftest import SEEDS

@@ -13,7 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
-from service.services import load_services
+from service.compose.services import load_services
 
 from .conftest import serve_in_thread, tiny_settings
 

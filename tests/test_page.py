@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from service.services import load_services
+from service.compose.services import load_services
 
 from .conftest import REPO, serve_in_thread, tiny_settings
 

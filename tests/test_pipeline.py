@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from service.cancel import cancellable
-from service.errors import Cancelled, InputTooLarge, InvalidInput, ModelUnavailable
-from service.job_store import JobStore
-from service.jobs import JobLimits, JobRunner
-from service.pipeline import TranslationPipeline
-from service.protocols import JobDocument
-from service.summaries import SummaryPipeline
+from service.domain.cancel import cancellable
+from service.domain.errors import Cancelled, InputTooLarge, InvalidInput, ModelUnavailable
+from service.domain.protocols import JobDocument
+from service.stores.job_store import JobStore
+from service.usecases.jobs import JobLimits, JobRunner
+from service.usecases.pipeline import TranslationPipeline
+from service.usecases.summaries import SummaryPipeline
 
 from .fakes import FakeLanguageDetector, FakeTranslator, MemoryCache, WordSummarizer
 

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from service.security import RedisRateLimiter
+from service.http.security import RedisRateLimiter
 from service.tools.bench import ServiceProcess
 
 from .conftest import SEED_FILE, RedisServer, free_port
@@ -101,7 +101,7 @@ def _one_replica_run(make_services: Any, documents: list[dict[str, str]]) -> lis
     services = make_services(summarizer="none", cache="none")
     from fastapi.testclient import TestClient
 
-    from service.api import create_app
+    from service.http.app import create_app
 
     with TestClient(create_app(services=services)) as client:
         job_id = client.post("/v1/jobs", json={"documents": documents}).json()["job_id"]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.api import create_app
+from service.http.app import create_app
 
 SPANISH = "El gobierno presentó hoy el presupuesto. Conducir será más caro el año que viene."
 

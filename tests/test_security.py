@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service import security
-from service.security import RateLimiter
+from service.http import security
+from service.http.security import RateLimiter
 
 
 class Clock:

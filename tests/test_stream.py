@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.errors import ModelUnavailable
+from service.domain.errors import ModelUnavailable
 
 
 def stream(client: TestClient, body: dict[str, Any]) -> tuple[Any, list[dict[str, Any]]]:

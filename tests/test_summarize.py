@@ -7,14 +7,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.api import create_app
+from service.compose.services import load_services
 from service.config import Settings
-from service.errors import ConfigurationError
-from service.presets import LENGTH_PRESETS, LengthPreset, preset_for, trim_summary
-from service.services import load_services
-from service.summaries import chunk_text, summarize_long
-from service.text import segment
+from service.domain.errors import ConfigurationError
+from service.domain.presets import LENGTH_PRESETS, LengthPreset, preset_for, trim_summary
+from service.domain.text import segment
+from service.http.app import create_app
 from service.tools.tiny import build_tiny_t5_summarizer, seed_lines
+from service.usecases.summaries import chunk_text, summarize_long
 
 from .conftest import SEEDS, spy_translate, translator_backend
 from .fakes import WordSummarizer

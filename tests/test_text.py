@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.text import segment, split_long_sentence
+from service.domain.text import segment, split_long_sentence
 
 CONSTRUCTED = {
     "lists": "Handleliste:\n- melk og brød\n* egg\n• ost\n1. Først dette. Så dette.\n2) Til slutt.\n",

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from service.models import ModelRef, load_seq2seq
-from service.translate import TorchTranslator, plan_batches
+from service.backends.loading import ModelRef, load_seq2seq
+from service.backends.translators import TorchTranslator, plan_batches
 
 
 def test_plan_batches_respects_budget_and_covers_all() -> None:

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from service.api import create_app
-from service.services import load_services
+from service.compose.services import load_services
+from service.http.app import create_app
 
 from .conftest import tiny_settings
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from .errors import ModelUnavailable
+from ..domain.errors import ModelUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .errors import ConfigurationError
+from ..domain.errors import ConfigurationError
 
 SLOT = "{text}"
 # Model families trained with a task prefix or instruction; BART/Pegasus take the bare text.

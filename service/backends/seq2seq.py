@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .models import LoadedModel, model_input_limit
+from .loading import LoadedModel, model_input_limit
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from .models import LoadedCT2, LoadedModel
-from .presets import LengthPreset
+from ..domain.presets import LengthPreset
+from ..domain.protocols import ModelInfo, SummarizerStats
+from .loading import LoadedCT2, LoadedModel
 from .prompts import PromptSet
-from .protocols import ModelInfo, SummarizerStats
 from .seq2seq import GenerationParams, Seq2SeqCore, one_line
 
 

@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from .models import LoadedCT2, LoadedModel
-from .protocols import Decoding, Hypothesis, ModelInfo, TranslatorStats
+from ..domain.protocols import Decoding, Hypothesis, ModelInfo, TranslatorStats
+from .loading import LoadedCT2, LoadedModel
 from .seq2seq import GenerationParams, Seq2SeqCore, one_line
 
 

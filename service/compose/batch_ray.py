@@ -16,10 +16,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .batch import BatchEngine, ManifestEntry, Progress, SourceDocument
-from .config import Settings
-from .errors import OversettError
-from .glossary import Glossary
+from ..config import Settings
+from ..domain.errors import OversettError
+from ..domain.glossary import Glossary
+from ..usecases.batch import BatchEngine, ManifestEntry, Progress, SourceDocument
 from .services import document_worker
 
 

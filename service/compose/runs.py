@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from .batch import BatchSummary, local_engine, run_batch
+from ..config import Settings
+from ..domain.glossary import Glossary
+from ..formats import EXTENSIONS
+from ..usecases.batch import BatchSummary, local_engine, run_batch
 from .batch_ray import ray_engine
-from .config import Settings
-from .formats import EXTENSIONS
-from .glossary import Glossary
 from .services import document_worker
 
 

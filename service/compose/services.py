@@ -18,18 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .batch import DocumentTranslator
-from .batching import DynamicBatcher
-from .cache import open_cache
-from .config import Settings
-from .errors import InvalidInput, ModelUnavailable, Overloaded
-from .formats import format_for
-from .glossary import Glossary, build_glossary
-from .glossary_store import RedisGlossaryStore, SQLiteGlossaryStore
-from .job_store import JobStore
-from .jobs import JobLimits, JobRunner
-from .langid import LanguageDetector
-from .models import (
+from ..backends.loading import (
     ModelRef,
     convert_to_ctranslate2,
     converted_copy,
@@ -41,14 +30,25 @@ from .models import (
     load_seq2seq,
     resolve_folder,
 )
-from .pipeline import TranslationPipeline
-from .presets import LENGTH_PRESETS
-from .prompts import PromptSet, load_prompts, uses_prompts
-from .protocols import DocumentFormat, GlossaryStore, JobRecords, Translator
-from .redis_job_store import RedisJobStore
-from .summaries import SummaryPipeline
-from .summarize import CT2Summarizer, Seq2SeqSummarizer
-from .translate import BatchedTranslator, CT2Translator, TorchTranslator
+from ..backends.prompts import PromptSet, load_prompts, uses_prompts
+from ..backends.summarizers import CT2Summarizer, Seq2SeqSummarizer
+from ..backends.translators import BatchedTranslator, CT2Translator, TorchTranslator
+from ..config import Settings
+from ..domain.errors import InvalidInput, ModelUnavailable, Overloaded
+from ..domain.glossary import Glossary, build_glossary
+from ..domain.langid import LanguageDetector
+from ..domain.presets import LENGTH_PRESETS
+from ..domain.protocols import DocumentFormat, GlossaryStore, JobRecords, Translator
+from ..formats import format_for
+from ..stores.cache import open_cache
+from ..stores.glossary_store import RedisGlossaryStore, SQLiteGlossaryStore
+from ..stores.job_store import JobStore
+from ..stores.redis_job_store import RedisJobStore
+from ..usecases.batch import DocumentTranslator
+from ..usecases.batching import DynamicBatcher
+from ..usecases.jobs import JobLimits, JobRunner
+from ..usecases.pipeline import TranslationPipeline
+from ..usecases.summaries import SummaryPipeline
 
 log = logging.getLogger(__name__)
 

@@ -1,12 +1,13 @@
-"""The format layer: each format reads a file into translatable units and a skeleton, and
-writes the file back from the units' translations (``protocols.DocumentFormat``)."""
+"""The file formats: each reads a file into translatable units and a skeleton, and writes the file
+back from the units' translations (``domain.protocols.DocumentFormat``). They import only the
+domain."""
 
 from __future__ import annotations
 
 from pathlib import PurePath
 
-from ..errors import UnsupportedFormat
-from ..protocols import DocumentFormat
+from ..domain.errors import UnsupportedFormat
+from ..domain.protocols import DocumentFormat
 from .docx import Docx
 from .html import Html
 from .markdown import Markdown

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..errors import DocumentError
-from ..protocols import TranslatedUnit
+from ..domain.errors import DocumentError
+from ..domain.protocols import TranslatedUnit
 from .inline import Unit, repaired
 
 

@@ -19,7 +19,7 @@ import zipfile
 from collections import Counter
 from typing import Any
 
-from ..errors import DocumentError, FileTooLarge
+from ..domain.errors import DocumentError, FileTooLarge
 from .base import Parsed
 from .inline import Unit, decode
 

@@ -30,7 +30,7 @@ from bs4 import (
 from bs4.dammit import EntitySubstitution
 from bs4.formatter import HTMLFormatter
 
-from ..errors import DocumentError
+from ..domain.errors import DocumentError
 from .base import Parsed
 from .inline import Piece, Unit, decode
 

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from ..spans import MARKUP, MARKUP_PLACEHOLDER, without_markup
+from ..domain.spans import MARKUP, MARKUP_PLACEHOLDER, without_markup
 
 _ENDS_WITH_MARKER = re.compile(r"QY\d+$")
 

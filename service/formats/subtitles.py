@@ -14,7 +14,7 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 
-from ..errors import DocumentError
+from ..domain.errors import DocumentError
 from .base import Parsed, decode_text, encode_text
 from .inline import Unit, share_words, substitute
 

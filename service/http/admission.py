@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-from .cancel import cancellable
-from .errors import Cancelled, Overloaded, RequestTimeout
+from ..domain.cancel import cancellable
+from ..domain.errors import Cancelled, Overloaded, RequestTimeout
 
 T = TypeVar("T")
 

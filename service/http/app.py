@@ -19,17 +19,17 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import __version__
+from .. import __version__
+from ..compose.services import Services, job_runner, load_services
+from ..config import Settings
+from ..domain.errors import OversettError
 from .admission import Admission
-from .config import Settings
-from .errors import OversettError
 from .metrics import ServiceMetrics
 from .middleware import EdgeMiddleware
 from .responses import error_json, error_response, printable
 from .routes import documents, glossaries, jobs, summarize, system, translate
 from .routes.page import add_page
 from .security import ApiKeys, RateLimiter, RedisRateLimiter
-from .services import Services, job_runner, load_services
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import RateLimited, Unauthorized
+from ..domain.errors import RateLimited, Unauthorized
 from .logs import REQUEST_ID
 from .metrics import ServiceMetrics
 from .responses import error_response

@@ -10,7 +10,7 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
-from .errors import (
+from ..domain.errors import (
     AlreadyExists,
     Cancelled,
     ConfigurationError,

@@ -21,7 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigurationError
+from ..domain.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .protocols import Cache
+from ..domain.protocols import Cache
 
 log = logging.getLogger(__name__)
 

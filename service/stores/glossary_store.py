@@ -9,8 +9,8 @@ import threading
 import time
 from pathlib import Path
 
-from .errors import GlossaryExists, GlossaryNotFound
-from .glossary import Glossary
+from ..domain.errors import GlossaryExists, GlossaryNotFound
+from ..domain.glossary import Glossary
 from .job_store import open_database
 from .redis_state import RedisState
 

@@ -14,8 +14,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from .errors import JobNotFound
-from .protocols import ClaimedJob, JobDocument
+from ..domain.errors import JobNotFound
+from ..domain.protocols import ClaimedJob, JobDocument
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (

@@ -24,9 +24,9 @@ import time
 import uuid
 from typing import Any
 
-from .errors import JobNotFound
+from ..domain.errors import JobNotFound
+from ..domain.protocols import ClaimedJob, JobDocument
 from .job_store import job_view
-from .protocols import ClaimedJob, JobDocument
 from .redis_state import RedisState
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import StoreUnavailable
+from ..domain.errors import StoreUnavailable
 
 
 class RedisState:

@@ -30,12 +30,12 @@ import httpx
 
 from eval.testsets import DATA_DIR
 
-from ..cache import open_cache
-from ..langid import LanguageDetector
-from ..models import ModelRef, convert_to_ctranslate2, load_ct2, load_seq2seq
-from ..pipeline import TranslationPipeline
-from ..text import segment
-from ..translate import CT2Translator, TorchTranslator
+from ..backends.loading import ModelRef, convert_to_ctranslate2, load_ct2, load_seq2seq
+from ..backends.translators import CT2Translator, TorchTranslator
+from ..domain.langid import LanguageDetector
+from ..domain.text import segment
+from ..stores.cache import open_cache
+from ..usecases.pipeline import TranslationPipeline
 from .tiny import build_marian_translator, seed_lines
 
 # The seed is the repo's (run the benchmark from a checkout); FLORES ships inside eval/.
@@ -284,8 +284,8 @@ def bench_summaries(
     import torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-    from ..presets import LengthPreset
-    from ..summarize import CT2Summarizer, Seq2SeqSummarizer
+    from ..backends.summarizers import CT2Summarizer, Seq2SeqSummarizer
+    from ..domain.presets import LengthPreset
     from .tiny import build_tiny_summarizer
 
     torch.set_num_threads(threads)
@@ -328,8 +328,8 @@ def bench_summaries(
 def bench_stream(ct2_dir: Path, text: str, beams: int, length: int, threads: int) -> dict[str, float]:
     """A 100-sentence document streamed through the pipeline (empty cache): when the first
     segment comes, and when the last."""
-    from ..batching import DynamicBatcher
-    from ..cache import NullCache
+    from ..stores.cache import NullCache
+    from ..usecases.batching import DynamicBatcher
 
     translator, detector = _seed_translator(ct2_dir, length, threads)
     batcher = DynamicBatcher(translator)
@@ -385,7 +385,7 @@ def bench_pipeline(
     as the service runs it (language id, segmentation, an empty SQLite cache, the dynamic batcher,
     the checks; cautious retries off: they are model work that depends on the model's quality).
     Best of ``repeats`` each."""
-    from ..batching import DynamicBatcher
+    from ..usecases.batching import DynamicBatcher
 
     translator, detector = _seed_translator(ct2_dir, length, threads)
     sentences = segment(text).sentences
@@ -433,7 +433,7 @@ def bench_checks(ct2_dir: Path, text: str, beams: int, length: int, threads: int
     """The seed through the pipeline (empty cache) with the faithfulness checks and protected
     spans, and without them; best of ``repeats`` each (cautious retries off: they are model work,
     not the checks' cost)."""
-    from ..cache import NullCache
+    from ..stores.cache import NullCache
 
     translator, detector = _seed_translator(ct2_dir, length, threads)
     timings: dict[str, float] = {}
@@ -449,9 +449,9 @@ def bench_documents(
 ) -> dict[str, float]:
     """The same paragraphs as a .docx (every third one with a bold phrase) through the format
     layer, and as plain text through the pipeline; empty cache, best of ``repeats`` each."""
-    from ..cache import NullCache
-    from ..documents import translate_file
     from ..formats.docx import Docx
+    from ..stores.cache import NullCache
+    from ..usecases.documents import translate_file
     from .samples import docx_of
 
     translator, detector = _seed_translator(ct2_dir, length, threads)
@@ -476,8 +476,8 @@ def bench_glossary(ct2_dir: Path, text: str, beams: int, length: int, threads: i
     terms (so most of the matcher's work is looking). Best of ``repeats`` each."""
     import re as _re
 
-    from ..cache import NullCache
-    from ..glossary import build_glossary
+    from ..domain.glossary import build_glossary
+    from ..stores.cache import NullCache
 
     words = list(dict.fromkeys(w for w in _re.findall(r"[A-ZÆØÅ][a-zæøå-]{3,}", text)))[:40]
     terms = [(w, f"{w} (EN)", None) for w in words]

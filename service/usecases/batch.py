@@ -24,10 +24,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..domain.errors import (
+    DocumentError,
+    InputTooLarge,
+    ModelUnavailable,
+    OversettError,
+    UnsupportedFormat,
+)
+from ..domain.glossary import Glossary
+from ..domain.protocols import DocumentFormat
 from .documents import translate_file
-from .errors import DocumentError, InputTooLarge, ModelUnavailable, OversettError, UnsupportedFormat
-from .glossary import Glossary
-from .protocols import DocumentFormat
 from .summaries import Pipelines
 
 log = logging.getLogger(__name__)

@@ -18,9 +18,9 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 
-from .cancel import CURRENT_CANCEL, raise_if_cancelled
-from .errors import Cancelled
-from .protocols import Decoding, Hypothesis, ModelInfo, Translator, TranslatorStats
+from ..domain.cancel import CURRENT_CANCEL, raise_if_cancelled
+from ..domain.errors import Cancelled
+from ..domain.protocols import Decoding, Hypothesis, ModelInfo, Translator, TranslatorStats
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .glossary import Glossary
+from ..domain.glossary import Glossary
+from ..domain.protocols import DocumentFormat, TranslatedUnit
+from ..domain.spans import without_markup
 from .pipeline import DETECTION_SAMPLE_CHARS, TranslationPipeline
-from .protocols import DocumentFormat, TranslatedUnit
-from .spans import without_markup
 
 
 @dataclass(frozen=True)

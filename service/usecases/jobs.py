@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from .errors import InputTooLarge, InvalidInput, OversettError, StoreUnavailable
+from ..domain.errors import InputTooLarge, InvalidInput, OversettError, StoreUnavailable
+from ..domain.protocols import JobDocument, JobRecords
 from .pipeline import TranslationPipeline
-from .protocols import JobDocument, JobRecords
 from .summaries import Pipelines, SummaryPipeline
 
 T = TypeVar("T")

@@ -11,14 +11,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cancel import raise_if_cancelled
-from .checks import Issue, check
-from .errors import InputTooLarge, InvalidInput, UnsupportedLanguage
-from .glossary import Glossary
-from .langid import NO_LINGUISTIC_CONTENT, Detection, LanguageDetector, normalise_code
-from .protocols import Cache, Decoding, Translator, cache_key
-from .spans import Protected, protect, restore
-from .text import normalise_source, segment, split_long_sentence
+from ..domain.cancel import raise_if_cancelled
+from ..domain.checks.names import Issue, check
+from ..domain.errors import InputTooLarge, InvalidInput, UnsupportedLanguage
+from ..domain.glossary import Glossary
+from ..domain.langid import NO_LINGUISTIC_CONTENT, Detection, LanguageDetector, normalise_code
+from ..domain.protocols import Cache, Decoding, Translator, cache_key
+from ..domain.spans import Protected, protect, restore
+from ..domain.text import normalise_source, segment, split_long_sentence
 
 log = logging.getLogger(__name__)
 

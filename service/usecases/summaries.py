@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, Protocol
 
-from . import extractive
-from .errors import ModelUnavailable
-from .langid import NO_LINGUISTIC_CONTENT, Detection
+from ..domain import extractive
+from ..domain.errors import ModelUnavailable
+from ..domain.langid import NO_LINGUISTIC_CONTENT, Detection
+from ..domain.presets import LengthPreset, bounded, preset_for, trim_summary
+from ..domain.protocols import Cache, Summarizer, cache_key
+from ..domain.text import pack, segment, split_long_sentence
 from .pipeline import TranslationPipeline
-from .presets import LengthPreset, bounded, preset_for, trim_summary
-from .protocols import Cache, Summarizer, cache_key
-from .text import pack, segment, split_long_sentence
 
 
 class Pipelines(Protocol):

@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, get_args
 
-from .text import locate, normalise_source
+from ..text import locate, normalise_source
 
 
 @dataclass(frozen=True)
@@ -408,7 +408,7 @@ def names(source: str) -> list[str]:
     (``FN``, ``TV-kanal``), not a Norwegian word that English does not use (``Stortinget``,
     ``Melkeveien``: such names are translated), and, first in a sentence, only when the word
     is no common Norwegian word (``Bush sa …`` yes, ``Regjeringen sa …`` no)."""
-    from .text import segment
+    from ..text import segment
 
     starts = _sentence_starts(source, segment(source).sentences)
     found: list[str] = []

@@ -1,1 +1,1 @@
-"""The HTTP routes, one router per resource; ``service/api.py`` includes them."""
+"""The HTTP routes, one router per resource; ``service/http/app.py`` includes them."""

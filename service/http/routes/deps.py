@@ -10,12 +10,12 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from ...compose.services import Services
+from ...usecases.jobs import JobRunner
+from ...usecases.pipeline import TranslationPipeline
+from ...usecases.summaries import SummaryPipeline
 from ..admission import Admission, run_model_work
-from ..jobs import JobRunner
-from ..pipeline import TranslationPipeline
 from ..schemas import ErrorResponse
-from ..services import Services
-from ..summaries import SummaryPipeline
 
 T = TypeVar("T")
 

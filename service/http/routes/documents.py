@@ -13,11 +13,11 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from ..documents import TranslatedFile, translate_file
-from ..errors import FileTooLarge, InvalidInput
-from ..formats import NAMES, formats
+from ...compose.services import document_format
+from ...domain.errors import FileTooLarge, InvalidInput
+from ...formats import NAMES, formats
+from ...usecases.documents import TranslatedFile, translate_file
 from ..schemas import SourceLang
-from ..services import document_format
 from .deps import ERROR, AdmissionDep, ServicesDep, chosen_translator, model_work
 
 router = APIRouter(tags=["translate"])

@@ -12,8 +12,8 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import InvalidInput
-from ..glossary import Glossary, build_glossary, parse_table
+from ...domain.errors import InvalidInput
+from ...domain.glossary import Glossary, build_glossary, parse_table
 from ..schemas import GlossaryIn, GlossaryList, GlossaryOut, GlossarySummary
 from .deps import ERROR, ServicesDep
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ..protocols import JobDocument
+from ...domain.protocols import JobDocument
 from ..schemas import JobCreated, JobOut, JobRequest
 from .deps import DATA_ERRORS, ERROR, JobsDep
 

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from ...compose.services import Services
 from ..metrics import CONTENT_TYPE
 from ..schemas import (
     HealthResponse,
@@ -16,7 +17,6 @@ from ..schemas import (
     TranslatorChoice,
     TranslatorInfo,
 )
-from ..services import Services
 from .deps import ERROR, ServicesDep
 
 router = APIRouter(tags=["system"])

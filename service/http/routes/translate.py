@@ -11,9 +11,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from ..cancel import cancellable
-from ..errors import OversettError
-from ..pipeline import DocumentTranslation, SegmentTranslation, StreamEvent
+from ...domain.cancel import cancellable
+from ...domain.errors import OversettError
+from ...usecases.pipeline import DocumentTranslation, SegmentTranslation, StreamEvent
 from ..responses import error_code
 from ..schemas import (
     DetectedOut,

@@ -1,0 +1,2 @@
+"""The stores: the result cache, job stores, glossary stores and Redis state, on SQLite or Redis.
+They import only the domain."""

@@ -186,7 +186,7 @@ def flag_rates(outputs: dict[str, tuple[Sequence[str], Sequence[str]]]) -> list[
     """% of segments the faithfulness checks flag, in all and by code, for each system."""
     from collections import Counter
 
-    from service.domain.checks.names import CODES, check
+    from service.domain.checks import CODES, check
 
     rows = []
     for system, (sources, translations) in outputs.items():

@@ -308,7 +308,7 @@ def run_checks(data_dir: Path = DATA_DIR, seed: int = 7) -> dict[str, Any]:
     catch rate on corruptions of those translations (``eval/corruptions.py``, seeded)."""
     import random
 
-    from service.domain.checks.names import CODES, check, length_margin
+    from service.domain.checks import CODES, check, length_margin
 
     from .corruptions import KINDS, corrupt
 

@@ -200,7 +200,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     import json
     from collections import Counter
 
-    from .domain.checks.names import CODES, check
+    from .domain.checks import CODES, check
 
     def lines(name: str) -> list[str]:
         try:

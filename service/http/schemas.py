@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..domain.checks.names import Code
+from ..domain.checks import Code
 
 MAX_ITEMS = 128
 SourceLang = Literal["auto", "nb", "nn", "no", "da", "sv", "en"]

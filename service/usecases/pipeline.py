@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain.cancel import raise_if_cancelled
-from ..domain.checks.names import Issue, check
+from ..domain.checks import Issue, check
 from ..domain.errors import InputTooLarge, InvalidInput, UnsupportedLanguage
 from ..domain.glossary import Glossary
 from ..domain.langid import NO_LINGUISTIC_CONTENT, Detection, LanguageDetector, normalise_code

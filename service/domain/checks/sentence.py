@@ -1,0 +1,61 @@
+"""The one entry point: every check of one (source sentence, translation) pair, in the order a
+reader would notice them."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .copies import loops, untranslated_copy
+from .issue import Issue
+from .length import length_problem
+from .lexicon import without_genitive
+from .links import links
+from .names import name_is_kept, names, occurrences, said_short, spoken_for
+from .numbers import added_numbers, missing_numbers
+
+
+def _has_letters(text: str) -> bool:
+    return any(c.isalpha() for c in text)
+
+
+def check(source: str, translation: str) -> list[Issue]:
+    """The issues of one translated sentence (empty when nothing looks wrong)."""
+    if not _has_letters(source) and not any(c.isdigit() for c in source):
+        return []
+    if not translation.strip():
+        return [Issue("empty", "The translation is empty.")]
+    issues: list[Issue] = []
+    if untranslated_copy(source, translation):
+        issues.append(Issue("untranslated", "The translation is the source text itself: it was not translated."))
+    missing = missing_numbers(source, translation)
+    added = added_numbers(source, translation)
+    if missing or added:
+        messages = [f"Not in the translation: {', '.join(dict.fromkeys(missing))}."] if missing else []
+        messages += [f"Not in the source: {', '.join(dict.fromkeys(added))}."] if added else []
+        issues.append(Issue("number", " ".join(messages)))
+    lost_links = [link for link in links(source) if link not in translation]
+    if lost_links:
+        issues.append(Issue("link", f"Not carried over verbatim: {', '.join(dict.fromkeys(lost_links))}."))
+    found_names = names(source)
+    taken = spoken_for(source, translation)  # once for all the names of the sentence
+    lost_names = [
+        name for name in found_names
+        if not name_is_kept(name, translation, source, taken) and not said_short(name, source, translation)
+    ]
+    # A name the source repeats and the translation keeps as it is should not be said fewer
+    # times (Bush … Bush → Bush … Smith; Canada … Canadas → Canada … Berlin's).
+    said = Counter(without_genitive(name) for name in found_names if "-" not in name)
+    for name, times in said.items():
+        if times > 1 and name not in lost_names and 0 < occurrences(name, translation, source) < times:
+            lost_names.append(name)
+
+    if lost_names:
+        issues.append(Issue("name", f"Names missing in the translation: {', '.join(dict.fromkeys(lost_names))}."))
+    # A loop in the source ("Nei, nei, nei, nei!") may be a loop in the translation too.
+    new_loops = [] if loops(source) else loops(translation)
+    if new_loops:
+        issues.append(Issue("repetition", f"The translation repeats itself: “{new_loops[0]}…”."))
+    problem = length_problem(source, translation)
+    if problem and not any(i.code in ("untranslated",) for i in issues):
+        issues.append(Issue("length", problem[0].upper() + problem[1:] + "."))
+    return issues

@@ -1,9 +1,12 @@
-"""Fakes that keep the real protocols (``service/protocols.py``): fast use-case tests with no
-model, and failures on demand."""
+"""The tests' shared fakes and factories: fakes that keep the real protocols
+(``service/domain/protocols.py``) for fast use-case tests with no model and failures on demand, and
+files built on purpose (a zip bomb)."""
 
 from __future__ import annotations
 
+import io
 import threading
+import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from service.domain.langid import Detection
@@ -137,3 +140,15 @@ class FakeLanguageDetector:
 
     def warm_up(self) -> None:
         return None
+
+
+def zip_bomb(size: int) -> bytes:
+    """A .docx-looking zip whose one member unpacks to ``size`` bytes of zeros."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w") as member:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(size >> 20):
+                member.write(chunk)
+    return out.getvalue()

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from service.backends.loading import ModelRef, convert_to_ctranslate2, find_ct2_model
 from service.http.app import create_app
 
-from .conftest import REPO
+from ..conftest import REPO
 
 
 @pytest.fixture(scope="session")
@@ -157,7 +157,7 @@ def test_summaries_on_ctranslate2_keep_prompts_and_chunking(
 ) -> None:
     from service.tools.tiny import build_tiny_t5_summarizer, seed_lines
 
-    from .conftest import SEEDS
+    from ..conftest import SEEDS
 
     t5 = build_tiny_t5_summarizer(tmp_path / "t5", seed_lines(SEEDS))
     services = make_services(backend="auto", summarizer=str(t5), summary_max_input_tokens=64)

@@ -9,7 +9,7 @@ from service.backends.loading import ModelRef, ct2_device_and_index, is_local, l
 from service.domain.errors import ModelUnavailable
 from service.tools.tiny import build_tiny_translator, seed_lines
 
-from .conftest import SEEDS
+from ..conftest import SEEDS
 
 
 def test_local_folder_loads_with_a_fingerprint(tiny_models: dict[str, Path]) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from service.domain.checks import check
 
-from .conftest import REPO
+from ..conftest import REPO
 
 
 def codes(source: str, translation: str) -> list[str]:

@@ -12,7 +12,7 @@ from service.domain.spans import protect, restore
 from service.stores.cache import NullCache, SQLiteCache
 from service.usecases.pipeline import TranslationPipeline
 
-from .fakes import FakeTranslator
+from ..fakes import FakeTranslator
 
 NEWSROOM = build_glossary(
     "newsroom",

@@ -6,7 +6,6 @@ follows the words when the model keeps its markers and encloses the sentence whe
 from __future__ import annotations
 
 import io
-import zipfile
 from typing import Any
 
 import pytest
@@ -18,6 +17,8 @@ from service.domain.protocols import TranslatedUnit
 from service.formats import format_for, formats
 from service.formats.inline import Unit, decode, repair, repaired, strip_markers
 from service.tools import samples
+
+from ..fakes import zip_bomb
 
 FORMATS = formats()
 
@@ -239,18 +240,6 @@ def test_broken_files_are_refused_with_the_problem_named(name: str, data: bytes,
         FORMATS[name].read(data)
     for word in words:
         assert word in raised.value.message, raised.value.message
-
-
-def zip_bomb(size: int) -> bytes:
-    """A .docx-looking zip whose one member unpacks to ``size`` bytes of zeros."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open("word/document.xml", "w") as member:
-            chunk = b"\0" * (1 << 20)
-            for _ in range(size >> 20):
-                member.write(chunk)
-    return out.getvalue()
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked() -> None:

@@ -105,7 +105,7 @@ def test_client_disconnect_drops_its_queued_work(make_services: Any) -> None:
     import socket as socketlib
     from urllib.parse import urlparse
 
-    from .conftest import serve_in_thread
+    from ..conftest import serve_in_thread
 
     services = make_services(batch_wait_ms=1)
     batcher = services.pipeline.translator

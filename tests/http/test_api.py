@@ -10,7 +10,7 @@ from service.compose.services import load_services
 from service.config import Settings
 from service.http.app import create_app
 
-from .conftest import spy_translate, translator_backend
+from ..conftest import spy_translate, translator_backend
 
 
 def _line_shape(text: str) -> list[tuple[bool, str]]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import SEED_FILE
+from ..conftest import SEED_FILE
 
 SEED_TERMS = [
     {"source": "Nato-sjef", "target": "NATO Secretary General"},
@@ -182,7 +182,7 @@ def test_bad_translator_settings_are_refused_at_startup() -> None:
 
 
 def test_replicas_share_glossaries_through_redis(redis_server: Any, make_client: Any) -> None:
-    from .conftest import free_port
+    from ..conftest import free_port
 
     url, _ = redis_server
     first, second = make_client(redis_url=url), make_client(redis_url=url)

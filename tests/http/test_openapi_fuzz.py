@@ -15,7 +15,7 @@ from schemathesis import checks
 
 from service.compose.services import load_services
 
-from .conftest import serve_in_thread, tiny_settings
+from ..conftest import serve_in_thread, tiny_settings
 
 CHECKS = [
     checks.not_a_server_error,

@@ -14,7 +14,7 @@ import pytest
 
 from service.compose.services import load_services
 
-from .conftest import REPO, serve_in_thread, tiny_settings
+from ..conftest import REPO, serve_in_thread, tiny_settings
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

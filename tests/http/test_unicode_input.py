@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from service.compose.services import load_services
 from service.http.app import create_app
 
-from .conftest import tiny_settings
+from ..conftest import tiny_settings
 
 ROUTES = ["/v1/translate", "/v1/summarize", "/v1/jobs"]
 

@@ -19,7 +19,7 @@ from service.stores.job_store import JobStore
 from service.stores.redis_job_store import RedisJobStore
 from service.usecases.jobs import JobLimits, JobRunner
 
-from .conftest import free_port
+from ..conftest import free_port
 
 DOCUMENTS = [JobDocument("a", "Det regner i Bergen."), JobDocument("b", "Sola skinner i Oslo."),
              JobDocument("c", "Det snør i Tromsø.")]

@@ -15,7 +15,7 @@ from service.config import Settings
 from service.domain.errors import OversettError
 from service.usecases.batch import MANIFEST, STATE_DIR, TEMP_SUFFIX, read_document
 
-from .conftest import REPO, SEEDS
+from ..conftest import REPO, SEEDS
 
 
 def _env(tiny_models: dict[str, Path], **extra: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ from service.backends.loading import ModelRef, load_seq2seq
 from service.backends.translators import TorchTranslator
 from service.usecases.batching import DynamicBatcher
 
-from .fakes import FakeTranslator
+from ..fakes import FakeTranslator
 
 SENTENCES = [
     "Det regner i Bergen i dag.",

@@ -18,7 +18,7 @@ import pytest
 from service.compose.runs import run_batch_with_settings
 from service.tools import samples
 
-from .test_formats import zip_bomb
+from ..fakes import zip_bomb
 
 
 def post_file(client: Any, name: str, data: bytes, **form: str) -> Any:
@@ -100,7 +100,7 @@ def test_a_word_file_keeps_its_table_header_and_bold_runs(client: Any) -> None:
 
 
 def test_a_sentence_across_three_cues_is_translated_once_and_spread_back(client: Any, services: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from .conftest import spy_translate
+    from ..conftest import spy_translate
 
     seen = spy_translate(services, monkeypatch)
     response = post_file(client, "nyheter.srt", samples.SUBTITLES_SRT.encode())

@@ -16,7 +16,7 @@ from service.usecases.jobs import JobLimits, JobRunner
 from service.usecases.pipeline import TranslationPipeline
 from service.usecases.summaries import SummaryPipeline
 
-from .fakes import FakeLanguageDetector, FakeTranslator, MemoryCache, WordSummarizer
+from ..fakes import FakeLanguageDetector, FakeTranslator, MemoryCache, WordSummarizer
 
 ARTICLE = (
     "Regjeringen la fram budsjettet i dag.\n\n"

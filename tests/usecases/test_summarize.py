@@ -16,8 +16,8 @@ from service.http.app import create_app
 from service.tools.tiny import build_tiny_t5_summarizer, seed_lines
 from service.usecases.summaries import chunk_text, summarize_long
 
-from .conftest import SEEDS, spy_translate, translator_backend
-from .fakes import WordSummarizer
+from ..conftest import SEEDS, spy_translate, translator_backend
+from ..fakes import WordSummarizer
 
 
 def _words(text: str) -> int:

@@ -1,0 +1,104 @@
+"""The CLI's development commands: ``oversett bench``, ``oversett load`` and ``oversett models
+tiny``. The CLI adds them to its parser; what they run is imported only when they run."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ..domain.errors import OversettError
+
+
+def add_development_commands(commands: Any, model_commands: Any) -> None:
+    """Add ``bench`` and ``load`` to the CLI's commands and ``tiny`` to its ``models`` commands."""
+    bench = commands.add_parser(
+        "bench", help="speed benchmark: naive vs torch vs CTranslate2, cache, HTTP, memory"
+    )
+    bench.add_argument("--models", default="base,big", help="comma list of base, big")
+    bench.add_argument("--beams", default="1,4", help="comma list of beam sizes")
+    bench.add_argument("--threads", type=int, default=None, help="CPU threads (default: all)")
+    bench.add_argument("--concurrency", type=int, default=16, help="HTTP clients at once")
+    bench.add_argument("--http-repeats", type=int, default=4, help="seed sentences × this = requests")
+    bench.add_argument("--out", default=None, help="JSON file (default eval/results/bench/<time>.json)")
+    bench.add_argument(
+        "--parts", default="models,cache,pipeline,checks,documents,glossary,stream,summary,rss,http",
+        help="comma list of models (naive vs torch vs CTranslate2), cache, pipeline (vs bare CTranslate2), "
+        "checks, documents (a 50-paragraph .docx vs the same .txt), glossary (200 terms vs none), stream (first segment of 100 sentences), summary (naive vs torch vs CTranslate2), rss "
+        "(a service with both models on CTranslate2), http (all but models use the big model)",
+    )
+    bench.set_defaults(run=bench)
+
+    load = commands.add_parser(
+        "load", help="a bounded load run against a fresh `oversett serve` on 127.0.0.1"
+    )
+    load.add_argument("--requests", type=int, default=2000)
+    load.add_argument("--concurrency", type=int, default=32)
+    load.add_argument("--tiny", action="store_true", help="build and use the tiny test models")
+    load.add_argument("--seeds", default="seeds", help="seed texts for --tiny")
+    load.set_defaults(run=load)
+
+    tiny = model_commands.add_parser("tiny", help="build tiny random test models")
+    tiny.add_argument("out_dir")
+    tiny.add_argument("--seeds", default="seeds", help="folder of seed texts (default: seeds)")
+    tiny.add_argument("--seed", type=int, default=1234, help="random seed for the weights")
+    tiny.add_argument(
+        "--summarizer", choices=["bart", "t5"], default="bart",
+        help="summariser family: bart (like the default, no prompt) or t5 (takes prompts)",
+    )
+    tiny.set_defaults(run=models_tiny)
+
+
+def models_tiny(args: argparse.Namespace) -> int:
+    from .tiny import build_tiny_models
+
+    seeds = Path(args.seeds)
+    if not any(seeds.glob("*.txt")):
+        raise OversettError(f"no *.txt seed texts in '{seeds}' (pass --seeds DIR)")
+    paths = build_tiny_models(
+        Path(args.out_dir), seeds, seed=args.seed, summarizer_family=args.summarizer
+    )
+    for role, path in paths.items():
+        print(f"{role}: {path}")
+    print(f"Try them: OVERSETT_TRANSLATOR={paths['translator']} oversett serve")
+    return 0
+
+
+def bench(args: argparse.Namespace) -> int:
+    import time as _time
+
+    from .bench import render, run
+
+    out = Path(args.out) if args.out else Path("eval/results/bench") / f"{_time.strftime('%Y%m%d-%H%M%S')}.json"
+    report = run(
+        models=[m for m in args.models.split(",") if m],
+        beams=[int(b) for b in args.beams.split(",") if b],
+        threads=args.threads,
+        concurrency=args.concurrency,
+        http_repeats=args.http_repeats,
+        parts=[p for p in args.parts.split(",") if p],
+        out=out,
+    )
+    print(render(report))
+    print(f"\nJSON: {out}")
+    return 0
+
+
+def load(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from .bench import DEFAULT_TOKENIZER_TEXT, load_run
+    from .tiny import build_tiny_models
+
+    texts = [line for line in DEFAULT_TOKENIZER_TEXT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with tempfile.TemporaryDirectory(prefix="oversett-load-") as tmp:
+        work = Path(tmp)
+        env = {"OVERSETT_CACHE": str(work / "cache.sqlite3"), "OVERSETT_JOBS_DB": str(work / "jobs.sqlite3"),
+               "OVERSETT_LOG_LEVEL": "warning"}
+        if args.tiny:
+            models = build_tiny_models(work / "models", Path(args.seeds))
+            env |= {"OVERSETT_TRANSLATOR": str(models["translator"]), "OVERSETT_SUMMARIZER": "none",
+                    "OVERSETT_NUM_BEAMS": "1"}
+        report = load_run(env, texts, requests=args.requests, concurrency=args.concurrency, work_dir=work)
+    print(report.line())
+    return 1 if report.errors else 0

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -44,15 +44,18 @@ def vm_hwm_mib(pid: int) -> float:
 
 
 class ServiceProcess:
-    """``oversett serve`` on 127.0.0.1 in a child process, for HTTP load and its memory."""
+    """``oversett serve`` on 127.0.0.1 in a child process, for HTTP load and its memory. ``program``
+    is how to call oversett: this interpreter's ``-m service`` unless given (an installed script)."""
 
-    def __init__(self, env: dict[str, str], log_path: Path, cwd: Path | None = None) -> None:
+    def __init__(
+        self, env: dict[str, str], log_path: Path, cwd: Path | None = None, program: Sequence[str] | None = None
+    ) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self._log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "service", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            [*(program or (sys.executable, "-m", "service")), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
             env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT, cwd=cwd,
         )
 

@@ -1,4 +1,4 @@
-"""Build ``service/data/norwegian_case.txt``: how Norwegian writes its words in mid-sentence,
+"""Build ``service/domain/checks/data/norwegian_case.txt``: how Norwegian writes its words in mid-sentence,
 from gold text (Universal Dependencies dev treebanks, Bokmål and Nynorsk, and the NorSumm
 articles in ``eval/data``). A word seen in lower case there is a common word; a word seen only
 capitalised after a sentence's first word is a name. The faithfulness checks use it to tell a

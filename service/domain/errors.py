@@ -22,7 +22,7 @@ the request or ran the command; it says what is wrong and how to fix it.
     ├── Cancelled                 the client went away; its work was dropped
     └── ConfigurationError        a setting is wrong; raised at startup
 
-No HTTP here: ``retry_after`` is data, and the edge (``service/responses.py``) maps each class
+No HTTP here: ``retry_after`` is data, and the edge (``service/http/responses.py``) maps each class
 to its status code and JSON body in one place.
 """
 

@@ -83,7 +83,7 @@ def _sentence_starts(source: str, sentences: list[str]) -> set[int]:
 
 def _name_even_first(word: str) -> bool:
     """A sentence's first word is a name when Norwegian writes it capitalised in mid-sentence
-    (``service/data/norwegian_case.txt``), or when it is no common word of Norwegian or English
+    (``service/domain/checks/data/norwegian_case.txt``), or when it is no common word of Norwegian or English
     (Danius, Carpanedo, Kavanaugh, Rockies)."""
 
     key = word.lower()

@@ -9,6 +9,7 @@ memory.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,9 +19,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from ..domain.cancel import cancellable
-from ..domain.errors import Cancelled, Overloaded, RequestTimeout
+from ..domain.errors import Cancelled, Overloaded, OversettError, RequestTimeout
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class Admission:
@@ -75,4 +77,17 @@ async def run_model_work(
                     raise RequestTimeout(timeout)
         except BaseException:
             cancel.set()
+            task.add_done_callback(_settle_abandoned)
             raise
+
+
+def _settle_abandoned(task: asyncio.Future[Any]) -> None:
+    """The outcome of work whose request is gone (the client hung up, or its time ran out): it
+    stops at its next check with ``Cancelled``, which the request's own 499 or 504 has already
+    told, so it is read here and dropped (asyncio would log it as an error with a traceback).
+    Anything else is a real failure and keeps its traceback."""
+    if task.cancelled():
+        return
+    failure = task.exception()
+    if failure is not None and not isinstance(failure, OversettError):
+        log.error("the work of a request that had ended failed", exc_info=failure)

@@ -26,7 +26,7 @@ from ..domain.errors import OversettError
 from .admission import Admission
 from .metrics import ServiceMetrics
 from .middleware import EdgeMiddleware
-from .responses import error_json, error_response, printable
+from .responses import error_json, error_response, printable, unexpected_error_response
 from .routes import documents, glossaries, jobs, summarize, system, translate
 from .routes.page import add_page
 from .security import ApiKeys, RateLimiter, RedisRateLimiter
@@ -122,8 +122,10 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Errors of routes are logged by the edge middleware, with the request's id; this
+        # catches what fails outside it.
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return error_json(500, "internal_error", "An unexpected error occurred; it has been logged.")
+        return unexpected_error_response()
 
 
 def _describe(error: Any) -> str:

@@ -13,13 +13,14 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..domain.errors import RateLimited, Unauthorized
+from ..domain.errors import Cancelled, RateLimited, Unauthorized
 from .logs import REQUEST_ID
 from .metrics import ServiceMetrics
-from .responses import error_response
+from .responses import STATUS_BY_ERROR, error_response, unexpected_error_response
 from .security import ApiKeys, RateLimiter
 
 access_log = logging.getLogger("oversett.access")
+log = logging.getLogger(__name__)
 
 OPEN_PATHS = frozenset({"/", "/health", "/ready", "/docs", "/redoc", "/openapi.json", "/favicon.ico"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -55,18 +56,32 @@ class EdgeMiddleware:
                 MutableHeaders(scope=message)["X-Request-ID"] = request_id
             await send(message)
 
+        started_response = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started_response
+            started_response = started_response or message["type"] == "http.response.start"
+            await send_with_id(message)
+
         try:
             denial = self._deny(scope, headers)
             if denial is not None:
                 await denial(scope, receive, send_with_id)
             else:
-                await self.app(scope, receive, send_with_id)
+                await self.app(scope, receive, send_tracked)
+        except Exception:
+            # Here, not in an outer handler, so the traceback is logged with the request's id.
+            log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path", ""))
+            if started_response:
+                raise
+            await unexpected_error_response()(scope, receive, send_with_id)
         finally:
             seconds = time.perf_counter() - started
             path = scope.get("path", "")
             self.metrics.observe(path, status, seconds)
             access_log.info(
-                "%s %s %d %.1f ms", scope.get("method"), path, status, seconds * 1000,
+                "%s %s %d %.1f ms%s", scope.get("method"), path, status, seconds * 1000,
+                " (the client went away; its work was dropped)" if status == STATUS_BY_ERROR[Cancelled] else "",
                 extra={"method": scope.get("method"), "path": path, "status": status, "ms": round(seconds * 1000, 1)},
             )
             REQUEST_ID.reset(token)

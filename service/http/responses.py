@@ -74,6 +74,11 @@ def error_json(
     )
 
 
+def unexpected_error_response() -> JSONResponse:
+    """The answer to an error oversett did not expect (its traceback is in the log)."""
+    return error_json(500, "internal_error", "An unexpected error occurred; it has been logged.")
+
+
 def printable(text: str) -> str:
     """Text that can be sent as UTF-8: a lone surrogate (e.g. from an unpaired JSON escape in a
     field name) is written as its escape, ``\\udXXX``, instead of failing the response."""

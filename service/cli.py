@@ -64,11 +64,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
     services = load_services(settings)
     try:
         uvicorn.run(
-            create_app(services=services), host=args.host, port=args.port,
+            create_app(services=services), host=args.host, port=args.port or settings.port,
             log_level=settings.log_level, log_config=None, access_log=False,
         )
     finally:
         services.close()
+    return 0
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    """Ask the local service whether it is ready: exit 0 if so, 1 with the reason if not."""
+    import httpx
+
+    url = args.url or f"http://127.0.0.1:{Settings().port}/ready"
+    try:
+        response = httpx.get(url, timeout=args.timeout)
+    except httpx.HTTPError as exc:
+        print(f"not ready: {url} did not answer ({type(exc).__name__})", file=sys.stderr)
+        return 1
+    if response.status_code != 200:
+        print(f"not ready: {url} answered {response.status_code}: {response.text[:200]}", file=sys.stderr)
+        return 1
+    print(f"ready: {url}")
     return 0
 
 
@@ -292,9 +309,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_models_pull(args: argparse.Namespace) -> int:
-    from .compose.services import convert_translator, pull_models
+    from .compose.services import bake_models, convert_translator, pull_models
 
     settings = _settings(args)
+    if args.into:
+        values = bake_models(settings, Path(args.into))
+        lines = "".join(f"{name}={value}\n" for name, value in values.items())
+        if args.env_file:
+            Path(args.env_file).write_text(lines, encoding="utf-8")
+        print(lines, end="")
+        return 0
     for role, model_id, folder in pull_models(settings):
         print(f"{role}: {model_id} -> {folder}")
     if args.ct2:
@@ -313,8 +337,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=int, default=None, help="default: OVERSETT_PORT, else 8000")
     serve.set_defaults(run=cmd_serve)
+
+    health = commands.add_parser(
+        "health", help="exit 0 when the local service is ready (the image's HEALTHCHECK)"
+    )
+    health.add_argument("--url", default=None, help="default: http://127.0.0.1:OVERSETT_PORT/ready")
+    health.add_argument("--timeout", type=float, default=4.0)
+    health.set_defaults(run=cmd_health)
 
     translate = commands.add_parser(
         "translate", help="translate a file (or -) to English: text, .html, .md, .docx, .srt, .vtt"
@@ -404,6 +435,12 @@ def build_parser() -> argparse.ArgumentParser:
     pull.add_argument("--summarizer", default=None, help="Hub id or folder, or none")
     pull.add_argument("--ct2", default=None, help="also convert the translator to CTranslate2 here")
     pull.add_argument("--quantization", choices=["int8", "int8_float32", "float32"], default="int8")
+    pull.add_argument(
+        "--into", default=None,
+        help="copy the models into this folder as plain folders, converted to CTranslate2 beside them, "
+        "and print the settings that use them (for an image that starts offline)",
+    )
+    pull.add_argument("--env-file", default=None, help="with --into: also write those settings to this .env file")
     pull.set_defaults(run=cmd_models_pull)
     return parser
 

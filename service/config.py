@@ -121,6 +121,7 @@ class Settings(BaseSettings):
     )
     max_pending: int = Field(64, ge=1, description="Translate/summarise requests admitted at once")
     request_timeout: float = Field(300.0, gt=0, description="Seconds a request may take")
+    port: int = Field(8000, ge=1, le=65535, description="Port of `oversett serve` and `oversett health`")
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["text", "json"] = Field("text", description="json: one JSON object per line")
 

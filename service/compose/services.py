@@ -418,6 +418,35 @@ def pull_models(settings: Settings) -> list[tuple[str, str, Path]]:
     return pulled
 
 
+def bake_models(settings: Settings, into: Path) -> dict[str, str]:
+    """Put the configured models in ``into`` for an image that starts offline: each one a plain
+    folder (a local folder copied, a Hub model taken from the cache or downloaded), converted to
+    CTranslate2 into ``into/ctranslate2`` unless the backend is torch. Returns the settings
+    (environment names and values) that point the service at them."""
+    import shutil
+
+    wanted = [("translator", translator_ref(settings))]
+    if settings.summarizer_enabled:
+        wanted.append(("summarizer", summarizer_ref(settings)))
+    baked = settings.model_copy(update={"ct2_cache": into / "ctranslate2", "ct2_model": None, "offline": True})
+    values = {"OVERSETT_CT2_CACHE": str(into / "ctranslate2")}
+    for name, ref in wanted:
+        folder = into / name
+        if folder.exists():
+            shutil.rmtree(folder)
+        shutil.copytree(resolve_folder(ref, settings.offline), folder)  # follows the Hub cache's links
+        for path in folder.rglob("*"):  # whole seconds: an image layer keeps no finer times, and the
+            stat = path.stat()          # conversion is keyed by the weights' size and time
+            os.utime(path, (int(stat.st_atime), int(stat.st_mtime)))
+        baked = baked.model_copy(update={name: str(folder), f"{name}_revision": None})
+        values[ref.setting] = str(folder)
+    if settings.backend != "torch":
+        refs = [translator_ref(baked)] + ([summarizer_ref(baked)] if settings.summarizer_enabled else [])
+        for ref in refs:
+            converted_copy(ref, baked.ct2_cache, baked.ct2_quantization, offline=True)
+    return values
+
+
 def convert_translator(
     settings: Settings, source: str, out_dir: Path, quantization: str, revision: str | None
 ) -> Path:

@@ -46,12 +46,14 @@ class InvalidInput(OversettError):
 class UnsupportedLanguage(InvalidInput):
     """The text is in a language the translator does not take."""
 
-    def __init__(self, detected: str, supported: list[str]) -> None:
+    def __init__(self, detected: str, supported: list[str], code: str | None = None, confidence: float | None = None) -> None:
         super().__init__(
             f"The text looks like {detected}, which oversett does not translate. "
             f"Supported source languages: {', '.join(supported)}."
         )
         self.detected = detected
+        self.code = code  # ISO 639-1, when known
+        self.confidence = confidence  # language id's, 0–1
 
 
 class DocumentError(InvalidInput):

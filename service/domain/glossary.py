@@ -46,6 +46,7 @@ class Glossary:
     name: str
     terms: tuple[Term, ...] = ()
     updated: float | None = field(default=None, compare=False)
+    label: str | None = field(default=None, compare=False)  # a display name (DeepL's glossary name)
 
     @cached_property
     def digest(self) -> str:
@@ -60,13 +61,14 @@ class Glossary:
             "keep": [t.source for t in self.terms if t.keep],
             "digest": self.digest,
             "updated": self.updated,
+            "label": self.label,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Glossary:
         terms = [Term(t["source"], t["target"], t.get("lang")) for t in data["terms"]]  # type: ignore[index, union-attr, attr-defined]
         terms += [Term(k, k) for k in data["keep"]]  # type: ignore[union-attr]
-        return cls(str(data["name"]), tuple(terms), data.get("updated"))  # type: ignore[arg-type]
+        return cls(str(data["name"]), tuple(terms), data.get("updated"), data.get("label"))  # type: ignore[arg-type]
 
     @cached_property
     def sizes(self) -> tuple[int, int]:

@@ -156,7 +156,7 @@ class LanguageDetector:
         head_to_head = _head_to_head(top.language, high_accuracy=neighbour)
         sure = next(c.value for c in head_to_head.compute_language_confidence_values(text) if c.language == top.language)
         if sure >= needed:
-            raise UnsupportedLanguage(top.language.name.title(), supported_names())
+            raise UnsupportedLanguage(top.language.name.title(), supported_names(), code, round(sure, 4))
 
     def _supported_language(self, text: str, words: list[str]) -> Detection:
         ranked = self._narrow.compute_language_confidence_values(text)

@@ -24,9 +24,10 @@ from ..compose.services import Services, job_runner, load_services
 from ..config import Settings
 from ..domain.errors import OversettError
 from .admission import Admission
+from .compat import deepl, libretranslate
 from .metrics import ServiceMetrics
-from .middleware import EdgeMiddleware
-from .responses import error_json, error_response, printable, unexpected_error_response
+from .middleware import EdgeMiddleware, Gate
+from .responses import api_of, error_json, error_response, printable, unexpected_error_response
 from .routes import documents, glossaries, jobs, summarize, system, translate
 from .routes.page import add_page
 from .security import ApiKeys, RateLimiter, RedisRateLimiter
@@ -59,14 +60,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     app.state.admission = Admission(settings.max_pending)
     app.state.metrics = ServiceMetrics(lambda: _metrics_state(app))
-    app.add_middleware(
-        EdgeMiddleware,
-        keys=ApiKeys.load(settings.api_keys, settings.api_keys_file),
-        limiter=rate_limiter(settings),
-        metrics=app.state.metrics,
-    )
+    app.state.gate = Gate(ApiKeys.load(settings.api_keys, settings.api_keys_file), rate_limiter(settings))
+    app.add_middleware(EdgeMiddleware, gate=app.state.gate, metrics=app.state.metrics)
     _add_error_handlers(app)
-    for router in (system.router, translate.router, documents.router, glossaries.router, summarize.router, jobs.router):
+    for router in (system.router, translate.router, documents.router, glossaries.router, summarize.router, jobs.router,
+                   libretranslate.router, deepl.router):
         app.include_router(router)
     add_page(app)
     return app
@@ -97,11 +95,14 @@ def _metrics_state(app: FastAPI) -> dict[str, Any]:
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OversettError)
     async def oversett_error(request: Request, exc: OversettError) -> JSONResponse:
-        return error_response(exc)
+        return error_response(exc, api_of(request.url.path))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [_describe(error) for error in exc.errors()]
+        api = api_of(request.url.path)
+        if api != "native":  # the compatible APIs answer a bad request with 400
+            return error_json(400, "invalid_request", "Invalid request: " + "; ".join(problems), api=api)
         return error_json(
             422,
             "invalid_request",
@@ -118,14 +119,14 @@ def _add_error_handlers(app: FastAPI) -> None:
         if detail == "There was an error parsing the body":
             detail = "The request body cannot be read as JSON: send UTF-8 encoded JSON."
         code = FRAMEWORK_CODES.get(exc.status_code, "http_error")
-        return error_json(exc.status_code, code, detail, exc.headers)
+        return error_json(exc.status_code, code, detail, exc.headers, api=api_of(request.url.path))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Errors of routes are logged by the edge middleware, with the request's id; this
         # catches what fails outside it.
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return unexpected_error_response()
+        return unexpected_error_response(api_of(request.url.path))
 
 
 def _describe(error: Any) -> str:

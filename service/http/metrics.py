@@ -14,11 +14,18 @@ from prometheus_client.core import (
     Metric,
 )
 
+from .responses import api_of
+
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128)
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
 KNOWN_ENDPOINTS = (
-    "/v1/translate", "/v1/translate/stream", "/v1/translate/document", "/v1/summarize", "/v1/glossaries", "/v1/jobs", "/v1/models", "/health", "/ready", "/metrics", "/",
+    "/v1/translate", "/v1/translate/stream", "/v1/translate/document", "/v1/summarize", "/v1/glossaries", "/v1/jobs",
+    "/v1/models", "/v1/languages", "/health", "/ready", "/metrics", "/",
+    # LibreTranslate's API
+    "/translate", "/detect", "/languages", "/translate_file", "/frontend/settings",
+    # DeepL's API
+    "/v2/translate", "/v2/languages", "/v2/usage", "/v2/glossaries", "/v2/glossary-language-pairs", "/v2/document",
 )
 
 
@@ -30,6 +37,12 @@ def endpoint_label(path: str) -> str:
         return "/v1/glossaries/{name}"
     if path.startswith("/static/"):
         return "/static"
+    if path.startswith("/download_file/"):
+        return "/download_file/{name}"
+    if path.startswith("/v2/glossaries/"):
+        return "/v2/glossaries/{glossary_id}"
+    if path.startswith("/v2/document/"):
+        return "/v2/document/{document_id}"
     return path if path in KNOWN_ENDPOINTS else "other"
 
 
@@ -39,19 +52,19 @@ class ServiceMetrics:
     def __init__(self, state: Callable[[], dict[str, Any]]) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
-            "oversett_requests", "HTTP requests by endpoint and status", ["endpoint", "status"],
-            registry=self.registry,
+            "oversett_requests", "HTTP requests by API (native, libretranslate, deepl), endpoint and status",
+            ["api", "endpoint", "status"], registry=self.registry,
         )
         self.latency = Histogram(
-            "oversett_request_seconds", "HTTP request latency by endpoint", ["endpoint"],
+            "oversett_request_seconds", "HTTP request latency by API and endpoint", ["api", "endpoint"],
             buckets=LATENCY_BUCKETS, registry=self.registry,
         )
         self.registry.register(_PipelineCollector(state))
 
     def observe(self, path: str, status: int, seconds: float) -> None:
-        endpoint = endpoint_label(path)
-        self.requests.labels(endpoint, str(status)).inc()
-        self.latency.labels(endpoint).observe(seconds)
+        endpoint, api = endpoint_label(path), api_of(path)
+        self.requests.labels(api, endpoint, str(status)).inc()
+        self.latency.labels(api, endpoint).observe(seconds)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..domain.errors import Cancelled, RateLimited, Unauthorized
 from .logs import REQUEST_ID
 from .metrics import ServiceMetrics
-from .responses import STATUS_BY_ERROR, error_response, unexpected_error_response
+from .responses import STATUS_BY_ERROR, api_of, error_response, unexpected_error_response
 from .security import ApiKeys, RateLimiter
 
 access_log = logging.getLogger("oversett.access")
@@ -32,10 +32,9 @@ def is_open(path: str) -> bool:
 
 
 class EdgeMiddleware:
-    def __init__(self, app: ASGIApp, *, keys: ApiKeys, limiter: RateLimiter, metrics: ServiceMetrics) -> None:
+    def __init__(self, app: ASGIApp, *, gate: Gate, metrics: ServiceMetrics) -> None:
         self.app = app
-        self.keys = keys
-        self.limiter = limiter
+        self.gate = gate
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -74,7 +73,7 @@ class EdgeMiddleware:
             log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path", ""))
             if started_response:
                 raise
-            await unexpected_error_response()(scope, receive, send_with_id)
+            await unexpected_error_response(api_of(scope.get("path", "")))(scope, receive, send_with_id)
         finally:
             seconds = time.perf_counter() - started
             path = scope.get("path", "")
@@ -88,24 +87,43 @@ class EdgeMiddleware:
 
     def _deny(self, scope: Scope, headers: Headers) -> JSONResponse | None:
         path = scope.get("path", "")
-        if is_open(path):
-            return None
-        client: str | None
-        if self.keys.enabled:
-            client = self.keys.identify(_presented_key(headers))
-            if client is None:
-                return error_response(Unauthorized())
-        else:
-            peer: Any = scope.get("client")
-            client = f"addr:{peer[0] if peer else 'unknown'}"
-        wait = self.limiter.retry_after(client)
-        if wait is not None:
-            return error_response(RateLimited(wait))
+        api = api_of(path)
+        if is_open(path) or (api == "libretranslate" and self.gate.keys.enabled):
+            return None  # LibreTranslate's clients send the key in the body: the route asks the gate
+        peer: Any = scope.get("client")
+        try:
+            self.gate.admit(presented_key(headers), peer[0] if peer else None)
+        except (Unauthorized, RateLimited) as refused:
+            return error_response(refused, api)
         return None
 
 
-def _presented_key(headers: Headers) -> str | None:
+class Gate:
+    """Who may pass and how often: the API keys and the rate limit, the same for every API."""
+
+    def __init__(self, keys: ApiKeys, limiter: RateLimiter) -> None:
+        self.keys = keys
+        self.limiter = limiter
+
+    def admit(self, key: str | None, peer: str | None) -> str:
+        """The client (a key's label, or the address when keys are off); Unauthorized or RateLimited."""
+        if self.keys.enabled:
+            client = self.keys.identify(key)
+            if client is None:
+                raise Unauthorized()
+        else:
+            client = f"addr:{peer or 'unknown'}"
+        wait = self.limiter.retry_after(client)
+        if wait is not None:
+            raise RateLimited(wait)
+        return client
+
+
+def presented_key(headers: Headers) -> str | None:
+    """The key a request shows: ``Authorization: Bearer …`` (or DeepL's ``DeepL-Auth-Key …``),
+    or ``X-API-Key``."""
     authorization = headers.get("authorization", "")
-    if authorization.lower().startswith("bearer "):
-        return authorization[7:].strip()
+    for scheme in ("bearer ", "deepl-auth-key "):
+        if authorization.lower().startswith(scheme):
+            return authorization[len(scheme):].strip()
     return headers.get("x-api-key")

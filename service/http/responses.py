@@ -1,12 +1,14 @@
 """The one place where errors become HTTP: a status code per error class and one JSON shape,
 ``{"detail": "...", "code": "..."}``, with ``Retry-After`` when the error says when to retry.
-The exception handlers, the middleware and the route for unknown paths all answer through
-``error_response``."""
+The compatible APIs answer in their own shapes and codes: LibreTranslate's ``{"error": "..."}``
+and DeepL's ``{"message": "..."}`` (``API_SHAPES``). The exception handlers, the middleware and the
+route for unknown paths all answer through ``error_response``."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from starlette.responses import JSONResponse
 
@@ -45,8 +47,40 @@ STATUS_BY_ERROR: dict[type[OversettError], int] = {
 EXTRA_HEADERS: dict[type[OversettError], dict[str, str]] = {Unauthorized: {"WWW-Authenticate": "Bearer"}}
 
 
-def status_for(exc: OversettError) -> int:
+Api = Literal["native", "libretranslate", "deepl"]
+LIBRETRANSLATE_PATHS = frozenset({"/translate", "/detect", "/languages", "/translate_file", "/frontend/settings"})
+
+
+def api_of(path: str) -> Api:
+    """Which API a path belongs to: LibreTranslate's, DeepL's (``/v2/…``) or oversett's own."""
+    if path in LIBRETRANSLATE_PATHS or path.startswith("/download_file/"):
+        return "libretranslate"
+    if path.startswith("/v2/"):
+        return "deepl"
+    return "native"
+
+
+@dataclass(frozen=True)
+class ApiShape:
+    """How one API answers errors: the key of its message and its own status codes."""
+
+    key: str
+    statuses: dict[type[OversettError], int] = field(default_factory=dict)
+
+
+API_SHAPES: dict[Api, ApiShape] = {
+    # LibreTranslate: 400 for any bad request, 403 for a bad key, 429 to slow down.
+    "libretranslate": ApiShape("error", {Unauthorized: 403, InvalidInput: 400, UnsupportedFormat: 400, InputTooLarge: 400}),
+    # DeepL: 400 bad request, 403 bad key, 404, 413 too large, 429 too many requests, 503 retry.
+    "deepl": ApiShape("message", {Unauthorized: 403, InvalidInput: 400, UnsupportedFormat: 400, AlreadyExists: 400}),
+}
+
+
+def status_for(exc: OversettError, api: Api = "native") -> int:
+    overrides = API_SHAPES[api].statuses if api != "native" else {}
     for cls in type(exc).__mro__:
+        if cls in overrides:
+            return overrides[cls]
         if cls in STATUS_BY_ERROR:
             return STATUS_BY_ERROR[cls]
     return 500
@@ -57,26 +91,29 @@ def error_code(exc: OversettError) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
 
 
-def error_response(exc: OversettError) -> JSONResponse:
-    """The JSON answer for one of oversett's errors."""
-    headers = dict(EXTRA_HEADERS.get(type(exc), {}))
+def error_response(exc: OversettError, api: Api = "native") -> JSONResponse:
+    """The JSON answer for one of oversett's errors, in the shape of the API that was called."""
+    headers = dict(EXTRA_HEADERS.get(type(exc), {})) if api == "native" else {}
     if exc.retry_after is not None:
         headers["Retry-After"] = str(exc.retry_after)
-    return error_json(status_for(exc), error_code(exc), exc.message, headers)
+    return error_json(status_for(exc, api), error_code(exc), exc.message, headers, api=api)
 
 
 def error_json(
-    status: int, code: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+    status: int, code: str, detail: str, headers: dict[str, str] | None = None, *, api: Api = "native",
+    **extra: Any,
 ) -> JSONResponse:
     """The error body every route answers with (also for errors raised by the framework)."""
+    if api != "native":
+        return JSONResponse({API_SHAPES[api].key: printable(detail)}, status_code=status, headers=headers)
     return JSONResponse(
         {"detail": printable(detail), "code": code, **extra}, status_code=status, headers=headers
     )
 
 
-def unexpected_error_response() -> JSONResponse:
+def unexpected_error_response(api: Api = "native") -> JSONResponse:
     """The answer to an error oversett did not expect (its traceback is in the log)."""
-    return error_json(500, "internal_error", "An unexpected error occurred; it has been logged.")
+    return error_json(500, "internal_error", "An unexpected error occurred; it has been logged.", api=api)
 
 
 def printable(text: str) -> str:

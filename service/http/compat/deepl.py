@@ -1,0 +1,353 @@
+"""DeepL's API v2, as its client libraries call it: ``/v2/translate``, ``/v2/languages``,
+``/v2/usage``, ``/v2/glossaries`` (kept as oversett's glossaries: a DeepL glossary is the oversett
+glossary named by its id) and ``/v2/document``. The key as ``Authorization: DeepL-Auth-Key …``;
+errors as DeepL's ``{"message": "..."}`` with its status codes (``responses.API_SHAPES``)."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.concurrency import run_in_threadpool
+
+from ...compose.services import document_format
+from ...domain.errors import FileTooLarge, GlossaryNotFound, InvalidInput, NotFound
+from ...domain.glossary import Glossary, build_glossary, parse_table
+from ...usecases.documents import translate_file
+from ..routes.deps import AdmissionDep, ServicesDep, chosen_translator, model_work
+from .params import body_schema, parse, read_params
+
+router = APIRouter(tags=["DeepL-compatible"])
+
+SOURCES = {"NB": ("nb", "Norwegian (bokmål)"), "NN": ("nn", "Norwegian (nynorsk)"), "DA": ("da", "Danish"),
+           "SV": ("sv", "Swedish"), "EN": ("en", "English")}
+TARGETS = {"EN-GB": "English (British)", "EN-US": "English (American)"}
+TARGET_CODES = frozenset({"EN", *TARGETS})
+DEEPL_CODE = {code: deepl for deepl, (code, _) in SOURCES.items()} | {"no": "NB", "zxx": "EN"}
+MAX_TEXTS = 50
+CHARACTER_LIMIT = 1_000_000_000_000  # oversett has no quota; DeepL's clients want a limit
+DOCUMENTS_KEPT_S = 3600
+
+
+class DeepLError(BaseModel):
+    message: str
+
+
+class DeepLTranslateRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # formality, context, split_sentences … are taken and ignored
+
+    text: str | list[str] = Field(description=f"Up to {MAX_TEXTS} texts")
+    target_lang: str = Field(description="EN, EN-GB or EN-US")
+    source_lang: str | None = Field(None, description="NB, NN, DA, SV or EN; detected when left out")
+    tag_handling: Literal["html", "xml"] | None = None
+    glossary_id: str | None = None
+    show_billed_characters: bool = False
+
+    @field_validator("text")
+    @classmethod
+    def _bounded(cls, value: str | list[str]) -> list[str]:
+        texts = [value] if isinstance(value, str) else value
+        if not 1 <= len(texts) <= MAX_TEXTS:
+            raise ValueError(f"text must hold 1 to {MAX_TEXTS} texts")
+        return texts
+
+
+class DeepLTranslation(BaseModel):
+    detected_source_language: str
+    text: str
+    billed_characters: int | None = None
+
+
+class DeepLTranslateResponse(BaseModel):
+    translations: list[DeepLTranslation]
+
+
+class DeepLLanguage(BaseModel):
+    language: str
+    name: str
+    supports_formality: bool | None = None
+
+
+class DeepLUsage(BaseModel):
+    character_count: int
+    character_limit: int
+
+
+class DeepLGlossaryRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: str = Field(min_length=1, max_length=256)
+    source_lang: str
+    target_lang: str
+    entries: str = Field(description="One entry a line: source and target, tab- or comma-separated")
+    entries_format: Literal["tsv", "csv"] = "tsv"
+
+
+class DeepLGlossary(BaseModel):
+    glossary_id: str
+    name: str
+    ready: bool = True
+    source_lang: str
+    target_lang: str
+    creation_time: str
+    entry_count: int
+
+
+class DeepLGlossaries(BaseModel):
+    glossaries: list[DeepLGlossary]
+
+
+class DeepLLanguagePair(BaseModel):
+    source_lang: str
+    target_lang: str
+
+
+class DeepLLanguagePairs(BaseModel):
+    supported_languages: list[DeepLLanguagePair]
+
+
+class DeepLDocumentHandle(BaseModel):
+    document_id: str
+    document_key: str
+
+
+class DeepLDocumentStatus(BaseModel):
+    document_id: str
+    status: Literal["queued", "translating", "done", "error"]
+    seconds_remaining: int | None = None
+    billed_characters: int | None = None
+    error_message: str | None = None
+
+
+class DeepLDocumentKey(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    document_key: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": DeepLError} for code in (400, 403, 404, 413, 429, 503, 504)}
+
+
+@dataclass
+class _Document:
+    key: str
+    made: float
+    data: bytes
+    media_type: str
+    filename: str
+    characters: int
+
+
+def _source(code: str | None) -> str:
+    if code is None:
+        return "auto"
+    found = SOURCES.get(code.strip().upper())
+    if found is None:
+        raise InvalidInput(f"Value for 'source_lang' not supported: {code} (use {', '.join(SOURCES)})")
+    return found[0]
+
+
+def _target(code: str) -> None:
+    if code.strip().upper() not in TARGET_CODES:
+        raise InvalidInput(f"Value for 'target_lang' not supported: {code} (oversett translates into EN, EN-GB or EN-US)")
+
+
+def _count(request: Request, characters: int) -> None:
+    state = request.app.state
+    state.deepl_characters = getattr(state, "deepl_characters", 0) + characters
+
+
+@router.post(
+    "/v2/translate", response_model=DeepLTranslateResponse, response_model_exclude_none=True, responses=ERRORS,
+    openapi_extra=body_schema(DeepLTranslateRequest),
+)
+async def translate(request: Request, services: ServicesDep, admission: AdmissionDep) -> DeepLTranslateResponse:
+    """Translate ``text`` (plain, or HTML/XML with ``tag_handling``), with a glossary if named."""
+    params, _ = await read_params(request)
+    body = parse(DeepLTranslateRequest, params)
+    source = _source(body.source_lang)
+    _target(body.target_lang)
+    texts: list[str] = body.text  # type: ignore[assignment]  # the validator made it a list
+    glossary = await run_in_threadpool(services.glossary_for, body.glossary_id) if body.glossary_id else None
+    async with chosen_translator(services, None) as (_, pipeline):
+        if body.tag_handling:
+            kind = document_format(services.settings, "text.html")
+            done = [
+                await model_work(request, admission, services, translate_file, pipeline, kind, text.encode(), source,
+                                 None, None, glossary)
+                for text in texts
+            ]
+            pairs = [(d.data.decode("utf-8"), d.source_lang) for d in done]
+        else:
+            results = await model_work(
+                request, admission, services, pipeline.translate_documents, texts, source, None, None, glossary
+            )
+            pairs = [(r.text, r.source_lang) for r in results]
+    _count(request, sum(len(t) for t in texts))
+    return DeepLTranslateResponse(translations=[
+        DeepLTranslation(
+            detected_source_language=DEEPL_CODE.get(lang, lang.upper()), text=text,
+            billed_characters=len(source_text) if body.show_billed_characters else None,
+        )
+        for (text, lang), source_text in zip(pairs, texts, strict=True)
+    ])
+
+
+@router.api_route("/v2/languages", methods=["GET", "POST"], response_model=list[DeepLLanguage],
+                  response_model_exclude_none=True, responses=ERRORS)
+async def languages(request: Request) -> list[DeepLLanguage]:
+    """Source languages, or with ``type=target`` the target languages."""
+    params, _ = await read_params(request)
+    if str(params.get("type", "source")) == "target":
+        return [DeepLLanguage(language=code, name=name, supports_formality=False) for code, name in TARGETS.items()]
+    return [DeepLLanguage(language=code, name=name) for code, (_, name) in SOURCES.items()]
+
+
+@router.get("/v2/usage", response_model=DeepLUsage, responses=ERRORS)
+async def usage(request: Request) -> DeepLUsage:
+    """Characters translated through this API by this process (oversett sets no quota)."""
+    return DeepLUsage(character_count=getattr(request.app.state, "deepl_characters", 0), character_limit=CHARACTER_LIMIT)
+
+
+@router.get("/v2/glossary-language-pairs", response_model=DeepLLanguagePairs, responses=ERRORS)
+async def glossary_language_pairs() -> DeepLLanguagePairs:
+    return DeepLLanguagePairs(supported_languages=[
+        DeepLLanguagePair(source_lang=code.lower(), target_lang="en") for code in ("NB", "NN")
+    ])
+
+
+def _glossary_out(glossary: Glossary) -> DeepLGlossary:
+    made = datetime.datetime.fromtimestamp(glossary.updated or time.time(), tz=datetime.timezone.utc)
+    return DeepLGlossary(
+        glossary_id=glossary.name, name=glossary.label or glossary.name, source_lang="nb", target_lang="en",
+        creation_time=made.isoformat(timespec="microseconds"), entry_count=len(glossary.terms),
+    )
+
+
+@router.post("/v2/glossaries", status_code=201, response_model=DeepLGlossary, responses=ERRORS,
+             openapi_extra=body_schema(DeepLGlossaryRequest))
+async def create_glossary(request: Request, services: ServicesDep) -> DeepLGlossary:
+    """A glossary from DeepL's entries (TSV or CSV), stored as an oversett glossary named by its id."""
+    params, _ = await read_params(request)
+    body = parse(DeepLGlossaryRequest, params)
+    if body.source_lang.strip().upper() not in ("NB", "NN", "NO") or body.target_lang.strip().upper() not in TARGET_CODES:
+        raise InvalidInput(
+            f"Unsupported glossary language pair {body.source_lang}→{body.target_lang}: use NB or NN to EN"
+        )
+    text = body.entries if body.entries_format == "tsv" else body.entries.replace(",", "\t")
+    rows, keep = parse_table(text)
+    glossary = build_glossary(str(uuid.uuid4()), rows, keep, updated=time.time())
+    glossary = Glossary(glossary.name, glossary.terms, glossary.updated, label=body.name)
+    await run_in_threadpool(lambda: services.require_glossaries().put(glossary, create=True))
+    return _glossary_out(glossary)
+
+
+@router.get("/v2/glossaries", response_model=DeepLGlossaries, responses=ERRORS)
+async def list_glossaries(services: ServicesDep) -> DeepLGlossaries:
+    """Every stored glossary, those made through oversett's own API too."""
+    stored = await run_in_threadpool(lambda: services.require_glossaries().names())
+    return DeepLGlossaries(glossaries=[_glossary_out(g) for g in stored])
+
+
+@router.get("/v2/glossaries/{glossary_id}", response_model=DeepLGlossary, responses=ERRORS)
+async def get_glossary(glossary_id: str, services: ServicesDep) -> DeepLGlossary:
+    return _glossary_out(await run_in_threadpool(services.require_glossaries().get, glossary_id))
+
+
+@router.get("/v2/glossaries/{glossary_id}/entries", response_class=Response, responses={
+    200: {"content": {"text/tab-separated-values": {}}}, **ERRORS})
+async def glossary_entries(glossary_id: str, services: ServicesDep) -> Response:
+    glossary = await run_in_threadpool(services.require_glossaries().get, glossary_id)
+    tsv = "".join(f"{term.source}\t{term.target}\n" for term in glossary.terms)
+    return Response(tsv, media_type="text/tab-separated-values; charset=utf-8")
+
+
+@router.delete("/v2/glossaries/{glossary_id}", status_code=204, response_class=Response, responses=ERRORS)
+async def delete_glossary(glossary_id: str, services: ServicesDep) -> Response:
+    try:
+        await run_in_threadpool(services.require_glossaries().delete, glossary_id)
+    except GlossaryNotFound as missing:
+        raise NotFound(missing.message) from None
+    return Response(status_code=204)
+
+
+@router.post(
+    "/v2/document", response_model=DeepLDocumentHandle, responses=ERRORS,
+    openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file", "target_lang"],
+        "properties": {"file": {"type": "string", "format": "binary"}, "target_lang": {"type": "string"},
+                       "source_lang": {"type": "string"}, "glossary_id": {"type": "string"},
+                       "filename": {"type": "string"}},
+    }}}}},
+)
+async def upload_document(request: Request, services: ServicesDep, admission: AdmissionDep) -> DeepLDocumentHandle:
+    """Translate a document (the formats oversett has); its status is then ``done`` and its result
+    can be downloaded once with the key."""
+    params, files = await read_params(request)
+    upload = files.get("file")
+    if upload is None:
+        raise InvalidInput("Parameter 'file' not specified.")
+    _target(str(params.get("target_lang", "")))
+    source = _source(params.get("source_lang") or None)
+    limit = services.settings.max_document_bytes
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge("The file is", len(data), limit)
+    name = PurePath(str(params.get("filename") or upload.filename or "document").replace("\\", "/")).name
+    kind = document_format(services.settings, name)
+    glossary_id = params.get("glossary_id")
+    glossary = await run_in_threadpool(services.glossary_for, glossary_id) if glossary_id else None
+    async with chosen_translator(services, None) as (_, pipeline):
+        done = await model_work(request, admission, services, translate_file, pipeline, kind, data, source, None, None,
+                                glossary)
+    characters = len(done.source_text)
+    _count(request, characters)
+    document_id = uuid.uuid4().hex.upper()
+    key = secrets.token_hex(32).upper()
+    _documents(request)[document_id] = _Document(key, time.monotonic(), done.data, kind.media_type, name, characters)
+    return DeepLDocumentHandle(document_id=document_id, document_key=key)
+
+
+def _document(request: Request, document_id: str, key: str) -> _Document:
+    found = _documents(request).get(document_id)
+    if found is None or not secrets.compare_digest(found.key, key):
+        raise NotFound("Document not found: check the document id and key (a result is kept for an hour).")
+    return found
+
+
+@router.post("/v2/document/{document_id}", response_model=DeepLDocumentStatus, response_model_exclude_none=True,
+             responses=ERRORS, openapi_extra=body_schema(DeepLDocumentKey))
+async def document_status(document_id: str, request: Request) -> DeepLDocumentStatus:
+    params, _ = await read_params(request)
+    found = _document(request, document_id, parse(DeepLDocumentKey, params).document_key)
+    return DeepLDocumentStatus(document_id=document_id, status="done", billed_characters=found.characters)
+
+
+@router.post("/v2/document/{document_id}/result", response_class=Response,
+             responses={200: {"content": {"application/octet-stream": {}}}, **ERRORS},
+             openapi_extra=body_schema(DeepLDocumentKey))
+async def document_result(document_id: str, request: Request) -> Response:
+    """The translated document, once."""
+    params, _ = await read_params(request)
+    found = _document(request, document_id, parse(DeepLDocumentKey, params).document_key)
+    _documents(request).pop(document_id, None)
+    return Response(found.data, media_type=found.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})
+
+
+def _documents(request: Request) -> dict[str, _Document]:
+    """This process's translated documents waiting for their download, the old ones dropped."""
+    store: dict[str, _Document] = request.app.state.__dict__.setdefault("deepl_documents", {})
+    now = time.monotonic()
+    for document_id in [d for d, doc in store.items() if now - doc.made > DOCUMENTS_KEPT_S]:
+        store.pop(document_id, None)
+    return store
+

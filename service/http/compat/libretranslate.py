@@ -1,0 +1,241 @@
+"""LibreTranslate's API, at the paths its clients call: ``POST /translate``, ``POST /detect``,
+``GET /languages``, ``POST /translate_file`` (and the ``/download_file/…`` it points to) and
+``GET /frontend/settings``. Form-encoded or JSON bodies, the key as ``api_key`` in the body, its
+answers and its ``{"error": "..."}`` errors (``responses.API_SHAPES``)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import PurePath
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.concurrency import run_in_threadpool
+
+from ...compose.services import document_format
+from ...domain.errors import FileTooLarge, InvalidInput, NotFound, UnsupportedLanguage
+from ...domain.langid import NO_LINGUISTIC_CONTENT
+from ...formats import EXTENSIONS
+from ...usecases.documents import translate_file
+from ..routes.deps import AdmissionDep, ServicesDep, chosen_translator, model_work
+from .params import body_schema, parse, read_params
+
+router = APIRouter(tags=["LibreTranslate-compatible"])
+
+# LibreTranslate's codes and names; Norwegian is "nb" there. Nynorsk, Danish and Swedish are sources
+# oversett has beside it; English is the one target until English → Norwegian lands.
+NAMES = {"en": "English", "nb": "Norwegian", "nn": "Norwegian Nynorsk", "da": "Danish", "sv": "Swedish"}
+TARGETS = {"nb": ["en"], "nn": ["en"], "da": ["en"], "sv": ["en"], "en": ["en"]}
+MAX_ITEMS = 128
+DOWNLOADS_KEPT_S = 3600
+
+
+class LtError(BaseModel):
+    error: str
+
+
+class LtTranslateRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # other LibreTranslate fields are taken and ignored
+
+    q: str | list[str] = Field(description="Text, or a list of texts")
+    source: str = Field("auto", description="'auto' or a language code from /languages")
+    target: str = Field(description="A target code from /languages")
+    format: Literal["text", "html"] = "text"
+    api_key: str | None = None
+    alternatives: int = Field(0, ge=0, le=10, description="Taken, but oversett gives no alternatives: always []")
+
+    @field_validator("q")
+    @classmethod
+    def _bounded(cls, value: str | list[str]) -> str | list[str]:
+        if isinstance(value, list) and not 1 <= len(value) <= MAX_ITEMS:
+            raise ValueError(f"q must hold 1 to {MAX_ITEMS} texts")
+        return value
+
+
+class LtDetectRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    q: str
+    api_key: str | None = None
+
+
+class LtKeyRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    api_key: str | None = None
+
+
+class LtDetected(BaseModel):
+    language: str
+    confidence: float = Field(description="0–100")
+
+
+class LtTranslateResponse(BaseModel):
+    translatedText: str | list[str]  # noqa: N815 - LibreTranslate's names
+    detectedLanguage: LtDetected | list[LtDetected] | None = None  # noqa: N815
+    alternatives: list[str] | list[list[str]] | None = None
+
+
+class LtLanguage(BaseModel):
+    code: str
+    name: str
+    targets: list[str]
+
+
+class LtFileResponse(BaseModel):
+    translatedFileUrl: str  # noqa: N815
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": LtError} for code in (400, 403, 404, 429, 500, 503, 504)}
+
+
+async def _admitted(request: Request, api_key: str | None) -> None:
+    """The key, from the body as LibreTranslate's clients send it (or a header), through the same
+    gate as every API; with keys off the edge has rate-limited by address already."""
+    gate = request.app.state.gate
+    if gate.keys.enabled:
+        from ..middleware import presented_key
+
+        peer = request.client.host if request.client else None
+        gate.admit(api_key or presented_key(request.headers), peer)
+
+
+def _source(code: str) -> str:
+    code = code.strip().lower()
+    if code != "auto" and code not in NAMES:
+        raise InvalidInput(f"{code} is not supported")
+    return code
+
+
+def _target(code: str) -> None:
+    if code.strip().lower() != "en":
+        raise InvalidInput(f"{code} is not supported: oversett translates into English (en)")
+
+
+def _detected(lang: str, confidence: float | None) -> LtDetected:
+    return LtDetected(language=lang, confidence=round(100 * (confidence if confidence is not None else 1.0), 1))
+
+
+@router.post(
+    "/translate", response_model=LtTranslateResponse, response_model_exclude_none=True, responses=ERRORS,
+    openapi_extra=body_schema(LtTranslateRequest),
+)
+async def translate(request: Request, services: ServicesDep, admission: AdmissionDep) -> LtTranslateResponse:
+    """Translate ``q`` (text or HTML, one or many) into ``target``."""
+    params, _ = await read_params(request)
+    body = parse(LtTranslateRequest, params)
+    await _admitted(request, body.api_key)
+    source = _source(body.source)
+    _target(body.target)
+    texts = [body.q] if isinstance(body.q, str) else body.q
+    async with chosen_translator(services, None) as (_, pipeline):
+        if body.format == "html":
+            kind = document_format(services.settings, "q.html")
+            done = [
+                await model_work(request, admission, services, translate_file, pipeline, kind, text.encode(), source)
+                for text in texts
+            ]
+            outputs = [d.data.decode("utf-8") for d in done]
+            detected = [_detected(d.source_lang, d.confidence) for d in done]
+        else:
+            results = await model_work(request, admission, services, pipeline.translate_documents, texts, source)
+            outputs = [r.text for r in results]
+            detected = [_detected(r.source_lang, r.detected.confidence if r.detected else None) for r in results]
+    one = isinstance(body.q, str)
+    return LtTranslateResponse(
+        translatedText=outputs[0] if one else outputs,
+        detectedLanguage=(detected[0] if one else detected) if source == "auto" else None,
+        alternatives=([] if one else [[] for _ in texts]) if body.alternatives else None,
+    )
+
+
+@router.post("/detect", response_model=list[LtDetected], responses=ERRORS, openapi_extra=body_schema(LtDetectRequest))
+async def detect(request: Request, services: ServicesDep) -> list[LtDetected]:
+    """The language of ``q``, as LibreTranslate answers it: a list, surest first."""
+    params, _ = await read_params(request)
+    body = parse(LtDetectRequest, params)
+    await _admitted(request, body.api_key)
+    detector = services.require_pipeline().detector
+    try:
+        found = await run_in_threadpool(detector.detect, body.q[:2000])
+    except UnsupportedLanguage as refused:  # a language oversett does not translate: still say which
+        return [LtDetected(language=refused.code or "und", confidence=round(100 * (refused.confidence or 0.0), 1))]
+    if found.lang == NO_LINGUISTIC_CONTENT:
+        return [LtDetected(language="en", confidence=0.0)]  # LibreTranslate's answer for no letters
+    return [_detected(found.lang, found.confidence)]
+
+
+@router.get("/languages", response_model=list[LtLanguage], responses=ERRORS)
+async def languages() -> list[LtLanguage]:
+    """The languages oversett takes, with the targets of each."""
+    return [LtLanguage(code=code, name=name, targets=TARGETS[code]) for code, name in NAMES.items()]
+
+
+@router.get("/frontend/settings", responses=ERRORS)
+async def frontend_settings(services: ServicesDep, request: Request) -> dict[str, Any]:
+    """What LibreTranslate's page and tools read before they start."""
+    keys = request.app.state.gate.keys.enabled
+    return {
+        "charLimit": services.settings.max_chars,
+        "frontendTimeout": 500,
+        "apiKeys": keys,
+        "keyRequired": keys,
+        "suggestions": False,
+        "filesTranslation": True,
+        "supportedFilesFormat": sorted(EXTENSIONS),
+        "language": {"source": {"code": "auto", "name": "Auto Detect"}, "target": {"code": "en", "name": "English"}},
+    }
+
+
+@router.post(
+    "/translate_file", response_model=LtFileResponse, responses=ERRORS,
+    openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file", "target"],
+        "properties": {"file": {"type": "string", "format": "binary"}, "source": {"type": "string"},
+                       "target": {"type": "string"}, "api_key": {"type": "string"}},
+    }}}}},
+)
+async def translate_file_route(request: Request, services: ServicesDep, admission: AdmissionDep) -> LtFileResponse:
+    """Translate an uploaded file; the answer points to where the translation can be downloaded."""
+    params, files = await read_params(request)
+    await _admitted(request, parse(LtKeyRequest, params).api_key)
+    upload = files.get("file")
+    if upload is None:
+        raise InvalidInput("Invalid request: missing file parameter")
+    source = _source(str(params.get("source", "auto")))
+    _target(str(params.get("target", "")))
+    limit = services.settings.max_document_bytes
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge("The file is", len(data), limit)
+    name = PurePath((upload.filename or "document").replace("\\", "/")).name or "document"
+    kind = document_format(services.settings, name)
+    async with chosen_translator(services, None) as (_, pipeline):
+        done = await model_work(request, admission, services, translate_file, pipeline, kind, data, source)
+    key = f"{uuid.uuid4().hex}.{name}"
+    _downloads(request)[key] = (time.monotonic(), done.data, kind.media_type)
+    return LtFileResponse(translatedFileUrl=str(request.url_for("download_file", name=key)))
+
+
+@router.get("/download_file/{name}", response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}, **ERRORS})
+async def download_file(name: str, request: Request) -> Response:
+    """A translated file, once (LibreTranslate's files are kept a while and then removed)."""
+    found = _downloads(request).pop(name, None)
+    if found is None:
+        raise NotFound(f"There is no translated file '{name}' (each is downloaded once, within an hour).")
+    _, data, media_type = found
+    filename = name.split(".", 1)[1]
+    return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _downloads(request: Request) -> dict[str, tuple[float, bytes, str]]:
+    """This process's translated files waiting for their download, the old ones dropped."""
+    store: dict[str, tuple[float, bytes, str]] = request.app.state.__dict__.setdefault("lt_downloads", {})
+    now = time.monotonic()
+    for key in [k for k, (made, _, _) in store.items() if now - made > DOWNLOADS_KEPT_S]:
+        store.pop(key, None)
+    return store
+

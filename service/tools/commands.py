@@ -25,7 +25,12 @@ def add_development_commands(commands: Any, model_commands: Any) -> None:
         "--parts", default="models,cache,pipeline,checks,documents,glossary,stream,summary,rss,http",
         help="comma list of models (naive vs torch vs CTranslate2), cache, pipeline (vs bare CTranslate2), "
         "checks, documents (a 50-paragraph .docx vs the same .txt), glossary (200 terms vs none), stream (first segment of 100 sentences), summary (naive vs torch vs CTranslate2), rss "
-        "(a service with both models on CTranslate2), http (all but models use the big model)",
+        "(a service with both models on CTranslate2), http, libretranslate (the seed through LibreTranslate's own "
+        "server and oversett's compatible route; not by default) (all but models use the big model)",
+    )
+    bench.add_argument(
+        "--libretranslate-python", default=None,
+        help="for the libretranslate part: the Python of a virtualenv with `pip install libretranslate`",
     )
     bench.set_defaults(run=bench)
 
@@ -78,6 +83,7 @@ def bench(args: argparse.Namespace) -> int:
         http_repeats=args.http_repeats,
         parts=[p for p in args.parts.split(",") if p],
         out=out,
+        libretranslate_python=args.libretranslate_python,
     )
     print(render(report))
     print(f"\nJSON: {out}")

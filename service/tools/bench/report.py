@@ -62,6 +62,7 @@ class Report:
     both_models_rss: dict[str, float] = field(default_factory=dict)
     documents: dict[str, float] = field(default_factory=dict)
     glossary: dict[str, float] = field(default_factory=dict)
+    libretranslate: dict[str, float] = field(default_factory=dict)
     bench_peak_rss_mib: float = 0.0
 
 
@@ -169,6 +170,11 @@ def render(report: Report) -> str:
         g = report.glossary
         lines += ["", f"glossary (big, ctranslate2 int8, the seed, empty cache): without {g['without_s']:.3f} s, "
                   f"with {g['terms']:.0f} terms ({g['applied']:.0f} applied) {g['with_s']:.3f} s, overhead {100 * g['overhead']:+.1f}%"]
+    if report.libretranslate:
+        lt = report.libretranslate
+        lines += ["", f"LibreTranslate API (big, ctranslate2 int8, the seed, cold cache, {lt['beams']:.0f} beams, "
+                  f"{lt['threads']:.0f} threads, {lt['clients']:.0f} clients): LibreTranslate {lt['libretranslate_sent_s']:.2f} "
+                  f"sent/s, oversett {lt['oversett_sent_s']:.2f} sent/s, {lt['ratio']:.2f}×"]
     if report.service_rss:
         r = report.service_rss
         lines += ["", f"service RSS (big, ctranslate2 int8): idle {r['idle_mib']:.0f} MiB, after load {r['after_load_mib']:.0f} MiB, "

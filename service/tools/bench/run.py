@@ -21,6 +21,7 @@ from eval.testsets import DATA_DIR
 
 from ...domain.text import segment
 from ..tiny import seed_lines
+from .compat import bench_libretranslate
 from .models import OUTPUT_TOKENS_PER_WORD, bench_model, build_models
 from .pipeline import (
     bench_cache,
@@ -45,6 +46,7 @@ def run(
         "models", "cache", "pipeline", "checks", "documents", "glossary", "stream", "summary", "rss", "http",
     ),
     tokenizer_text: Path = DEFAULT_TOKENIZER_TEXT, out: Path | None = None, work_dir: Path | None = None,
+    libretranslate_python: str | None = None,
     log: Callable[[str], None] = lambda m: print(f"[bench] {m}", file=sys.stderr, flush=True),
 ) -> Report:
     threads = threads or os.cpu_count() or 1
@@ -93,6 +95,15 @@ def run(
                 if "rss" in parts:
                     report.both_models_rss = bench_both_models_rss(
                         big_ct2, summarizer_ct2, english, text, max(beams), length, threads, work, log
+                    )
+            if "libretranslate" in parts:
+                if libretranslate_python is None:
+                    log("libretranslate: skipped (give --libretranslate-python, a virtualenv with libretranslate)")
+                else:
+                    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+                    report.libretranslate = bench_libretranslate(
+                        libretranslate_python, built["big"][0], big_ct2, paragraphs, len(sentences), max(beams), length,
+                        threads, work, log,
                     )
             if "http" in parts:
                 http_sentences = sentences * http_repeats

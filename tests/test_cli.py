@@ -141,3 +141,50 @@ def test_models_pull(tiny_models: dict[str, Path], tmp_path: Path) -> None:
     )
     assert offline.returncode == 2
     assert "Helsinki-NLP/opus-mt-gmq-en" in offline.stderr.decode() and "Traceback" not in offline.stderr.decode()
+
+
+def test_every_command_runs_a_function() -> None:
+    """Each command, the development ones too, is wired to a function that runs it (a parser or
+    anything else there fails only when the command is used)."""
+    import argparse
+
+    from service.cli import build_parser
+
+    parser = build_parser()
+    seen = []
+
+    def commands(parser: argparse.ArgumentParser, path: list[str]) -> None:
+        for action in parser._actions:  # argparse keeps its subcommands here
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    commands(sub, [*path, name])
+                return
+        seen.append(path)
+        if path == ["eval"]:
+            return  # main() hands `oversett eval …` to eval's own parser before this one
+        handler = parser.get_default("run")
+        assert callable(handler) and not isinstance(handler, argparse.ArgumentParser), path
+
+    commands(parser, [])
+    assert ["bench"] in seen and ["load"] in seen and ["models", "tiny"] in seen and ["health"] in seen
+
+
+def test_models_pull_into_a_folder_for_an_image(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    env_file = tmp_path / "image.env"
+    result = _run(
+        ["models", "pull", "--translator", str(tiny_models["translator"]), "--summarizer", str(tiny_models["summarizer"]),
+         "--into", str(tmp_path / "models"), "--env-file", str(env_file)],
+        {},
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    settings = dict(line.split("=", 1) for line in env_file.read_text().splitlines())
+    assert settings["OVERSETT_TRANSLATOR"] == str(tmp_path / "models" / "translator")
+    assert (tmp_path / "models" / "summarizer" / "config.json").is_file()
+    assert len(list((tmp_path / "models" / "ctranslate2").glob("*/model.bin"))) == 2  # both converted
+
+
+def test_health_says_why_the_service_is_not_ready(tmp_path: Path) -> None:
+    from service.tools.ports import free_port
+
+    result = _run(["health", "--timeout", "1"], {"OVERSETT_PORT": str(free_port())})
+    assert result.returncode == 1 and "not ready" in result.stderr.decode()

@@ -32,7 +32,7 @@ def add_development_commands(commands: Any, model_commands: Any) -> None:
         "--libretranslate-python", default=None,
         help="for the libretranslate part: the Python of a virtualenv with `pip install libretranslate`",
     )
-    bench.set_defaults(run=bench)
+    bench.set_defaults(run=run_bench)
 
     load = commands.add_parser(
         "load", help="a bounded load run against a fresh `oversett serve` on 127.0.0.1"
@@ -41,7 +41,7 @@ def add_development_commands(commands: Any, model_commands: Any) -> None:
     load.add_argument("--concurrency", type=int, default=32)
     load.add_argument("--tiny", action="store_true", help="build and use the tiny test models")
     load.add_argument("--seeds", default="seeds", help="seed texts for --tiny")
-    load.set_defaults(run=load)
+    load.set_defaults(run=run_load)
 
     tiny = model_commands.add_parser("tiny", help="build tiny random test models")
     tiny.add_argument("out_dir")
@@ -51,10 +51,10 @@ def add_development_commands(commands: Any, model_commands: Any) -> None:
         "--summarizer", choices=["bart", "t5"], default="bart",
         help="summariser family: bart (like the default, no prompt) or t5 (takes prompts)",
     )
-    tiny.set_defaults(run=models_tiny)
+    tiny.set_defaults(run=run_models_tiny)
 
 
-def models_tiny(args: argparse.Namespace) -> int:
+def run_models_tiny(args: argparse.Namespace) -> int:
     from .tiny import build_tiny_models
 
     seeds = Path(args.seeds)
@@ -69,7 +69,7 @@ def models_tiny(args: argparse.Namespace) -> int:
     return 0
 
 
-def bench(args: argparse.Namespace) -> int:
+def run_bench(args: argparse.Namespace) -> int:
     import time as _time
 
     from .bench import render, run
@@ -90,7 +90,7 @@ def bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def load(args: argparse.Namespace) -> int:
+def run_load(args: argparse.Namespace) -> int:
     import tempfile
 
     from .bench import DEFAULT_TOKENIZER_TEXT, load_run

@@ -17,11 +17,9 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from .ports import free_port
+from .ports import free_port, stop, wait_for
 
 FIXTURE = Path("tests") / "fixtures" / "libretranslate.json"
 
@@ -115,24 +113,10 @@ class LibreTranslateProcess:
         )
 
     def wait_ready(self, timeout: float = 180) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"LibreTranslate exited: see {self.log.name}")
-            try:
-                if httpx.get(f"{self.base}/languages", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        raise TimeoutError("LibreTranslate did not start")
+        wait_for(f"{self.base}/languages", self.process, Path(self.log.name), "LibreTranslate", timeout)
 
     def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop(self.process)
         self.log.close()
 
 

@@ -4,7 +4,6 @@ and send it requests."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from ..ports import free_port
+from ..ports import free_port, stop, wait_for
 from .report import HttpResult, percentile
 
 # --- over HTTP -----------------------------------------------------------------------------
@@ -54,25 +53,10 @@ class ServiceProcess:
         )
 
     def wait_ready(self, timeout: float = 600) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                said = self.log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
-                raise RuntimeError(f"the service exited with status {self.process.returncode}:\n{said}")
-            try:
-                if httpx.get(f"{self.base}/ready", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        raise TimeoutError("the service did not become ready")
+        wait_for(f"{self.base}/ready", self.process, self.log_path, "the service", timeout)
 
     def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop(self.process)
         self._log.close()
 
 

@@ -201,8 +201,10 @@ async def translate(request: Request, services: ServicesDep, admission: Admissio
     ])
 
 
-@router.api_route("/v2/languages", methods=["GET", "POST"], response_model=list[DeepLLanguage],
-                  response_model_exclude_none=True, responses=ERRORS)
+@router.get("/v2/languages", response_model=list[DeepLLanguage], response_model_exclude_none=True, responses=ERRORS,
+            operation_id="deepl_languages")
+@router.post("/v2/languages", response_model=list[DeepLLanguage], response_model_exclude_none=True, responses=ERRORS,
+             operation_id="deepl_languages_post")
 async def languages(request: Request) -> list[DeepLLanguage]:
     """Source languages, or with ``type=target`` the target languages."""
     params, _ = await read_params(request)

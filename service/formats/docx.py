@@ -1,7 +1,7 @@
 """Word (.docx), read and written with python-docx: paragraphs of the body, of tables (nested
-too), and of every section's headers and footers are translated; styles, paragraph properties,
-images, fields and everything else stay as they are. Footnotes and comments are not reached
-(python-docx has no API for them) and stay in Norwegian.
+too), of every section's headers and footers, of text boxes (in any of those) and of comments are
+translated; styles, paragraph properties, images, fields and everything else stay as they are.
+Footnotes and endnotes are not reached yet (python-docx has no API for them) and stay in Norwegian.
 
 Within a paragraph, the formatting most of its text has is the base; runs with other formatting
 (bold, italic, a colour …) and hyperlinks are marker pairs, and runs that hold more than text (an
@@ -94,12 +94,33 @@ def _paragraphs(document: Any) -> list[Any]:
                     add(cell.paragraphs, cell.tables)
 
     add(document.paragraphs, document.tables)
+    stories: list[Any] = [document._body]
     for section in document.sections:
         for part in (section.header, section.footer, section.first_page_header, section.first_page_footer,
                      section.even_page_header, section.even_page_footer):
             if not part.is_linked_to_previous:
                 add(part.paragraphs, part.tables)
+                stories.append(part)
+    for story in stories:  # text boxes (shapes, and their VML fallbacks), which hold paragraphs of their own
+        add(_text_box_paragraphs(story), [])
+    if _has_comments(document):
+        for comment in document.comments:
+            add(comment.paragraphs, [])
     return found
+
+
+def _text_box_paragraphs(story: Any) -> list[Any]:
+    from docx.text.paragraph import Paragraph
+
+    root = story._element if hasattr(story, "_element") else story._body
+    return [Paragraph(p, story) for p in root.xpath(".//w:txbxContent//w:p")]
+
+
+def _has_comments(document: Any) -> bool:
+    """Whether the file has comments (asking python-docx for them would add an empty part)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    return any(rel.reltype == RT.COMMENTS for rel in document.part.rels.values())
 
 
 def _is_text_run(run: Any) -> bool:

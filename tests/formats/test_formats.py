@@ -273,3 +273,44 @@ def test_a_unit_is_repaired_sentence_by_sentence() -> None:
     assert fixed == "QY1 The first sentence is important. QY2 The second is not."
     kept = "The first sentence is QY1 important QY2. The second is not."
     assert repaired(sentences, kept, unit) == kept
+
+
+def _docx_with_a_comment_and_text_boxes() -> bytes:
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("Regjeringen la fram budsjettet.")
+    document.add_comment(paragraph.runs, text="Sjekk dette tallet.", author="desk")
+    box = ('<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+           'xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape><v:textbox><w:txbxContent>'
+           '<w:p><w:r><w:t>{}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>')
+    document.add_paragraph()._p.append(parse_xml(box.format("Tekst i en boks.")))
+    header = document.sections[0].header
+    header.is_linked_to_previous = False
+    header.add_paragraph()._p.append(parse_xml(box.format("Boks i toppteksten.")))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_docx_comments_and_text_boxes_are_translated() -> None:
+    """LibreTranslate #688's kind of gap: text outside the body's paragraphs comes back translated."""
+    import docx
+
+    parsed = format_for("a.docx").read(_docx_with_a_comment_and_text_boxes())
+    assert {"Tekst i en boks.", "Boks i toppteksten."} <= set(parsed.units)
+    assert any("Sjekk dette tallet." in unit for unit in parsed.units)
+    document = docx.Document(io.BytesIO(parsed.rebuild([unit.upper() for unit in parsed.units])))
+    boxes = [t.text for t in document.element.body.xpath(".//w:txbxContent//w:t")]
+    header_boxes = [t.text for t in document.sections[0].header._element.xpath(".//w:txbxContent//w:t")]
+    assert boxes == ["TEKST I EN BOKS."] and header_boxes == ["BOKS I TOPPTEKSTEN."]
+    assert [c.paragraphs[0].text.strip() for c in document.comments] == ["SJEKK DETTE TALLET."]
+
+
+def test_a_docx_without_comments_gets_no_comments_part() -> None:
+    import zipfile
+
+    data = samples.news_docx(paragraphs=2)
+    out = identity("docx", data)
+    assert sorted(zipfile.ZipFile(io.BytesIO(out)).namelist()) == sorted(zipfile.ZipFile(io.BytesIO(data)).namelist())

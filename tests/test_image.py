@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from service.tools.bench import free_port
+from service.tools.ports import free_port, wait_for
 
 from .conftest import REPO, SEED_FILE
 
@@ -150,16 +150,8 @@ class Container:
         return buildah(*self._run_args(env or {}, {}), *argv, check=False, timeout=60)
 
     def wait_ready(self, timeout: float = 180) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process is not None and self.process.poll() is None, self.log.read_text(errors="replace")[-3000:]
-            try:
-                if httpx.get(f"{self.base}/ready", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        raise TimeoutError(self.log.read_text(errors="replace")[-3000:])
+        assert self.process is not None
+        wait_for(f"{self.base}/ready", self.process, self.log, "the image's service", timeout)
 
     def stop(self) -> None:
         """SIGTERM to the service itself (buildah would kill it at once), then wait for it."""

@@ -104,3 +104,20 @@ def test_one_pipeline_one_cache_and_metrics_by_api(client: TestClient) -> None:
     }
     assert seen[("libretranslate", "/translate")] >= 1 and seen[("deepl", "/v2/translate")] >= 1
     assert seen[("native", "/v1/translate")] >= 1
+
+
+def test_a_deepl_csv_glossary_keeps_quoted_commas(client: TestClient) -> None:
+    created = client.post("/v2/glossaries", json={
+        "name": "steder", "source_lang": "NB", "target_lang": "EN", "entries_format": "csv",
+        "entries": '"Oslo, Norge","Oslo, Norway"\nstortinget,the Storting\n',
+    })
+    assert created.status_code == 201, created.text
+    entries = client.get(f"/v2/glossaries/{created.json()['glossary_id']}/entries").text
+    assert entries.splitlines() == ["Oslo, Norge\tOslo, Norway", "stortinget\tthe Storting"]
+
+
+def test_an_empty_upload_is_refused_in_each_api_shape(client: TestClient) -> None:
+    libre = client.post("/translate_file", data={"target": "en"}, files={"file": ("tom.txt", b"  \n")})
+    assert libre.status_code == 400 and "empty" in libre.json()["error"]
+    deepl = client.post("/v2/document", data={"target_lang": "EN-GB"}, files={"file": ("tom.txt", b"")})
+    assert deepl.status_code == 400 and "empty" in deepl.json()["message"]

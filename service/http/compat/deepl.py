@@ -5,12 +5,11 @@ errors as DeepL's ``{"message": "..."}`` with its status codes (``responses.API_
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import secrets
 import time
 import uuid
-from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -18,12 +17,11 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
-from ...compose.services import document_format
-from ...domain.errors import FileTooLarge, GlossaryNotFound, InvalidInput, NotFound
+from ...domain.errors import GlossaryNotFound, InvalidInput, NotFound
 from ...domain.glossary import Glossary, build_glossary, parse_table
-from ...usecases.documents import translate_file
-from ..routes.deps import AdmissionDep, ServicesDep, chosen_translator, model_work
+from ..routes.deps import AdmissionDep, ServicesDep
 from .params import body_schema, parse, read_params
+from .work import HeldFile, held_files, translate_texts, translate_upload
 
 router = APIRouter(tags=["DeepL-compatible"])
 
@@ -34,7 +32,7 @@ TARGET_CODES = frozenset({"EN", *TARGETS})
 DEEPL_CODE = {code: deepl for deepl, (code, _) in SOURCES.items()} | {"no": "NB", "zxx": "EN"}
 MAX_TEXTS = 50
 CHARACTER_LIMIT = 1_000_000_000_000  # oversett has no quota; DeepL's clients want a limit
-DOCUMENTS_KEPT_S = 3600
+DOCUMENTS = "deepl_documents"  # the held files of this API (compat.work.held_files)
 
 
 class DeepLError(BaseModel):
@@ -136,16 +134,6 @@ class DeepLDocumentKey(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": DeepLError} for code in (400, 403, 404, 413, 429, 503, 504)}
 
 
-@dataclass
-class _Document:
-    key: str
-    made: float
-    data: bytes
-    media_type: str
-    filename: str
-    characters: int
-
-
 def _source(code: str | None) -> str:
     if code is None:
         return "auto"
@@ -177,27 +165,15 @@ async def translate(request: Request, services: ServicesDep, admission: Admissio
     _target(body.target_lang)
     texts: list[str] = body.text  # type: ignore[assignment]  # the validator made it a list
     glossary = await run_in_threadpool(services.glossary_for, body.glossary_id) if body.glossary_id else None
-    async with chosen_translator(services, None) as (_, pipeline):
-        if body.tag_handling:
-            kind = document_format(services.settings, "text.html")
-            done = [
-                await model_work(request, admission, services, translate_file, pipeline, kind, text.encode(), source,
-                                 None, None, glossary)
-                for text in texts
-            ]
-            pairs = [(d.data.decode("utf-8"), d.source_lang) for d in done]
-        else:
-            results = await model_work(
-                request, admission, services, pipeline.translate_documents, texts, source, None, None, glossary
-            )
-            pairs = [(r.text, r.source_lang) for r in results]
+    done = await translate_texts(request, services, admission, texts, source, html=body.tag_handling is not None,
+                                 glossary=glossary)
     _count(request, sum(len(t) for t in texts))
     return DeepLTranslateResponse(translations=[
         DeepLTranslation(
-            detected_source_language=DEEPL_CODE.get(lang, lang.upper()), text=text,
+            detected_source_language=DEEPL_CODE.get(d.lang, d.lang.upper()), text=d.text,
             billed_characters=len(source_text) if body.show_billed_characters else None,
         )
-        for (text, lang), source_text in zip(pairs, texts, strict=True)
+        for d, source_text in zip(done, texts, strict=True)
     ])
 
 
@@ -244,10 +220,8 @@ async def create_glossary(request: Request, services: ServicesDep) -> DeepLGloss
         raise InvalidInput(
             f"Unsupported glossary language pair {body.source_lang}→{body.target_lang}: use NB or NN to EN"
         )
-    text = body.entries if body.entries_format == "tsv" else body.entries.replace(",", "\t")
-    rows, keep = parse_table(text)
-    glossary = build_glossary(str(uuid.uuid4()), rows, keep, updated=time.time())
-    glossary = Glossary(glossary.name, glossary.terms, glossary.updated, label=body.name)
+    rows, keep = parse_table(body.entries)  # TSV or CSV, told by the first line (quoted CSV fields kept whole)
+    glossary = dataclasses.replace(build_glossary(str(uuid.uuid4()), rows, keep, updated=time.time()), label=body.name)
     await run_in_threadpool(lambda: services.require_glossaries().put(glossary, create=True))
     return _glossary_out(glossary)
 
@@ -299,27 +273,19 @@ async def upload_document(request: Request, services: ServicesDep, admission: Ad
         raise InvalidInput("Parameter 'file' not specified.")
     _target(str(params.get("target_lang", "")))
     source = _source(params.get("source_lang") or None)
-    limit = services.settings.max_document_bytes
-    data = await upload.read(limit + 1)
-    if len(data) > limit:
-        raise FileTooLarge("The file is", len(data), limit)
-    name = PurePath(str(params.get("filename") or upload.filename or "document").replace("\\", "/")).name
-    kind = document_format(services.settings, name)
     glossary_id = params.get("glossary_id")
     glossary = await run_in_threadpool(services.glossary_for, glossary_id) if glossary_id else None
-    async with chosen_translator(services, None) as (_, pipeline):
-        done = await model_work(request, admission, services, translate_file, pipeline, kind, data, source, None, None,
-                                glossary)
-    characters = len(done.source_text)
-    _count(request, characters)
+    held = await translate_upload(request, services, admission, upload, source,
+                                  filename=str(params.get("filename") or "") or None, glossary=glossary)
+    _count(request, held.characters)
     document_id = uuid.uuid4().hex.upper()
     key = secrets.token_hex(32).upper()
-    _documents(request)[document_id] = _Document(key, time.monotonic(), done.data, kind.media_type, name, characters)
+    held_files(request, DOCUMENTS)[document_id] = dataclasses.replace(held, key=key)
     return DeepLDocumentHandle(document_id=document_id, document_key=key)
 
 
-def _document(request: Request, document_id: str, key: str) -> _Document:
-    found = _documents(request).get(document_id)
+def _document(request: Request, document_id: str, key: str) -> HeldFile:
+    found = held_files(request, DOCUMENTS).get(document_id)
     if found is None or not secrets.compare_digest(found.key, key):
         raise NotFound("Document not found: check the document id and key (a result is kept for an hour).")
     return found
@@ -340,16 +306,6 @@ async def document_result(document_id: str, request: Request) -> Response:
     """The translated document, once."""
     params, _ = await read_params(request)
     found = _document(request, document_id, parse(DeepLDocumentKey, params).document_key)
-    _documents(request).pop(document_id, None)
+    held_files(request, DOCUMENTS).pop(document_id, None)
     return Response(found.data, media_type=found.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})
-
-
-def _documents(request: Request) -> dict[str, _Document]:
-    """This process's translated documents waiting for their download, the old ones dropped."""
-    store: dict[str, _Document] = request.app.state.__dict__.setdefault("deepl_documents", {})
-    now = time.monotonic()
-    for document_id in [d for d, doc in store.items() if now - doc.made > DOCUMENTS_KEPT_S]:
-        store.pop(document_id, None)
-    return store
-

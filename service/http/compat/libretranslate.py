@@ -5,9 +5,7 @@ answers and its ``{"error": "..."}`` errors (``responses.API_SHAPES``)."""
 
 from __future__ import annotations
 
-import time
 import uuid
-from pathlib import PurePath
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -15,13 +13,13 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
-from ...compose.services import document_format
-from ...domain.errors import FileTooLarge, InvalidInput, NotFound, UnsupportedLanguage
+from ...domain.errors import InvalidInput, NotFound, UnsupportedLanguage
 from ...domain.langid import NO_LINGUISTIC_CONTENT
 from ...formats import EXTENSIONS
-from ...usecases.documents import translate_file
-from ..routes.deps import AdmissionDep, ServicesDep, chosen_translator, model_work
+from ..middleware import presented_key
+from ..routes.deps import AdmissionDep, ServicesDep
 from .params import body_schema, parse, read_params
+from .work import held_files, translate_texts, translate_upload
 
 router = APIRouter(tags=["LibreTranslate-compatible"])
 
@@ -30,7 +28,7 @@ router = APIRouter(tags=["LibreTranslate-compatible"])
 NAMES = {"en": "English", "nb": "Norwegian", "nn": "Norwegian Nynorsk", "da": "Danish", "sv": "Swedish"}
 TARGETS = {"nb": ["en"], "nn": ["en"], "da": ["en"], "sv": ["en"], "en": ["en"]}
 MAX_ITEMS = 128
-DOWNLOADS_KEPT_S = 3600
+DOWNLOADS = "libretranslate_files"  # the held files of this API (compat.work.held_files)
 
 
 class LtError(BaseModel):
@@ -97,8 +95,6 @@ async def _admitted(request: Request, api_key: str | None) -> None:
     gate as every API; with keys off the edge has rate-limited by address already."""
     gate = request.app.state.gate
     if gate.keys.enabled:
-        from ..middleware import presented_key
-
         peer = request.client.host if request.client else None
         gate.admit(api_key or presented_key(request.headers), peer)
 
@@ -131,19 +127,9 @@ async def translate(request: Request, services: ServicesDep, admission: Admissio
     source = _source(body.source)
     _target(body.target)
     texts = [body.q] if isinstance(body.q, str) else body.q
-    async with chosen_translator(services, None) as (_, pipeline):
-        if body.format == "html":
-            kind = document_format(services.settings, "q.html")
-            done = [
-                await model_work(request, admission, services, translate_file, pipeline, kind, text.encode(), source)
-                for text in texts
-            ]
-            outputs = [d.data.decode("utf-8") for d in done]
-            detected = [_detected(d.source_lang, d.confidence) for d in done]
-        else:
-            results = await model_work(request, admission, services, pipeline.translate_documents, texts, source)
-            outputs = [r.text for r in results]
-            detected = [_detected(r.source_lang, r.detected.confidence if r.detected else None) for r in results]
+    done = await translate_texts(request, services, admission, texts, source, html=body.format == "html")
+    outputs = [d.text for d in done]
+    detected = [_detected(d.lang, d.confidence) for d in done]
     one = isinstance(body.q, str)
     return LtTranslateResponse(
         translatedText=outputs[0] if one else outputs,
@@ -207,35 +193,17 @@ async def translate_file_route(request: Request, services: ServicesDep, admissio
         raise InvalidInput("Invalid request: missing file parameter")
     source = _source(str(params.get("source", "auto")))
     _target(str(params.get("target", "")))
-    limit = services.settings.max_document_bytes
-    data = await upload.read(limit + 1)
-    if len(data) > limit:
-        raise FileTooLarge("The file is", len(data), limit)
-    name = PurePath((upload.filename or "document").replace("\\", "/")).name or "document"
-    kind = document_format(services.settings, name)
-    async with chosen_translator(services, None) as (_, pipeline):
-        done = await model_work(request, admission, services, translate_file, pipeline, kind, data, source)
-    key = f"{uuid.uuid4().hex}.{name}"
-    _downloads(request)[key] = (time.monotonic(), done.data, kind.media_type)
+    held = await translate_upload(request, services, admission, upload, source)
+    key = f"{uuid.uuid4().hex}.{held.filename}"
+    held_files(request, DOWNLOADS)[key] = held
     return LtFileResponse(translatedFileUrl=str(request.url_for("download_file", name=key)))
 
 
 @router.get("/download_file/{name}", response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}, **ERRORS})
 async def download_file(name: str, request: Request) -> Response:
     """A translated file, once (LibreTranslate's files are kept a while and then removed)."""
-    found = _downloads(request).pop(name, None)
+    found = held_files(request, DOWNLOADS).pop(name, None)
     if found is None:
         raise NotFound(f"There is no translated file '{name}' (each is downloaded once, within an hour).")
-    _, data, media_type = found
-    filename = name.split(".", 1)[1]
-    return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-def _downloads(request: Request) -> dict[str, tuple[float, bytes, str]]:
-    """This process's translated files waiting for their download, the old ones dropped."""
-    store: dict[str, tuple[float, bytes, str]] = request.app.state.__dict__.setdefault("lt_downloads", {})
-    now = time.monotonic()
-    for key in [k for k, (made, _, _) in store.items() if now - made > DOWNLOADS_KEPT_S]:
-        store.pop(key, None)
-    return store
-
+    return Response(found.data, media_type=found.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})

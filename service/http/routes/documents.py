@@ -64,17 +64,10 @@ async def translate_document(
     model: Annotated[str | None, Form(max_length=32, description="A translator's name from /v1/models")] = None,
 ) -> Response:
     settings = services.settings
-    limit = settings.max_document_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit + 64 * 1024:
-        raise FileTooLarge("The upload is", int(declared), limit)
+    refuse_declared_too_large(request, settings.max_document_bytes)
     name = file.filename or "document"
     kind = document_format(settings, name, format)
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise FileTooLarge("The file is", len(data), limit)
-    if not data.strip():
-        raise InvalidInput(f"The file '{name}' is empty.")
+    data = await read_upload(file, name, settings.max_document_bytes)
     chosen_glossary = await run_in_threadpool(services.glossary_for, glossary)
     async with chosen_translator(services, model) as (name_of_model, pipeline):
         done: TranslatedFile = await model_work(
@@ -96,6 +89,25 @@ async def translate_document(
             "X-Oversett-Terms": str(done.terms),
         },
     )
+
+
+def refuse_declared_too_large(request: Request, limit: int) -> None:
+    """FileTooLarge before anything is read when the upload says it is over ``limit`` (with room
+    for the form's other fields)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + 64 * 1024:
+        raise FileTooLarge("The upload is", int(declared), limit)
+
+
+async def read_upload(file: UploadFile, name: str, limit: int) -> bytes:
+    """The uploaded file's bytes: FileTooLarge over ``limit`` (reading no more than one byte past
+    it), InvalidInput when it is empty."""
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge("The file is", len(data), limit)
+    if not data.strip():
+        raise InvalidInput(f"The file '{name}' is empty.")
+    return data
 
 
 def english_name(filename: str, default_suffix: str) -> str:

@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from .config import Settings
 from .domain.errors import OversettError
 from .domain.glossary import Glossary
+from .formats import EXTENSIONS
+from .formats import NAMES as FORMAT_NAMES
 from .tools.commands import add_development_commands
 
 
@@ -129,7 +131,7 @@ def _translate_file(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.file == "-":
         if not args.format:
-            raise OversettError("reading a document from standard input needs --format (html, md, docx, srt, vtt, txt)")
+            raise OversettError(f"reading a document from standard input needs --format ({', '.join(FORMAT_NAMES)})")
         data, name = sys.stdin.buffer.read(), f"document.{args.format}"
     else:
         path = Path(args.file)
@@ -149,9 +151,9 @@ def _translate_file(args: argparse.Namespace, settings: Settings) -> int:
         pipeline.close()
     if args.out:
         target: Path | None = Path(args.out)
-    elif kind.name == "docx":
+    elif kind.binary:
         source = Path(args.file) if args.file != "-" else Path(name)
-        target = source.with_name(f"{source.stem}.en{source.suffix or '.docx'}")
+        target = source.with_name(f"{source.stem}.en{source.suffix or kind.extensions[0]}")
     else:
         target = None
     if target is None:
@@ -348,12 +350,12 @@ def build_parser() -> argparse.ArgumentParser:
     health.set_defaults(run=cmd_health)
 
     translate = commands.add_parser(
-        "translate", help="translate a file (or -) to English: text, .html, .md, .docx, .srt, .vtt"
+        "translate", help="translate a file (or -) to English: " + ", ".join(EXTENSIONS)
     )
     translate.add_argument("file", nargs="?", default="-", help="a document, or - for stdin")
-    translate.add_argument("--out", default=None, help="write the translated file here (default: stdout; NAME.en.docx beside a .docx)")
+    translate.add_argument("--out", default=None, help="write the translated file here (default: stdout for text; NAME.en.EXT beside an office file, EPUB or PDF)")
     translate.add_argument(
-        "--format", choices=["html", "md", "docx", "srt", "vtt", "txt"], default=None,
+        "--format", choices=FORMAT_NAMES, default=None,
         help="read the file as this format (default: by its extension)",
     )
     translate.add_argument("--glossary", default=None, help="a stored glossary's name (oversett glossary list)")
@@ -379,7 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("folder", help="folder of documents")
     batch.add_argument("--out", required=True, help="output folder")
     batch.add_argument(
-        "--glob", action="append", help="file pattern, may repeat (default: every supported type, *.html *.htm *.md *.markdown *.docx *.srt *.vtt *.txt; **/*.md recurses)"
+        "--glob", action="append", help="file pattern, may repeat (default: every supported type, " + " ".join("*" + e for e in EXTENSIONS) + "; **/*.md recurses)"
     )
     batch.add_argument("--summary", choices=["short", "medium", "long"], default=None)
     batch.add_argument("--engine", choices=["local", "ray"], default="local")

@@ -61,7 +61,10 @@ class Settings(BaseSettings):
         20 * 1024 * 1024, gt=0, description="Bytes of one uploaded document (POST /v1/translate/document)"
     )
     max_unzipped_bytes: int = Field(
-        200 * 1024 * 1024, gt=0, description="Bytes a zip-based document (.docx) may unpack to: a zip bomb is refused"
+        200 * 1024 * 1024, gt=0, description="Bytes a zip-based document (.docx, .pptx, .xlsx, .odt, .odp, .epub) may unpack to: a zip bomb is refused"
+    )
+    translate_sheet_names: bool = Field(
+        False, description="Translate the names of an .xlsx file's sheets (formulas that name a sheet follow it)"
     )
     max_job_chars: int = Field(5_000_000, gt=0, description="Characters per batch job, all documents")
     max_job_documents: int = Field(1000, gt=0, description="Documents per batch job")

@@ -28,7 +28,7 @@ def run_batch_with_settings(
     model: str | None = None,
 ) -> BatchSummary:
     """Translate every matching document of ``input_dir`` into ``out_dir`` (by default, every
-    file of a supported type: .html, .md, .docx, .srt, .vtt, .txt …)."""
+    file of a supported type: .html, .md, .docx, .pptx, .xlsx, .odt, .odp, .epub, .pdf, .srt, .vtt, .txt …)."""
     chosen = (
         ray_engine(settings, out_dir, summary, glossary, model)
         if engine == "ray"

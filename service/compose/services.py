@@ -457,7 +457,7 @@ def convert_translator(
 
 def document_format(settings: Settings, filename: str, name: str | None = None) -> DocumentFormat:
     """The format of an uploaded or batch file: ``name`` if given, else by its extension."""
-    return format_for(filename, name, settings.max_unzipped_bytes)
+    return format_for(filename, name, settings.max_unzipped_bytes, settings.translate_sheet_names)
 
 
 def job_runner(services: Services) -> JobRunner:

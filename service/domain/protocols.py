@@ -218,12 +218,14 @@ class ParsedDocument(Protocol):
 
 
 class DocumentFormat(Protocol):
-    """HTML, Markdown, Word, subtitles, plain text: reads a file into units and a skeleton;
-    raises DocumentError naming the problem for a broken file, InputTooLarge for a zip bomb."""
+    """HTML, Markdown, office files, EPUB, PDF, subtitles, plain text: reads a file into units and
+    a skeleton; raises DocumentError naming the problem for a broken file, FileTooLarge for a zip
+    bomb."""
 
-    name: str  # html, md, docx, srt, vtt, txt
+    name: str  # html, md, docx, pptx, xlsx, odt, odp, epub, pdf, srt, vtt, txt …
     extensions: tuple[str, ...]
     media_type: str
+    binary: bool  # not text: the CLI writes it beside its source, never to standard output
 
     def read(self, data: bytes) -> ParsedDocument: ...
 

@@ -9,16 +9,25 @@ from pathlib import PurePath
 from ..domain.errors import UnsupportedFormat
 from ..domain.protocols import DocumentFormat
 from .docx import Docx
-from .html import Html
+from .epub import Epub
+from .html import Html, Xhtml
 from .markdown import Markdown
+from .odf import odp, odt
+from .pdf import Pdf
 from .plain import PlainText
+from .pptx import Pptx
 from .subtitles import Subtitles
+from .xlsx import Xlsx
+
+_LIMIT = 200 * 1024 * 1024
 
 
-def formats(max_unzipped_bytes: int = 200 * 1024 * 1024) -> dict[str, DocumentFormat]:
+def formats(max_unzipped_bytes: int = _LIMIT, sheet_names: bool = False) -> dict[str, DocumentFormat]:
     """Every format, by name."""
     found: list[DocumentFormat] = [
-        Html(), Markdown(), Docx(max_unzipped_bytes), Subtitles("srt"), Subtitles("vtt"), PlainText(),
+        Html(), Xhtml(), Markdown(), Docx(max_unzipped_bytes), Pptx(max_unzipped_bytes), Xlsx(max_unzipped_bytes, sheet_names),
+        odt(max_unzipped_bytes), odp(max_unzipped_bytes), Epub(max_unzipped_bytes), Pdf(),
+        Subtitles("srt"), Subtitles("vtt"), PlainText(),
     ]
     return {f.name: f for f in found}
 
@@ -27,9 +36,11 @@ NAMES = tuple(formats())
 EXTENSIONS = tuple(e for f in formats().values() for e in f.extensions)
 
 
-def format_for(filename: str, name: str | None = None, max_unzipped_bytes: int = 200 * 1024 * 1024) -> DocumentFormat:
+def format_for(
+    filename: str, name: str | None = None, max_unzipped_bytes: int = _LIMIT, sheet_names: bool = False
+) -> DocumentFormat:
     """The format a name asks for, else the one the file's extension says; UnsupportedFormat else."""
-    known = formats(max_unzipped_bytes)
+    known = formats(max_unzipped_bytes, sheet_names)
     if name:
         if name.lower().lstrip(".") not in known:
             raise UnsupportedFormat(f"the format '{name}'", [*known])

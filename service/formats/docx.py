@@ -1,7 +1,8 @@
 """Word (.docx), read and written with python-docx: paragraphs of the body, of tables (nested
 too), of every section's headers and footers, of text boxes (in any of those) and of comments are
-translated; styles, paragraph properties, images, fields and everything else stay as they are.
-Footnotes and endnotes are not reached yet (python-docx has no API for them) and stay in Norwegian.
+translated, and so are footnotes and endnotes (python-docx has no API for them: their parts are
+parsed with its XML classes and written back from the tree); styles, paragraph properties, images,
+fields and everything else stay as they are.
 
 Within a paragraph, the formatting most of its text has is the base; runs with other formatting
 (bold, italic, a colour …) and hyperlinks are marker pairs, and runs that hold more than text (an
@@ -16,12 +17,15 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
+import zlib
 from collections import Counter
 from typing import Any
 
-from ..domain.errors import DocumentError, FileTooLarge
+from ..domain.errors import DocumentError
+from ..domain.spans import without_markup
 from .base import Parsed
 from .inline import Unit, decode
+from .package import checked_archive
 
 _TEXT_CHILDREN = frozenset({"rPr", "t", "tab", "br", "cr", "noBreakHyphen", "softHyphen", "lastRenderedPageBreak"})
 
@@ -34,6 +38,7 @@ class Docx:
     name = "docx"
     extensions = (".docx",)
     media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    binary = True
 
     def __init__(self, max_unzipped_bytes: int = 200 * 1024 * 1024) -> None:
         self.max_unzipped_bytes = max_unzipped_bytes
@@ -48,12 +53,20 @@ class Docx:
         except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
             raise DocumentError(f"The .docx file cannot be opened as a Word document: {exc}.") from exc
         paragraphs = _paragraphs(document)
+        notes = _notes(document)
+        paragraphs += [p for _, _, found in notes for p in found]
         edits = [_Paragraph(p) for p in paragraphs]
-        edits = [e for e in edits if e.unit.text.strip()]
+        edits = [e for e in edits if without_markup(e.unit.text).strip()]  # not a separator's lone marker
 
         def rebuild(texts: list[str]) -> bytes:
+            changed: set[int] = set()
             for edit, translation in zip(edits, texts, strict=True):
-                edit.replace(translation)
+                if translation != edit.unit.text:
+                    edit.replace(translation)
+                    changed.add(id(edit.paragraph._p.getroottree().getroot()))
+            for part, root, _ in notes:
+                if id(root) in changed:
+                    part._blob = _serialized(part.blob, root)
             out = io.BytesIO()
             document.save(out)
             return out.getvalue()
@@ -61,22 +74,13 @@ class Docx:
         return Parsed([e.unit for e in edits], rebuild)
 
     def _check_zip(self, data: bytes) -> None:
+        archive = checked_archive(data, "Word (.docx)", ["word/document.xml"], self.max_unzipped_bytes)
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                unpacked = sum(info.file_size for info in archive.infolist())
-                if unpacked > self.max_unzipped_bytes:
-                    raise FileTooLarge(
-                        "The .docx file unpacks to", unpacked, self.max_unzipped_bytes, "OVERSETT_MAX_UNZIPPED_BYTES"
-                    )
-                if "word/document.xml" not in archive.namelist():
-                    raise DocumentError("The file is a zip archive but not a Word document (it has no word/document.xml).")
-                broken = archive.testzip()
-                if broken is not None:
-                    raise DocumentError(f"The .docx file is damaged: its part {broken} does not check out.")
-        except zipfile.BadZipFile as exc:
-            raise DocumentError(
-                f"The .docx file is damaged or cut short (it is not a complete zip archive: {exc})."
-            ) from exc
+            broken = archive.testzip()
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise DocumentError(f"The .docx file is damaged: {exc}.") from exc
+        if broken is not None:
+            raise DocumentError(f"The .docx file is damaged: its part {broken} does not check out.")
 
 
 def _paragraphs(document: Any) -> list[Any]:
@@ -107,6 +111,28 @@ def _paragraphs(document: Any) -> list[Any]:
         for comment in document.comments:
             add(comment.paragraphs, [])
     return found
+
+
+def _notes(document: Any) -> list[tuple[Any, Any, list[Any]]]:
+    """The footnotes and endnotes parts: (part, its parsed tree, its paragraphs)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    found = []
+    for rel in document.part.rels.values():
+        if rel.reltype in (RT.FOOTNOTES, RT.ENDNOTES) and not rel.is_external:
+            root = parse_xml(rel.target_part.blob)
+            found.append((rel.target_part, root, [Paragraph(p, None) for p in root.iter(qn("w:p"))]))
+    return found
+
+
+def _serialized(original: bytes, root: Any) -> bytes:
+    from lxml import etree
+
+    head = original[: original.find(b"?>") + 2] if original.lstrip().startswith(b"<?xml") else b""
+    return head + (b"\n" if head else b"") + etree.tostring(root, encoding="UTF-8")
 
 
 def _text_box_paragraphs(story: Any) -> list[Any]:

@@ -16,6 +16,7 @@ with the line of the problem: html.parser would silently guess, and the guess ma
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 from bs4 import (
@@ -28,7 +29,7 @@ from bs4 import (
     Tag,
 )
 from bs4.dammit import EntitySubstitution
-from bs4.formatter import HTMLFormatter
+from bs4.formatter import HTMLFormatter, XMLFormatter
 
 from ..domain.errors import DocumentError
 from .base import Parsed
@@ -52,31 +53,60 @@ class Html:
     name = "html"
     extensions = (".html", ".htm")
     media_type = "text/html; charset=utf-8"
+    binary = False
 
     def read(self, data: bytes) -> Parsed:
         soup = BeautifulSoup(data, "html.parser", preserve_whitespace_tags=_Everything())
         _check_closed(data.decode(soup.original_encoding or "utf-8", "replace"))
-        runs: list[_Run] = []
-        attributes: list[tuple[Tag, str]] = []
-        _collect(soup, runs, attributes)
-        units = [run.unit for run in runs]
-        for tag, name in attributes:
-            unit = Unit()
-            unit.add_text(str(tag[name]))
-            units.append(unit)
+        return _parsed(soup, lambda: soup.encode("utf-8", formatter=_formatter()))
 
-        def rebuild(texts: list[str]) -> bytes:
-            # attributes first: a run's rebuilt inline elements are copies of the originals
-            for (tag, name), translation in zip(attributes, texts[len(runs) :], strict=True):
-                tag[name] = translation
-            for run, translation in zip(runs, texts, strict=False):
-                run.replace(translation)
-            root = soup.find("html")
-            if isinstance(root, Tag) and root.has_attr("lang"):
-                root["lang"] = "en"
-            return soup.encode("utf-8", formatter=_formatter())
 
-        return Parsed(units, rebuild)
+class Xhtml:
+    """XHTML (.xhtml), as EPUB chapters are written: the same units as HTML, parsed and written as
+    XML (case and namespaces kept, empty elements as ``<br/>``, no entities XML does not know)."""
+
+    name = "xhtml"
+    extensions = (".xhtml",)
+    media_type = "application/xhtml+xml"
+    binary = False
+
+    def read(self, data: bytes) -> Parsed:
+        from lxml import etree
+
+        try:
+            etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError as exc:
+            raise DocumentError(f"The XHTML is broken (it is not well-formed XML): {exc}.") from exc
+        soup = BeautifulSoup(data, "xml", preserve_whitespace_tags=_Everything())
+        formatter = XMLFormatter(entity_substitution=EntitySubstitution.substitute_xml)
+        formatter.attributes = lambda tag: list(tag.attrs.items())  # type: ignore[method-assign]
+        return _parsed(soup, lambda: soup.encode("utf-8", formatter=formatter), xml=True)
+
+
+def _parsed(soup: BeautifulSoup, encode: Callable[[], bytes], xml: bool = False) -> Parsed:
+    runs: list[_Run] = []
+    attributes: list[tuple[Tag, str]] = []
+    _collect(soup, runs, attributes)
+    units = [run.unit for run in runs]
+    for tag, name in attributes:
+        unit = Unit()
+        unit.add_text(str(tag[name]))
+        units.append(unit)
+
+    def rebuild(texts: list[str]) -> bytes:
+        # attributes first: a run's rebuilt inline elements are copies of the originals
+        for (tag, name), translation in zip(attributes, texts[len(runs) :], strict=True):
+            tag[name] = translation
+        for run, translation in zip(runs, texts, strict=False):
+            run.replace(translation)
+        root = soup.find("html")
+        if isinstance(root, Tag):
+            for name in ("lang", "xml:lang") if xml else ("lang",):
+                if root.has_attr(name):
+                    root[name] = "en"
+        return bytes(encode())
+
+    return Parsed(units, rebuild)
 
 
 class _Everything(frozenset):  # type: ignore[type-arg]

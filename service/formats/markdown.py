@@ -35,6 +35,7 @@ class Markdown:
     name = "md"
     extensions = (".md", ".markdown")
     media_type = "text/markdown; charset=utf-8"
+    binary = False
 
     def read(self, data: bytes) -> Parsed:
         text, bom = decode_text(data, ".md")

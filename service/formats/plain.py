@@ -10,6 +10,7 @@ class PlainText:
     name = "txt"
     extensions = (".txt",)
     media_type = "text/plain; charset=utf-8"
+    binary = False
 
     def read(self, data: bytes) -> Parsed:
         text, bom = decode_text(data, "text")

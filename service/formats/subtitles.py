@@ -45,6 +45,7 @@ class Subtitles:
     def __init__(self, name: str) -> None:
         self.name = name
         self.extensions = (f".{name}",)
+        self.binary = False
         self.media_type = "application/x-subrip" if name == "srt" else "text/vtt; charset=utf-8"
         self.timing = SRT_TIMING if name == "srt" else VTT_TIMING
         self.example = "00:01:02,500 --> 00:01:04,000" if name == "srt" else "00:01:02.500 --> 00:01:04.000"

@@ -15,18 +15,18 @@ from starlette.concurrency import run_in_threadpool
 
 from ...compose.services import document_format
 from ...domain.errors import FileTooLarge, InvalidInput
-from ...formats import NAMES, formats
+from ...formats import EXTENSIONS, NAMES, formats
 from ...usecases.documents import TranslatedFile, translate_file
 from ..schemas import SourceLang
 from .deps import ERROR, AdmissionDep, ServicesDep, chosen_translator, model_work
 
 router = APIRouter(tags=["translate"])
-FormatName = Literal["html", "md", "docx", "srt", "vtt", "txt"]
+FormatName = Literal["html", "xhtml", "md", "docx", "pptx", "xlsx", "odt", "odp", "epub", "pdf", "srt", "vtt", "txt"]
 assert set(FormatName.__args__) == set(NAMES)  # type: ignore[attr-defined]
 
 HEADERS = {
     "Content-Disposition": "attachment; filename=\"NAME.en.EXT\"",
-    "X-Oversett-Format": "html, md, docx, srt, vtt or txt",
+    "X-Oversett-Format": "the format's name: " + ", ".join(NAMES),
     "X-Oversett-Source-Lang": "the document's language (told or detected)",
     "X-Oversett-Units": "translatable units: paragraphs, headings, cells, cues, attributes",
     "X-Oversett-Segments": "sentences translated",
@@ -56,7 +56,7 @@ async def translate_document(
     request: Request,
     services: ServicesDep,
     admission: AdmissionDep,
-    file: Annotated[UploadFile, File(description="The document: .html/.htm, .md, .docx, .srt, .vtt or .txt")],
+    file: Annotated[UploadFile, File(description="The document: " + ", ".join(EXTENSIONS))],
     source_lang: Annotated[SourceLang, Form(description="'auto' detects the document's language")] = "auto",
     format: Annotated[FormatName | None, Form(description="Read the file as this format, whatever its name")] = None,
     num_beams: Annotated[int | None, Form(ge=1, le=16)] = None,

@@ -136,13 +136,18 @@ class RunParagraph:
             self._set_text(self.plain, translation)
             return
         new: list[Any] = []
+        made: set[int] = set()
         for piece in decode(translation, self.unit):
             if piece.atom is not None:
                 new.append(self.unit.payload[piece.atom])
                 continue
             template = self.unit.payload[piece.stack[-1]] if piece.stack else self.base_run
-            if piece.text:
+            if piece.text.isspace() and new and id(new[-1]) in made:
+                text = new[-1].find(self.dialect.tag("t"))  # a space between runs joins the run before it
+                self._set_text(text, text.text + piece.text)
+            elif piece.text:
                 new.append(self._run_with(template, piece.text))
+                made.add(id(new[-1]))
         anchor = self.items[0]
         position = self.element.index(anchor)
         kept = {id(e) for e in new}

@@ -393,3 +393,34 @@ BUILDERS: dict[str, Callable[[list[str]], bytes]] = {
     "pptx": pptx_of, "xlsx": xlsx_of, "odt": odt_of, "odp": odp_of,
     "epub": lambda paragraphs: epub_of([paragraphs]), "pdf": pdf_of,
 }
+
+
+def docx_with_notes() -> bytes:
+    """A Word file (python-docx, with the notes parts it has no API for added as parts) whose body
+    paragraph has a footnote and an endnote, each note with an italic run."""
+    import docx
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    paragraph = document.add_paragraph("Budsjettet ble lagt fram i dag.")
+    for kind in ("footnote", "endnote"):
+        paragraph._p.append(parse_xml(f'<w:r {w}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:{kind}Reference w:id="1"/></w:r>'))
+    notes = {"footnote": "Kilde: Finansdepartementet i Oslo.", "endnote": "Tallene gjelder for neste år."}
+    for kind, content_type, relation in (("footnote", CT.WML_FOOTNOTES, RT.FOOTNOTES), ("endnote", CT.WML_ENDNOTES, RT.ENDNOTES)):
+        first, rest = notes[kind].split(" ", 1)
+        xml = (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:{kind}s {w}>'
+            f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>'
+            f'<w:{kind} w:id="1"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:{kind}Ref/></w:r>'
+            f'<w:r><w:rPr><w:i/></w:rPr><w:t xml:space="preserve"> {first}</w:t></w:r><w:r><w:t xml:space="preserve"> {rest}</w:t></w:r></w:p></w:{kind}></w:{kind}s>'
+        )
+        part = Part(PackURI(f"/word/{kind}s.xml"), content_type, xml.encode(), document.part.package)
+        document.part.relate_to(part, relation)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -253,10 +253,11 @@ def test_formats_are_chosen_by_extension_or_by_name() -> None:
     assert format_for("a/b/Nyhet.HTM").name == "html"
     assert format_for("notes.markdown").name == "md"
     assert format_for("x.bin", "srt").name == "srt"
-    with pytest.raises(UnsupportedFormat, match=r"'\.pdf' files.*\.docx"):
-        format_for("rapport.pdf")
-    with pytest.raises(UnsupportedFormat, match="'odt'"):
-        format_for("rapport.txt", "odt")
+    assert format_for("rapport.PDF").name == "pdf" and format_for("bok.epub").name == "epub"
+    with pytest.raises(UnsupportedFormat, match=r"'\.rtf' files.*\.docx.*\.pdf"):
+        format_for("rapport.rtf")
+    with pytest.raises(UnsupportedFormat, match="'doc'"):
+        format_for("rapport.txt", "doc")
 
 
 def test_a_unit_is_repaired_sentence_by_sentence() -> None:

@@ -20,7 +20,6 @@ from service.tools.bench import ServiceProcess
 
 from .conftest import REPO
 
-
 LEFT_OUT = (".git", "build", "dist", "*.egg-info", "__pycache__", ".venv", "test-artifacts", "results", "node_modules")
 
 

@@ -245,9 +245,32 @@ def test_a_file_is_translated_to_a_file_to_download(browser: Any, live_url: str,
         assert "bad timing line" in error.inner_text()
         assert page.locator("#file-download").is_hidden()
         page.get_by_label("Choose a file, or drop one here").set_input_files(
-            files=[{"name": "rapport.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}]
+            files=[{"name": "rapport.rtf", "mimeType": "application/rtf", "buffer": b"{\\rtf1 Hei}"}]
         )
         page.wait_for_function("document.getElementById('file-error').textContent.startsWith('This kind of file')")
+
+        # an office file, a PDF: the same box, the same kind of file back
+        from pptx import Presentation
+
+        from service.tools import office_samples
+
+        for name, data in (("nyhet.pptx", office_samples.news_pptx()), ("nyhet.pdf", office_samples.news_pdf())):
+            page.get_by_label("Choose a file, or drop one here").set_input_files(
+                files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}]
+            )
+            english = name.replace(".", ".en.")
+            link = page.get_by_role("link", name=re.compile(f"Download {re.escape(english)}"))
+            link.wait_for(state="visible", timeout=120_000)
+            with page.expect_download() as download_info:
+                link.click()
+            saved = tmp_path / download_info.value.suggested_filename
+            download_info.value.save_as(saved)
+            assert saved.name == english
+            if name.endswith(".pptx"):
+                deck = Presentation(str(saved))
+                assert len(deck.slides) == 2 and deck.slides[0].shapes.title.text != "Regjeringen legger fram budsjettet"
+            else:
+                assert saved.read_bytes().startswith(b"%PDF-") and saved.read_bytes() != data
     finally:
         context.close()
 
@@ -301,3 +324,11 @@ def test_the_page_offers_the_models_to_choose_from(browser: Any, two_model_url: 
         assert "model fast: " in page.locator("#result-meta").inner_text()
     finally:
         context.close()
+
+
+def test_the_file_box_takes_every_format_the_service_has(client: Any) -> None:
+    from service.formats import EXTENSIONS
+
+    page = client.get("/").text
+    accept = re.search(r'id="file-input" type="file" accept="([^"]+)"', page)
+    assert accept and sorted(accept.group(1).split(",")) == sorted(EXTENSIONS)

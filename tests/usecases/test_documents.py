@@ -135,7 +135,8 @@ def test_vtt_keeps_its_header_notes_and_cue_settings(client: Any) -> None:
         ("kort.docx", samples.news_docx()[:3000], 422, ["damaged or cut short"]),
         ("feil.srt", samples.SUBTITLES_SRT.replace("00:00:03,600", "00:00:0x,600").encode(), 422, ["Cue 2", "bad timing line"]),
         ("bombe.docx", zip_bomb(256 << 20), 413, ["unpacks to"]),
-        ("rapport.pdf", b"%PDF-1.4", 415, [".pdf", ".docx"]),
+        ("rapport.rtf", b"{\\rtf1 Hei}", 415, [".rtf", ".docx", ".pdf"]),
+        ("rapport.pdf", b"%PDF-1.4", 422, ["PDF is damaged"]),
     ],
 )
 def test_broken_uploads_get_their_clear_error(client: Any, name: str, data: bytes, status: int, words: list[str]) -> None:
@@ -203,7 +204,7 @@ def test_batch_takes_every_supported_type_and_goes_on_past_broken_files(settings
     (source / "kort.docx").write_bytes(samples.news_docx()[:3000])
     (source / "feil.srt").write_text(samples.SUBTITLES_SRT.replace("00:00:03,600", "00:00:0x,600"))
     (source / "bombe.docx").write_bytes(zip_bomb(32 << 20))
-    (source / "notater.pdf").write_bytes(b"%PDF")  # not a supported type: not taken
+    (source / "notater.rtf").write_bytes(b"{\\rtf1 Hei}")  # not a supported type: not taken
     out = tmp_path / "out"
     settings = settings.model_copy(update={"max_unzipped_bytes": 16 << 20})
     summary = run_batch_with_settings(source, out, settings=settings, summary="short", stream=io.StringIO())

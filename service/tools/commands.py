@@ -24,7 +24,7 @@ def add_development_commands(commands: Any, model_commands: Any) -> None:
     bench.add_argument(
         "--parts", default="models,cache,pipeline,checks,documents,glossary,stream,summary,rss,http",
         help="comma list of models (naive vs torch vs CTranslate2), cache, pipeline (vs bare CTranslate2), "
-        "checks, documents (a 50-paragraph .docx vs the same .txt), glossary (200 terms vs none), stream (first segment of 100 sentences), summary (naive vs torch vs CTranslate2), rss "
+        "checks, documents (50 paragraphs as .docx, .pptx, .xlsx, .odt, .odp, .epub, .pdf vs the same .txt), glossary (200 terms vs none), stream (first segment of 100 sentences), summary (naive vs torch vs CTranslate2), rss "
         "(a service with both models on CTranslate2), http, libretranslate (the seed through LibreTranslate's own "
         "server and oversett's compatible route; not by default) (all but models use the big model)",
     )

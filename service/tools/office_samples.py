@@ -203,11 +203,15 @@ def _xhtml(title: str, body: str) -> str:
     )
 
 
-def epub_of(chapters: list[list[str]], title: str = "Nyheter fra nord") -> bytes:
+def epub_of(chapters: list[list[str]], title: str = "Nyheter fra nord", bare: bool = False) -> bytes:
     """An EPUB 3 (with an EPUB 2 table of contents too) of chapters of paragraphs, a stylesheet
-    and an image."""
+    and an image. ``bare``: no text but the paragraphs (numbers for the title, the navigation
+    labels and the headings; no description, no image), so the bench compares the same text."""
     names = [f"kapittel{i + 1}.xhtml" for i in range(len(chapters))]
-    nav_items = "".join(f'<li><a href="{n}">Kapittel {i + 1}: {escape(c[0][:30])}</a></li>' for i, (n, c) in enumerate(zip(names, chapters, strict=True)))
+    label = (lambda i, c: str(i + 1)) if bare else (lambda i, c: f"Kapittel {i + 1}: {c[0][:30]}")
+    title = "1" if bare else title
+    description = "" if bare else "<dc:description>En samling saker om budsjettet og kommunene.</dc:description>"
+    nav_items = "".join(f'<li><a href="{n}">{escape(label(i, c))}</a></li>' for i, (n, c) in enumerate(zip(names, chapters, strict=True)))
     files = {
         "mimetype": b"application/epub+zip",
         "META-INF/container.xml": b'<?xml version="1.0"?>\n<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/bok.opf" media-type="application/oebps-package+xml"/></rootfiles></container>\n',
@@ -215,7 +219,7 @@ def epub_of(chapters: list[list[str]], title: str = "Nyheter fra nord") -> bytes
             '<?xml version="1.0" encoding="utf-8"?>\n<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">'
             '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="id">urn:uuid:12345678-1234-1234-1234-123456789abc</dc:identifier>'
             f"<dc:title>{escape(title)}</dc:title><dc:language>nb</dc:language>"
-            "<dc:description>En samling saker om budsjettet og kommunene.</dc:description>"
+            f"{description}"
             '<meta property="dcterms:modified">2026-01-01T00:00:00Z</meta></metadata><manifest>'
             '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>'
             '<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>'
@@ -223,22 +227,23 @@ def epub_of(chapters: list[list[str]], title: str = "Nyheter fra nord") -> bytes
             + "".join(f'<item id="k{i}" href="{n}" media-type="application/xhtml+xml"/>' for i, n in enumerate(names))
             + '</manifest><spine toc="ncx">' + "".join(f'<itemref idref="k{i}"/>' for i in range(len(names))) + "</spine></package>\n"
         ).encode(),
-        "OEBPS/nav.xhtml": _xhtml("Innhold", f'<nav epub:type="toc"><h1>Innhold</h1><ol>{nav_items}</ol></nav>').encode(),
+        "OEBPS/nav.xhtml": _xhtml("1" if bare else "Innhold", f'<nav epub:type="toc"><h1>{"1" if bare else "Innhold"}</h1><ol>{nav_items}</ol></nav>').encode(),
         "OEBPS/toc.ncx": (
             '<?xml version="1.0" encoding="utf-8"?>\n<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">'
             f"<head/><docTitle><text>{escape(title)}</text></docTitle><navMap>"
-            + "".join(f'<navPoint id="p{i}" playOrder="{i + 1}"><navLabel><text>Kapittel {i + 1}: {escape(c[0][:30])}</text></navLabel><content src="{n}"/></navPoint>' for i, (n, c) in enumerate(zip(names, chapters, strict=True)))
+            + "".join(f'<navPoint id="p{i}" playOrder="{i + 1}"><navLabel><text>{escape(label(i, c))}</text></navLabel><content src="{n}"/></navPoint>' for i, (n, c) in enumerate(zip(names, chapters, strict=True)))
             + "</navMap></ncx>\n"
         ).encode(),
         "OEBPS/stil.css": b"p { text-indent: 1em; }\n",
         "OEBPS/bilde.png": b"\x89PNG\r\n\x1a\n" + bytes(range(256)),
     }
     for index, (name, paragraphs) in enumerate(zip(names, chapters, strict=True)):
-        body = f"<section epub:type=\"chapter\">\n<h1>Kapittel {index + 1}</h1>\n" + "\n".join(
+        heading = f"{index + 1}" if bare else f"Kapittel {index + 1}"
+        body = f"<section epub:type=\"chapter\">\n<h1>{heading}</h1>\n" + "\n".join(
             f"<p>{escape(p)}</p>" if i % 3 else f"<p><em>{escape(p.split(' ')[0])}</em> {escape(' '.join(p.split(' ')[1:]))}</p>"
             for i, p in enumerate(paragraphs)
-        ) + '\n<p><img src="bilde.png" alt="Et kart over fylkene"/></p>\n</section>'
-        files[f"OEBPS/{name}"] = _xhtml(f"Kapittel {index + 1}", body).encode()
+        ) + ("" if bare else '\n<p><img src="bilde.png" alt="Et kart over fylkene"/></p>') + "\n</section>"
+        files[f"OEBPS/{name}"] = _xhtml(heading, body).encode()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for name, data in files.items():
@@ -391,7 +396,7 @@ def odp_of(paragraphs: list[str]) -> bytes:
 
 BUILDERS: dict[str, Callable[[list[str]], bytes]] = {
     "pptx": pptx_of, "xlsx": xlsx_of, "odt": odt_of, "odp": odp_of,
-    "epub": lambda paragraphs: epub_of([paragraphs]), "pdf": pdf_of,
+    "epub": lambda paragraphs: epub_of([paragraphs], bare=True), "pdf": pdf_of,
 }
 
 

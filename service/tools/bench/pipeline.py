@@ -88,26 +88,27 @@ def bench_checks(ct2_dir: Path, text: str, beams: int, length: int, threads: int
 def bench_documents(
     ct2_dir: Path, paragraphs: list[str], beams: int, length: int, threads: int, repeats: int = 3
 ) -> dict[str, float]:
-    """The same paragraphs as a .docx (every third one with a bold phrase) through the format
-    layer, and as plain text through the pipeline; empty cache, best of ``repeats`` each."""
-    from ...formats.docx import Docx
+    """The same paragraphs as every file format oversett reads besides text (.docx with a bold
+    phrase in every third paragraph, .pptx, .xlsx, .odt, .odp, .epub, .pdf: see
+    ``office_samples``) through the format layer, and as plain text through the pipeline; empty
+    cache, best of ``repeats`` each. ``FMT_overhead`` is each format's time over the text's."""
+    from ...formats import format_for
     from ...stores.cache import NullCache
     from ...usecases.documents import translate_file
+    from ..office_samples import BUILDERS
     from ..samples import docx_of
 
     translator, detector = _seed_translator(ct2_dir, length, threads)
     pipeline = TranslationPipeline(translator, NullCache(), detector, num_beams=beams, retry=False)
     text = "\n\n".join(paragraphs)
-    data = docx_of(paragraphs)
-    runs = {
-        "txt": lambda: pipeline.translate_documents([text], "nb"),
-        "docx": lambda: translate_file(pipeline, Docx(), data, "nb"),
-    }
-    timings: dict[str, float] = {}
-    for label, work in runs.items():
-        timings[f"{label}_s"] = best_of(work, repeats)
-    timings["paragraphs"] = len(paragraphs)
-    timings["overhead"] = timings["docx_s"] / timings["txt_s"] - 1
+    files = {"docx": docx_of(paragraphs), **{name: build(paragraphs) for name, build in BUILDERS.items()}}
+    timings: dict[str, float] = {"paragraphs": len(paragraphs)}
+    timings["txt_s"] = best_of(lambda: pipeline.translate_documents([text], "nb"), repeats)
+    for name, data in files.items():
+        kind = format_for(f"bench.{name}")
+        timings[f"{name}_s"] = best_of(lambda kind=kind, data=data: translate_file(pipeline, kind, data, "nb"), repeats)
+        timings[f"{name}_overhead"] = timings[f"{name}_s"] / timings["txt_s"] - 1
+    timings["overhead"] = timings["docx_overhead"]
     return timings
 
 

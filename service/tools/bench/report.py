@@ -164,8 +164,10 @@ def render(report: Report) -> str:
                   f"with checks and protected spans {c['with_s']:.3f} s, overhead {100 * c['overhead']:+.1f}%"]
     if report.documents:
         d = report.documents
-        lines += ["", f"documents (big, ctranslate2 int8, {d['paragraphs']:.0f} paragraphs, empty cache): as .txt {d['txt_s']:.3f} s, "
-                  f"as .docx through the format layer {d['docx_s']:.3f} s, overhead {100 * d['overhead']:+.1f}%"]
+        lines += ["", f"documents (big, ctranslate2 int8, {d['paragraphs']:.0f} paragraphs, empty cache): as .txt {d['txt_s']:.3f} s; "
+                  "through the format layer, and over the .txt:"]
+        lines += [f"  .{name:<5} {d[name + '_s']:.3f} s  {100 * d[name + '_overhead']:+.1f}%"
+                  for name in sorted(k[: -len("_overhead")] for k in d if k.endswith("_overhead"))]
     if report.glossary:
         g = report.glossary
         lines += ["", f"glossary (big, ctranslate2 int8, the seed, empty cache): without {g['without_s']:.3f} s, "

@@ -79,7 +79,7 @@ def run(
                 log("glossary: the seed with a 200-term glossary and without")
                 report.glossary = bench_glossary(big_ct2, text, max(beams), length, threads)
             if "documents" in parts:
-                log("documents: 50 paragraphs as .docx against the same text as .txt")
+                log("documents: 50 paragraphs as .docx, .pptx, .xlsx, .odt, .odp, .epub and .pdf against the same text as .txt")
                 # 50 paragraphs of two sentences each, no sentence twice (so neither side dedupes more)
                 distinct = list(dict.fromkeys(s for line in lines for s in segment(line).sentences if len(s) > 30))
                 paragraphs = [f"{distinct[2 * i]} {distinct[2 * i + 1]}" for i in range(min(50, len(distinct) // 2))]

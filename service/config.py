@@ -63,6 +63,17 @@ class Settings(BaseSettings):
     max_unzipped_bytes: int = Field(
         200 * 1024 * 1024, gt=0, description="Bytes a zip-based document (.docx, .pptx, .xlsx, .odt, .odp, .epub) may unpack to: a zip bomb is refused"
     )
+    memory: str | None = Field(
+        None, description="The translation memory requests use when they name none (OVERSETT_MEMORY)"
+    )
+    memory_fuzzy_threshold: float = Field(
+        85.0, ge=50, le=100, description="How close (0–100) a memory entry must be to be offered as a suggestion"
+    )
+    memory_write_keys: str | None = Field(
+        None,
+        description="API keys (or their SHA-256 digests), comma-separated, allowed to change translation memories; "
+        "other keys may only read them. Without API keys, anyone may write.",
+    )
     translate_sheet_names: bool = Field(
         False, description="Translate the names of an .xlsx file's sheets (formulas that name a sheet follow it)"
     )

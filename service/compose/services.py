@@ -34,14 +34,13 @@ from ..backends.prompts import PromptSet, load_prompts, uses_prompts
 from ..backends.summarizers import CT2Summarizer, Seq2SeqSummarizer
 from ..backends.translators import BatchedTranslator, CT2Translator, TorchTranslator
 from ..config import Settings
-from ..domain.errors import InvalidInput, ModelUnavailable, Overloaded
+from ..domain.errors import InvalidInput, MemoryNotFound, ModelUnavailable, Overloaded
 from ..domain.glossary import Glossary, build_glossary
 from ..domain.langid import LanguageDetector
 from ..domain.presets import LENGTH_PRESETS
-from ..domain.protocols import DocumentFormat, GlossaryStore, JobRecords, Translator
+from ..domain.protocols import DocumentFormat, GlossaryStore, JobRecords, MemoryStore, Translator
 from ..formats import format_for
 from ..stores.cache import open_cache
-from ..stores.glossary_store import RedisGlossaryStore, SQLiteGlossaryStore
 from ..stores.job_store import JobStore
 from ..stores.redis_job_store import RedisJobStore
 from ..usecases.batch import DocumentTranslator
@@ -49,6 +48,7 @@ from ..usecases.batching import DynamicBatcher
 from ..usecases.jobs import JobLimits, JobRunner
 from ..usecases.pipeline import TranslationPipeline
 from ..usecases.summaries import SummaryPipeline
+from .stores import glossary_store, memory_store
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,7 @@ class Services:
     model_loads: list[tuple[str, str, float]] = field(default_factory=list)  # role, model, seconds
     translators: TranslatorPool | None = None
     glossaries: GlossaryStore | None = None
+    memories: MemoryStore | None = None
 
     def require_pipeline(self) -> TranslationPipeline:
         if self.pipeline is None:
@@ -85,6 +86,8 @@ class Services:
             self.pipeline.close()
         if self.glossaries is not None:
             self.glossaries.close()
+        if self.memories is not None:
+            self.memories.close()
 
     def glossary_for(
         self, name: str | None, terms: list[tuple[str, str, str | None]] | None = None, keep: list[str] | None = None
@@ -102,6 +105,22 @@ class Services:
         if self.glossaries is None:
             self.glossaries = glossary_store(self.settings)
         return self.glossaries
+
+    def require_memories(self) -> MemoryStore:
+        if self.memories is None:
+            self.memories = memory_store(self.settings)
+        return self.memories
+
+    def memory_for(self, name: str | None) -> str | None:
+        """The memory a request names (MemoryNotFound if there is none of that name); None (the
+        pipeline's default, OVERSETT_MEMORY) when it names none; "" for 'none' (no memory)."""
+        if name is not None and name.lower() == "none":
+            return ""
+        if name:
+            if not self.require_memories().exists(name):
+                raise MemoryNotFound(name)
+            return name
+        return None
 
     def pool(self) -> TranslatorPool:
         if self.translators is None:
@@ -180,13 +199,6 @@ class TranslatorPool:
             for pipeline in self._loaded.values():
                 pipeline.close()
             self._loaded.clear()
-
-
-def glossary_store(settings: Settings) -> GlossaryStore:
-    """Glossaries in Redis when replicas share one, else in the service's SQLite database."""
-    if settings.redis_url:
-        return RedisGlossaryStore(settings.redis_url)
-    return SQLiteGlossaryStore(settings.jobs_db)
 
 
 def load_services(settings: Settings, detector: LanguageDetector | None = None) -> Services:
@@ -309,6 +321,8 @@ def load_pipeline(settings: Settings, detector: LanguageDetector | None = None) 
         max_chars=settings.max_chars,
         checks=settings.checks,
         retry=settings.retry_flagged,
+        memories=memory_store(settings),
+        default_memory=settings.memory,
     )
 
 
@@ -358,6 +372,12 @@ def batch_model_key(settings: Settings, summary: str | None, glossary: Glossary 
         key |= {"summary": summary, "summarizer": identity(settings.summarizer)}
     if glossary is not None:
         key["glossary"] = glossary.digest  # a changed glossary translates the documents again
+    if settings.memory:  # so does a changed translation memory
+        store = memory_store(settings)
+        try:
+            key["memory"] = f"{settings.memory}@{store.version(settings.memory)}"
+        finally:
+            store.close()
     return key
 
 
@@ -377,6 +397,7 @@ def document_worker(
         max_bytes=settings.max_document_bytes,
         glossary=glossary,
         model_name=model or next(iter(settings.translator_choices)),
+        memory=settings.memory,
     )
 
 

@@ -103,8 +103,28 @@ class GlossaryNotFound(NotFound):
         super().__init__(f"No glossary named '{name}'. GET /v1/glossaries (or `oversett glossary list`) lists them.")
 
 
+class MemoryNotFound(NotFound):
+    def __init__(self, name: str, entry: int | None = None) -> None:
+        what = f"No entry {entry} in the translation memory '{name}'" if entry is not None else f"No translation memory named '{name}'"
+        super().__init__(f"{what}. GET /v1/memories (or `oversett memory list`) lists them.")
+
+
 class AlreadyExists(OversettError):
     """A resource of that name exists already."""
+
+
+class MemoryConflict(AlreadyExists):
+    """An import would change entries the memory has with another translation: nothing stored."""
+
+    def __init__(self, name: str, conflicts: list[tuple[str, str, str]]) -> None:
+        self.conflicts = conflicts  # (source, the memory's target, the import's target)
+        shown = "; ".join(f"'{s}': the memory has '{old}', the file has '{new}'" for s, old, new in conflicts[:3])
+        more = f" (and {len(conflicts) - 3} more)" if len(conflicts) > 3 else ""
+        super().__init__(
+            f"{len(conflicts)} segment(s) of the file have another translation in the memory '{name}' "
+            f"and nothing was stored: {shown}{more}. Import again with on_conflict=replace (the file wins) "
+            "or on_conflict=keep (the memory wins)."
+        )
 
 
 class GlossaryExists(AlreadyExists):
@@ -118,6 +138,18 @@ class Unauthorized(OversettError):
     def __init__(self) -> None:
         super().__init__(
             "A valid API key is required: send it as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'."
+        )
+
+
+class Forbidden(OversettError):
+    """A valid key that may not do this."""
+
+
+class MemoryReadOnly(Forbidden):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"This API key may read the translation memory '{name}' but not change it; writing needs a key "
+            "listed in OVERSETT_MEMORY_WRITE_KEYS."
         )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .glossary import Glossary
+from .memory import MemoryEntry, MemoryMatch
 from .presets import LengthPreset
 from .text import normalise_source
 
@@ -116,6 +117,30 @@ class Summarizer(Protocol):
         ...
 
     def summarize(self, texts: Sequence[str], preset: LengthPreset) -> list[str]: ...
+
+
+class MemoryStore(Protocol):
+    """Where translation memories are kept (``domain.memory``). Raises MemoryNotFound for a
+    memory or entry that is not there, MemoryConflict for an import that would change entries
+    (with ``on_conflict="report"``), StoreUnavailable when a shared store is away."""
+
+    def find(self, name: str, sentences: Sequence[str], target_lang: str = "en") -> dict[str, MemoryMatch]: ...
+
+    def names(self) -> list[tuple[str, int]]: ...
+
+    def exists(self, name: str) -> bool: ...
+
+    def version(self, name: str) -> str: ...
+
+    def entries(self, name: str, offset: int = 0, limit: int = 100) -> list[MemoryEntry]: ...
+
+    def add(self, name: str, entries: Iterable[MemoryEntry], *, on_conflict: str = "replace") -> dict[str, int]: ...
+
+    def update(self, name: str, entry_id: int, target: str, author: str) -> MemoryEntry: ...
+
+    def delete(self, name: str, entry_ids: Sequence[int] | None = None) -> int: ...
+
+    def close(self) -> None: ...
 
 
 class Cache(Protocol):

@@ -28,9 +28,9 @@ from .compat import deepl, libretranslate
 from .metrics import ServiceMetrics
 from .middleware import EdgeMiddleware, Gate
 from .responses import api_of, error_json, error_response, printable, unexpected_error_response
-from .routes import documents, glossaries, jobs, summarize, system, translate
+from .routes import documents, glossaries, jobs, memories, summarize, system, translate
 from .routes.page import add_page
-from .security import ApiKeys, RateLimiter, RedisRateLimiter
+from .security import ApiKeys, RateLimiter, RedisRateLimiter, memory_writers
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +61,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.admission = Admission(settings.max_pending)
     app.state.metrics = ServiceMetrics(lambda: _metrics_state(app))
     app.state.gate = Gate(ApiKeys.load(settings.api_keys, settings.api_keys_file), rate_limiter(settings))
+    app.state.memory_writers = memory_writers(settings.memory_write_keys)
     app.add_middleware(EdgeMiddleware, gate=app.state.gate, metrics=app.state.metrics)
     _add_error_handlers(app)
-    for router in (system.router, translate.router, documents.router, glossaries.router, summarize.router, jobs.router,
-                   libretranslate.router, deepl.router):
+    for router in (system.router, translate.router, documents.router, glossaries.router, memories.router, summarize.router,
+                   jobs.router, libretranslate.router, deepl.router):
         app.include_router(router)
     add_page(app)
     return app

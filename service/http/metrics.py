@@ -104,6 +104,8 @@ class _PipelineCollector:
                         "outcome", work.terms if work else {})
         yield _labelled("oversett_documents_translated", "Files translated through the format layer, by format",
                         "format", work.documents if work else {})
+        yield _labelled("oversett_memory_hits", "Sentences a translation memory had: exact and adapted (used instead of "
+                        "the model), fuzzy (offered as suggestions)", "kind", work.memory if work else {})
         kept = {"second": work.retries_improved, "first": work.retries - work.retries_improved} if work else {}
         yield _labelled("oversett_translation_retries", "Flagged units translated again, cautiously", "kept", kept)
         yield _batch_histogram(stats.batch_size_counts if stats is not None else {})

@@ -16,6 +16,7 @@ from ..domain.errors import (
     AlreadyExists,
     Cancelled,
     ConfigurationError,
+    Forbidden,
     InputTooLarge,
     InvalidInput,
     ModelUnavailable,
@@ -31,6 +32,7 @@ from ..domain.errors import (
 
 STATUS_BY_ERROR: dict[type[OversettError], int] = {
     Unauthorized: 401,
+    Forbidden: 403,
     NotFound: 404,
     AlreadyExists: 409,
     InputTooLarge: 413,

@@ -59,8 +59,16 @@ class GlossaryChoice(BaseModel):
         return [(t.source, t.target, t.lang) for t in self.terms] if self.terms is not None else None
 
 
+MEMORY_FIELD = Field(
+    None, max_length=64,
+    description="A translation memory's name (see /v1/memories); default: OVERSETT_MEMORY; 'none' uses none",
+)
+
+
 class TranslateRequest(GlossaryChoice):
     model_config = ConfigDict(extra="forbid")
+
+    memory: str | None = MEMORY_FIELD
 
     text: str | Annotated[list[str], Field(min_length=1, max_length=MAX_ITEMS)] = Field(
         description=f"Norwegian text, or a list of up to {MAX_ITEMS} texts"
@@ -193,10 +201,23 @@ class TermOut(BaseModel):
     target: str
 
 
+class SuggestionOut(BaseModel):
+    source: str = Field(description="The memory entry's source")
+    target: str = Field(description="Its translation")
+    score: float = Field(ge=0, le=100, description="How close the entry's source is to this segment's, 0–100")
+
+
 class SegmentOut(BaseModel):
     source: str
     translation: str
     cached: bool
+    origin: Literal["model", "cache", "memory", "memory-adapted"] = Field(
+        "model", description="Where the translation came from: the model, the cache, or the translation memory "
+        "(exactly, or with numbers and links swapped in: memory-adapted)"
+    )
+    suggestions: list[SuggestionOut] = Field(
+        default_factory=list, description="Near matches in the translation memory (fuzzy, at least the threshold), best first"
+    )
     confidence: float | None = Field(
         None, ge=0, le=1, description="The model's confidence: geometric mean of its output tokens' probabilities"
     )
@@ -304,3 +325,66 @@ class ModelsResponse(BaseModel):
         default_factory=list, description="The translators a request may choose (OVERSETT_TRANSLATORS)"
     )
     max_translators: int = Field(1, description="Translators loaded at once (OVERSETT_MAX_TRANSLATORS)")
+
+
+class MemoryEntryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field(min_length=1, max_length=10_000, description="The Norwegian sentence")
+    target: str = Field(min_length=1, max_length=10_000, description="Its translation, as a person wrote or corrected it")
+    source_lang: Literal["nb", "nn", "no", "da", "sv"] = "nb"
+    target_lang: Literal["en"] = "en"
+
+    @field_validator("source", "target")
+    @classmethod
+    def _valid(cls, value: str) -> str:
+        value = check_text(value, "text")
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+
+class MemoryEntriesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entries: list[MemoryEntryIn] = Field(min_length=1, max_length=10_000)
+
+
+class MemoryEntryUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    target: str = Field(min_length=1, max_length=10_000)
+
+
+class MemoryEntryOut(BaseModel):
+    id: int
+    source: str
+    target: str
+    source_lang: str
+    target_lang: str
+    author: str = Field(description="The label of the key that wrote it ('' on a service without keys)")
+    origin: Literal["correction", "import"]
+    created: float
+    changed: float
+
+
+class MemoryEntriesOut(BaseModel):
+    name: str
+    entries: list[MemoryEntryOut]
+
+
+class MemorySummary(BaseModel):
+    name: str
+    entries: int
+
+
+class MemoryList(BaseModel):
+    memories: list[MemorySummary]
+
+
+class MemoryWritten(BaseModel):
+    name: str
+    added: int
+    updated: int
+    unchanged: int
+    kept: int = Field(0, description="Entries of an import the memory already had with another translation and kept")

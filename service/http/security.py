@@ -71,6 +71,18 @@ class ApiKeys:
         return None
 
 
+def memory_writers(setting: str | None) -> frozenset[str]:
+    """The digests of the keys that may change translation memories (OVERSETT_MEMORY_WRITE_KEYS:
+    keys, or their SHA-256 hex digests, comma-separated)."""
+    found = set()
+    for item in (setting or "").split(","):
+        item = item.strip()
+        if item:
+            is_digest = len(item) == 64 and all(c in "0123456789abcdef" for c in item.lower())
+            found.add(item.lower() if is_digest else hash_key(item))
+    return frozenset(found)
+
+
 @dataclass
 class _Bucket:
     tokens: float

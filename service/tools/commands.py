@@ -22,9 +22,9 @@ def add_development_commands(commands: Any, model_commands: Any) -> None:
     bench.add_argument("--http-repeats", type=int, default=4, help="seed sentences × this = requests")
     bench.add_argument("--out", default=None, help="JSON file (default eval/results/bench/<time>.json)")
     bench.add_argument(
-        "--parts", default="models,cache,pipeline,checks,documents,glossary,stream,summary,rss,http",
+        "--parts", default="models,cache,pipeline,checks,documents,glossary,memory,stream,summary,rss,http",
         help="comma list of models (naive vs torch vs CTranslate2), cache, pipeline (vs bare CTranslate2), "
-        "checks, documents (50 paragraphs as .docx, .pptx, .xlsx, .odt, .odp, .epub, .pdf vs the same .txt), glossary (200 terms vs none), stream (first segment of 100 sentences), summary (naive vs torch vs CTranslate2), rss "
+        "checks, documents (50 paragraphs as .docx, .pptx, .xlsx, .odt, .odp, .epub, .pdf vs the same .txt), glossary (200 terms vs none), memory (a 100,000-entry translation memory vs none; fuzzy lookups), stream (first segment of 100 sentences), summary (naive vs torch vs CTranslate2), rss "
         "(a service with both models on CTranslate2), http, libretranslate (the seed through LibreTranslate's own "
         "server and oversett's compatible route; not by default) (all but models use the big model)",
     )

@@ -51,13 +51,14 @@ class ManifestEntry:
     sha256: str | None
     status: str  # ok / skipped / error
     error: str | None = None
-    format: str = "txt"  # html, md, docx, srt, vtt or txt
+    format: str = "txt"  # html, md, docx, pptx, xlsx, odt, odp, epub, pdf, srt, vtt or txt
     source_lang: str | None = None
     confidence: float | None = None  # language id's, when it detected the language
     segments: int = 0
     cached_segments: int = 0
     flagged_segments: int = 0  # segments the faithfulness checks flagged
     issues: dict[str, int] = field(default_factory=dict)  # check code → segments
+    memory_hits: int = 0  # segments the translation memory gave (exact or adapted)
     seconds: float = 0.0
     models: dict[str, Any] = field(default_factory=dict)
     outputs: list[str] = field(default_factory=list)
@@ -207,9 +208,11 @@ class DocumentTranslator:
         max_bytes: int = 20 * 1024 * 1024,
         glossary: Glossary | None = None,
         model_name: str = "default",
+        memory: str | None = None,
     ) -> None:
         self.load = load
         self.glossary = glossary
+        self.memory = memory
         self.model_name = model_name
         self.format_of = format_of
         self.max_bytes = max_bytes
@@ -263,6 +266,8 @@ class DocumentTranslator:
         models: dict[str, Any] = {"model": self.model_name, "translator": model_id, "backend": backend}
         if self.glossary is not None:
             models["glossary"] = f"{self.glossary.name}@{self.glossary.digest}"
+        if self.memory is not None:
+            models["memory"] = self.memory
         return models
 
     def _format(self, doc: SourceDocument) -> DocumentFormat | None:
@@ -291,7 +296,8 @@ class DocumentTranslator:
         services = self.services
         pipeline = services.require_pipeline()
         try:
-            done = translate_file(pipeline, document_format, data, progress=on_sentences, glossary=self.glossary)
+            done = translate_file(pipeline, document_format, data, progress=on_sentences, glossary=self.glossary,
+                                  memory=self.memory)
         except InputTooLarge as exc:
             raise DocumentError(exc.message) from exc
         write_atomic(self.output.translation(doc, document_format), done.data)
@@ -307,7 +313,7 @@ class DocumentTranslator:
         return ManifestEntry(
             file=doc.relative, sha256=sha256, status="ok", format=document_format.name,
             source_lang=done.source_lang, confidence=done.confidence, segments=done.segments, cached_segments=done.cached_segments,
-            flagged_segments=done.flagged_segments, issues=done.issues, models=models,
+            flagged_segments=done.flagged_segments, issues=done.issues, memory_hits=done.memory_hits, models=models,
             outputs=[p.relative_to(self.output.root).as_posix() for p in outputs],
         )
 
@@ -316,7 +322,7 @@ class DocumentTranslator:
     ) -> ManifestEntry:
         services = self.services
         pipeline = services.require_pipeline()
-        (result,) = pipeline.translate_documents([text], progress=on_sentences, glossary=self.glossary)
+        (result,) = pipeline.translate_documents([text], progress=on_sentences, glossary=self.glossary, memory=self.memory)
         write_atomic(self.output.translation(doc), result.text)
         info = pipeline.translator.info
         models = self._models(info.model_id, info.backend)
@@ -336,6 +342,7 @@ class DocumentTranslator:
             cached_segments=sum(s.cached for s in result.segments),
             flagged_segments=result.flagged,
             issues=dict(Counter(i.code for s in result.segments for i in s.issues)),
+            memory_hits=sum(1 for s in result.segments if s.origin.startswith("memory")),
             models=models,
             outputs=[p.relative_to(self.output.root).as_posix() for p in self.output.outputs(doc, self.summary)],
         )

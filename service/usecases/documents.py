@@ -30,6 +30,8 @@ class TranslatedFile:
     source_text: str  # the document's translatable text, plain (for a summary)
     confidence: float | None = None  # language id's, when it detected the language
     terms: int = 0  # glossary terms applied
+    memory_hits: int = 0  # sentences the translation memory gave (exact or adapted)
+    pairs: tuple[tuple[str, str], ...] = ()  # every sentence and its translation, markers in (for XLIFF)
 
 
 def translate_file(
@@ -40,6 +42,7 @@ def translate_file(
     num_beams: int | None = None,
     progress: Callable[[int], None] | None = None,
     glossary: Glossary | None = None,
+    memory: str | None = None,
 ) -> TranslatedFile:
     """The file, translated; DocumentError for a broken file, InputTooLarge over the limits,
     UnsupportedLanguage for a document in a language oversett does not take."""
@@ -52,7 +55,7 @@ def translate_file(
         pipeline.stats.record_document(document_format.name)
         return TranslatedFile(data, document_format.name, source_lang if source_lang != "auto" else "zxx", 0, 0, 0, 0, {}, "")
     detection = pipeline.detection_of(plain[:DETECTION_SAMPLE_CHARS], source_lang)
-    documents = pipeline.translate_documents([units[i] for i in wanted], detection.lang, num_beams, progress, glossary)
+    documents = pipeline.translate_documents([units[i] for i in wanted], detection.lang, num_beams, progress, glossary, memory)
     translations = [TranslatedUnit(unit) for unit in units]
     for index, document in zip(wanted, documents, strict=True):
         translations[index] = TranslatedUnit(
@@ -67,4 +70,6 @@ def translate_file(
         dict(Counter(i.code for s in segments for i in s.issues)), plain,
         detection.confidence if source_lang == "auto" else None,
         sum(len(s.terms) for s in segments),
+        sum(1 for s in segments if s.origin.startswith("memory")),
+        tuple((s.source, s.translation) for s in segments if s.source.strip()),
     )

@@ -16,7 +16,8 @@ from ..domain.checks import Issue, check
 from ..domain.errors import InputTooLarge, InvalidInput, UnsupportedLanguage
 from ..domain.glossary import Glossary
 from ..domain.langid import NO_LINGUISTIC_CONTENT, Detection, LanguageDetector, normalise_code
-from ..domain.protocols import Cache, Decoding, Translator, cache_key
+from ..domain.memory import MemoryMatch, Suggestion
+from ..domain.protocols import Cache, Decoding, MemoryStore, Translator, cache_key
 from ..domain.spans import Protected, protect, restore
 from ..domain.text import normalise_source, segment, split_long_sentence
 
@@ -37,6 +38,8 @@ class SegmentTranslation:
     confidence: float | None = None  # the model's, 0–1 (see protocols.Hypothesis)
     issues: tuple[Issue, ...] = ()  # what the faithfulness checks found (after a retry)
     terms: tuple[tuple[str, str], ...] = ()  # glossary terms applied: (as in the source, English)
+    origin: str = "model"  # model | cache | memory | memory-adapted
+    suggestions: tuple[Suggestion, ...] = ()  # a memory's near matches (fuzzy), best first
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class PipelineStats:
     retries_improved: int = 0  # … where the second try was kept
     documents: Counter[str] = field(default_factory=Counter)  # file format → files translated
     terms: Counter[str] = field(default_factory=Counter)  # glossary terms: applied / lost
+    memory: Counter[str] = field(default_factory=Counter)  # translation-memory matches: exact / adapted / fuzzy
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def record(self, hits: int, misses: int) -> None:
@@ -114,6 +118,10 @@ class PipelineStats:
             self.terms["applied"] += applied
             self.terms["lost"] += lost
 
+    def record_memory(self, kinds: Sequence[str]) -> None:
+        with self.lock:
+            self.memory.update(kinds)
+
     def record_document(self, file_format: str) -> None:
         with self.lock:
             self.documents[file_format] += 1
@@ -130,6 +138,7 @@ class PipelineStats:
 class _PlannedSentence:
     source: str
     units: list[str]  # what goes to the model: the normalised sentence, or its pieces if long
+    remembered: MemoryMatch | None = None  # what the request's translation memory has for it
 
 
 class TranslationPipeline:
@@ -145,8 +154,12 @@ class TranslationPipeline:
         max_chars: int = 100_000,
         checks: bool = True,
         retry: bool = True,
+        memories: MemoryStore | None = None,
+        default_memory: str | None = None,
     ) -> None:
         self.translator = translator
+        self.memories = memories
+        self.default_memory = default_memory  # used when a request names none ("" turns it off)
         self.cache = cache
         self.detector = detector
         self.num_beams = num_beams
@@ -159,6 +172,8 @@ class TranslationPipeline:
         """Let go of the model (and its batcher thread) and the cache."""
         self.translator.close()
         self.cache.close()
+        if self.memories is not None:
+            self.memories.close()
 
     def cache_namespace(self, num_beams: int, glossary: Glossary | None = None) -> dict[str, Any]:
         info = self.translator.info
@@ -185,9 +200,12 @@ class TranslationPipeline:
         num_beams: int | None = None,
         progress: Callable[[int], None] | None = None,
         glossary: Glossary | None = None,
+        memory: str | None = None,
     ) -> list[DocumentTranslation]:
         """Translate each text to English; raise InputTooLarge / InvalidInput before any work.
-        ``progress`` is told how many sentences were translated, as the work goes."""
+        ``progress`` is told how many sentences were translated, as the work goes. A sentence
+        the translation memory ``memory`` has (exact or adapted) is not translated (None: the
+        pipeline's default memory; "": none)."""
         beams = num_beams or self.num_beams
         self.check_size(texts)
         detections = [self.detection_of(text, source_lang, i, len(texts)) for i, text in enumerate(texts)]
@@ -197,6 +215,7 @@ class TranslationPipeline:
             [self._plan(s) for s in doc.sentences] if lang not in PASSED_THROUGH else []
             for doc, lang in zip(documents, languages, strict=True)
         ]
+        self._remember([p for plan in plans for p in plan], memory)
         units = [u for plan in plans for sentence in plan for u in sentence.units]
         translated, hits = self._translate_units(units, beams, progress, glossary)
         results: list[DocumentTranslation] = []
@@ -213,7 +232,7 @@ class TranslationPipeline:
 
     def stream_documents(
         self, texts: Sequence[str], source_lang: str = "auto", num_beams: int | None = None,
-        glossary: Glossary | None = None,
+        glossary: Glossary | None = None, memory: str | None = None,
     ) -> Iterator[StreamEvent]:
         """Translate each text, telling each segment as soon as it and the segments before it
         are done (those found in the cache at once), then the whole document. Limits and
@@ -231,6 +250,7 @@ class TranslationPipeline:
                 yield StreamEvent(index, None, None, DocumentTranslation(text, detection.lang, segments, detected))
                 continue
             plan = [self._plan(s) for s in doc.sentences]
+            self._remember(plan, memory)
             units = list(dict.fromkeys(u for p in plan for u in p.units))
             translated, hits, keys = self._lookup(units, beams, glossary)
             done: list[SegmentTranslation] = []
@@ -278,18 +298,41 @@ class TranslationPipeline:
         )
         return _PlannedSentence(sentence, units)
 
+    def _remember(self, plans: list[_PlannedSentence], memory: str | None) -> None:
+        """Sentences the memory has a translation for need no model (their units go); near
+        matches are noted as suggestions."""
+        memory = self.default_memory if memory is None else memory
+        if not memory or self.memories is None or not plans:
+            return
+        found = self.memories.find(memory, [p.source for p in plans], "en")
+        kinds = []
+        for plan in plans:
+            plan.remembered = found.get(plan.source)
+            if plan.remembered is not None:
+                kinds.append(plan.remembered.kind)
+                if plan.remembered.kind != "fuzzy":
+                    plan.units = []
+        self.stats.record_memory(kinds)
+
     def _segment(
         self, plan: _PlannedSentence, translated: dict[str, UnitTranslation], hits: set[str]
     ) -> SegmentTranslation:
+        remembered = plan.remembered
+        if remembered is not None and remembered.kind != "fuzzy":
+            origin = "memory" if remembered.kind == "exact" else "memory-adapted"
+            return SegmentTranslation(plan.source, remembered.target, False, None, origin=origin)
         units = [translated[u] for u in plan.units]
         confidences = [u.confidence for u in units if u.confidence is not None]
+        cached = all(u in hits for u in plan.units)
         return SegmentTranslation(
             plan.source,
             " ".join(u.text for u in units if u.text),
-            all(u in hits for u in plan.units),
+            cached,
             min(confidences) if confidences else None,
             tuple(dict.fromkeys(i for u in units for i in u.issues)),
             tuple(t for u in units for t in u.terms),
+            "cache" if cached and plan.units else "model",
+            remembered.suggestions if remembered is not None else (),
         )
 
     def _translate_units(

@@ -332,3 +332,42 @@ def test_the_file_box_takes_every_format_the_service_has(client: Any) -> None:
     page = client.get("/").text
     accept = re.search(r'id="file-input" type="file" accept="([^"]+)"', page)
     assert accept and sorted(accept.group(1).split(",")) == sorted(EXTENSIONS)
+
+
+def test_a_sentence_corrected_on_the_page_is_used_on_the_next_translation(browser: Any, live_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(live_url + "/")
+        page.get_by_label("Translation memory").fill("sidedesk")
+        page.get_by_label("Norwegian text").fill("Regjeringen legger fram budsjettet i dag. Det regner i Bergen.")
+        page.get_by_role("button", name="Translate").click()
+        wait_translated(page)
+        first = page.locator(".para.target .sentence").first
+        machine = first.inner_text()
+        first.focus()  # a flagged sentence's note opens on hover and moves the text: the keyboard way is steadier
+        page.keyboard.press("F2")
+        assert first.get_attribute("contenteditable") == "true"
+        page.keyboard.type("The government presents the budget today.")  # the sentence is selected: typing replaces it
+        page.keyboard.press("Enter")
+
+        page.wait_for_function("document.getElementById('memory-status').textContent !== ''")
+        assert page.locator("#memory-status").inner_text().startswith("Saved to the translation memory “sidedesk”")
+        assert machine != "The government presents the budget today."
+        page.get_by_role("button", name="Translate").click()
+        page.wait_for_function(  # a new rendering: the server's segment, not the span edited on the page
+            "(() => { const s = document.querySelector('.para.target .sentence'); "
+            "return s && !s.classList.contains('corrected') && s.textContent === 'The government presents the budget today.'; })()",
+            timeout=60_000,
+        )
+        remembered = page.locator(".para.target .sentence").first
+        assert "from-memory" in (remembered.get_attribute("class") or "")
+        assert "From the translation memory" in (remembered.get_attribute("title") or "")
+        # a near sentence: the memory's entry is offered as a suggestion
+        page.get_by_label("Norwegian text").fill("Regjeringen legger fram statsbudsjettet i dag.")
+        page.get_by_role("button", name="Translate").click()
+        page.wait_for_selector(".para.target .sentence.has-suggestions", timeout=60_000)
+        title = page.locator(".para.target .sentence").first.get_attribute("title") or ""
+        assert "near match" in title and "The government presents the budget today." in title
+    finally:
+        context.close()

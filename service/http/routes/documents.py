@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from ...compose.services import document_format
 from ...domain.errors import FileTooLarge, InvalidInput
 from ...formats import EXTENSIONS, NAMES, formats
+from ...formats.xliff import xliff_of
 from ...usecases.documents import TranslatedFile, translate_file
 from ..schemas import SourceLang
 from .deps import ERROR, AdmissionDep, ServicesDep, chosen_translator, model_work
@@ -34,6 +35,7 @@ HEADERS = {
     "X-Oversett-Flagged-Segments": "sentences the faithfulness checks flagged",
     "X-Oversett-Model": "the translator's name",
     "X-Oversett-Terms": "glossary terms applied",
+    "X-Oversett-Memory-Segments": "sentences the translation memory gave",
 }
 
 
@@ -62,6 +64,12 @@ async def translate_document(
     num_beams: Annotated[int | None, Form(ge=1, le=16)] = None,
     glossary: Annotated[str | None, Form(max_length=64, description="A stored glossary's name")] = None,
     model: Annotated[str | None, Form(max_length=32, description="A translator's name from /v1/models")] = None,
+    memory: Annotated[str | None, Form(max_length=64, description="A translation memory's name; 'none' uses none")] = None,
+    xliff: Annotated[
+        Literal["2.0", "1.2"] | None,
+        Form(description="Answer with an XLIFF file of every segment's source and machine translation (for post-editing "
+             "in a CAT tool; import it into a memory afterwards) instead of the translated document"),
+    ] = None,
 ) -> Response:
     settings = services.settings
     refuse_declared_too_large(request, settings.max_document_bytes)
@@ -69,16 +77,20 @@ async def translate_document(
     kind = document_format(settings, name, format)
     data = await read_upload(file, name, settings.max_document_bytes)
     chosen_glossary = await run_in_threadpool(services.glossary_for, glossary)
+    chosen_memory = await run_in_threadpool(services.memory_for, memory)
     async with chosen_translator(services, model) as (name_of_model, pipeline):
         done: TranslatedFile = await model_work(
             request, admission, services, translate_file, pipeline, kind, data, source_lang, num_beams, None,
-            chosen_glossary,
+            chosen_glossary, chosen_memory,
         )
+    body, media, filename = done.data, kind.media_type, english_name(name, kind.extensions[0])
+    if xliff is not None:
+        body, media, filename = xliff_of(PurePath(name).name, done.pairs, done.source_lang, xliff), "application/xliff+xml", xliff_name(name)
     return Response(
-        done.data,
-        media_type=kind.media_type,
+        body,
+        media_type=media,
         headers={
-            "Content-Disposition": content_disposition(english_name(name, kind.extensions[0])),
+            "Content-Disposition": content_disposition(filename),
             "X-Oversett-Format": done.format,
             "X-Oversett-Source-Lang": done.source_lang,
             "X-Oversett-Units": str(done.units),
@@ -87,8 +99,14 @@ async def translate_document(
             "X-Oversett-Flagged-Segments": str(done.flagged_segments),
             "X-Oversett-Model": name_of_model,
             "X-Oversett-Terms": str(done.terms),
+            "X-Oversett-Memory-Segments": str(done.memory_hits),
         },
     )
+
+
+def xliff_name(filename: str) -> str:
+    """``nyhet.docx`` → ``nyhet.docx.xlf``."""
+    return (PurePath(filename.replace("\\", "/")).name or "document") + ".xlf"
 
 
 def refuse_declared_too_large(request: Request, limit: int) -> None:

@@ -20,6 +20,7 @@ from ..schemas import (
     IssueOut,
     ModelOut,
     SegmentOut,
+    SuggestionOut,
     TermOut,
     TranslateRequest,
     TranslateResponse,
@@ -40,10 +41,11 @@ async def translate(
     admission: AdmissionDep,
 ) -> TranslateResponse:
     glossary = await run_in_threadpool(services.glossary_for, body.glossary, body.inline_terms, body.keep)
+    memory = await run_in_threadpool(services.memory_for, body.memory)
     async with chosen_translator(services, body.model) as (name, pipeline):
         results = await model_work(
             request, admission, services, pipeline.translate_documents, body.texts, body.source_lang,
-            body.num_beams, None, glossary,
+            body.num_beams, None, glossary, memory,
         )
     info = pipeline.translator.info
     return TranslateResponse(
@@ -60,6 +62,8 @@ def segment_out(segment: SegmentTranslation) -> SegmentOut:
         confidence=segment.confidence,
         issues=[IssueOut(code=i.code, message=i.message) for i in segment.issues],
         terms=[TermOut(source=source, target=target) for source, target in segment.terms],
+        origin=segment.origin,
+        suggestions=[SuggestionOut(source=s.source, target=s.target, score=s.score) for s in segment.suggestions],
     )
 
 
@@ -95,6 +99,7 @@ async def translate_stream(
     admission: AdmissionDep,
 ) -> StreamingResponse:
     glossary = await run_in_threadpool(services.glossary_for, body.glossary, body.inline_terms, body.keep)
+    memory = await run_in_threadpool(services.memory_for, body.memory)
     name, pipeline = await run_in_threadpool(services.pool().acquire, body.model)
     slot = admission.slot()
     try:
@@ -103,7 +108,7 @@ async def translate_stream(
         services.pool().release(name)
         raise
     cancel = threading.Event()
-    events = pipeline.stream_documents(body.texts, body.source_lang, body.num_beams, glossary)
+    events = pipeline.stream_documents(body.texts, body.source_lang, body.num_beams, glossary, memory)
 
     def step() -> StreamEvent | None:
         with cancellable(cancel):

@@ -25,6 +25,10 @@
   const detectedText = $("detected-text");
   const sentenceNote = $("sentence-note");
   const glossarySelect = $("glossary");
+  const memoryInput = $("memory");
+  const memoryList = $("memory-list");
+  const memoryStatus = $("memory-status");
+  let knownMemories = new Set();
   const modelSelect = $("model");
   const modelControl = $("model-control");
 
@@ -51,6 +55,12 @@
         }
         glossarySelect.value = chosen;
       }
+      const memories = await fetch("/v1/memories", { headers });
+      if (memories.ok) {
+        const listed = (await memories.json()).memories;
+        knownMemories = new Set(listed.map((m) => m.name));
+        memoryList.replaceChildren(...listed.map((m) => new Option(`${m.entries} entries`, m.name)));
+      }
       const models = await fetch("/v1/models", { headers });
       if (models.ok) {
         const translators = (await models.json()).translators || [];
@@ -66,6 +76,8 @@
   function choices() {
     const chosen = {};
     if (glossarySelect.value) chosen.glossary = glossarySelect.value;
+    // a memory is made by its first correction: until then there is nothing to use
+    if (knownMemories.has(memoryInput.value.trim())) chosen.memory = memoryInput.value.trim();
     if (!modelControl.hidden && modelSelect.value) chosen.model = modelSelect.value;
     return chosen;
   }
@@ -313,6 +325,14 @@
     return `Glossary: ${terms.map((t) => (t.source === t.target ? `${t.source} (kept)` : `${t.source} → ${t.target}`)).join("; ")}.`;
   }
 
+  // Where the translation memory came in ("" when it did not).
+  function memoryNote(segment) {
+    if (segment.origin === "memory") return "From the translation memory (a person's translation).";
+    if (segment.origin === "memory-adapted") return "From the translation memory, with its numbers or links changed to this sentence's.";
+    const near = (segment.suggestions || [])[0];
+    return near ? `The translation memory has a near match (${Math.round(near.score)}%): “${near.source}” → “${near.target}”.` : "";
+  }
+
   function paragraphElement(pieces, side, segments) {
     const element = document.createElement("p");
     element.className = `para ${side}`;
@@ -333,8 +353,11 @@
         span.classList.add(segment.issues && segment.issues.length ? "flagged" : "unsure");
       }
       if (terms) span.classList.add("has-terms");
-      if (reason || terms) {
-        span.title = [terms, reason].filter(Boolean).join(" ");
+      const remembered = side === "target" ? memoryNote(segments[piece.segment]) : "";
+      if (remembered) span.classList.add(segments[piece.segment].origin.startsWith("memory") ? "from-memory" : "has-suggestions");
+      if (side === "target") span.dataset.source = segments[piece.segment].source;
+      if (reason || terms || remembered) {
+        span.title = [remembered, terms, reason].filter(Boolean).join(" ");
         span.dataset.reason = span.title;
       }
       element.appendChild(span);
@@ -413,6 +436,59 @@
       match.classList.toggle("highlight", on);
     }
   }
+  // Correcting a translated sentence in place: the correction goes to the translation memory.
+  function startEditing(span) {
+    if (!span || !span.closest(".para.target") || span.isContentEditable) return;
+    span.dataset.before = span.textContent;
+    span.contentEditable = "true";
+    span.focus();
+    const range = document.createRange(); // the whole sentence selected: type to replace it, or move to edit it
+    range.selectNodeContents(span);
+    window.getSelection().removeAllRanges();
+    window.getSelection().addRange(range);
+  }
+  async function saveCorrection(span) {
+    span.contentEditable = "false";
+    const target = span.textContent.trim();
+    if (!target || target === span.dataset.before) return;
+    const name = memoryInput.value.trim();
+    if (!name) {
+      memoryStatus.textContent = "Name a translation memory above to keep this correction (it is made with its first correction).";
+      return;
+    }
+    const headers = { "Content-Type": "application/json" };
+    if (apiKey.value) headers.Authorization = `Bearer ${apiKey.value}`;
+    const response = await fetch(`/v1/memories/${encodeURIComponent(name)}/entries`, {
+      method: "POST", headers, body: JSON.stringify({ entries: [{ source: span.dataset.source, target }] }),
+    });
+    if (response.ok) {
+      span.classList.add("from-memory", "corrected");
+      memoryStatus.textContent = `Saved to the translation memory “${name}”: the next translation of this sentence uses it.`;
+      loadChoices();
+    } else {
+      const body = await response.json().catch(() => ({}));
+      memoryStatus.textContent = `The correction was not saved: ${body.detail || response.statusText}`;
+      span.textContent = span.dataset.before;
+    }
+  }
+  pairs.addEventListener("dblclick", (event) => startEditing(event.target.closest(".sentence")));
+  pairs.addEventListener("keydown", (event) => {
+    const span = event.target.closest(".sentence");
+    if (!span) return;
+    if (event.key === "F2") startEditing(span);
+    if (event.key === "Enter" && span.isContentEditable) {
+      event.preventDefault();
+      span.blur();
+    }
+    if (event.key === "Escape" && span.isContentEditable) {
+      span.textContent = span.dataset.before;
+      span.blur();
+    }
+  });
+  pairs.addEventListener("focusout", (event) => {
+    const span = event.target.closest(".sentence");
+    if (span && span.isContentEditable) saveCorrection(span);
+  });
   pairs.addEventListener("mouseover", (event) => highlight(event, true));
   pairs.addEventListener("mouseout", (event) => highlight(event, false));
   pairs.addEventListener("focusin", (event) => highlight(event, true));

@@ -62,6 +62,7 @@ class Report:
     both_models_rss: dict[str, float] = field(default_factory=dict)
     documents: dict[str, float] = field(default_factory=dict)
     glossary: dict[str, float] = field(default_factory=dict)
+    memory: dict[str, float] = field(default_factory=dict)
     libretranslate: dict[str, float] = field(default_factory=dict)
     bench_peak_rss_mib: float = 0.0
 
@@ -168,6 +169,12 @@ def render(report: Report) -> str:
                   "through the format layer, and over the .txt:"]
         lines += [f"  .{name:<5} {d[name + '_s']:.3f} s  {100 * d[name + '_overhead']:+.1f}%"
                   for name in sorted(k[: -len("_overhead")] for k in d if k.endswith("_overhead"))]
+    if report.memory:
+        m = report.memory
+        lines += ["", f"translation memory (big, ctranslate2 int8, the seed, empty cache; {m['entries']:,.0f} entries, none of the "
+                  f"seed's sentences): without {m['without_s']:.3f} s, with {m['with_s']:.3f} s, overhead {100 * m['overhead']:+.1f}%; "
+                  f"fuzzy lookup of one sentence ({m['lookups']:.0f}): p50 {m['lookup_p50_ms']:.2f} ms, p95 {m['lookup_p95_ms']:.2f} ms; "
+                  f"memory built in {m['build_s']:.1f} s"]
     if report.glossary:
         g = report.glossary
         lines += ["", f"glossary (big, ctranslate2 int8, the seed, empty cache): without {g['without_s']:.3f} s, "

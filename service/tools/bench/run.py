@@ -22,6 +22,7 @@ from eval.testsets import DATA_DIR
 from ...domain.text import segment
 from ..tiny import seed_lines
 from .compat import bench_libretranslate
+from .memory import bench_memory
 from .models import OUTPUT_TOKENS_PER_WORD, bench_model, build_models
 from .pipeline import (
     bench_cache,
@@ -43,7 +44,7 @@ def run(
     *, models: Sequence[str] = ("base", "big"), beams: Sequence[int] = (1, 4), threads: int | None = None,
     concurrency: int = 16, http_repeats: int = 4, seed_file: Path = DEFAULT_SEED_FILE,
     parts: Sequence[str] = (
-        "models", "cache", "pipeline", "checks", "documents", "glossary", "stream", "summary", "rss", "http",
+        "models", "cache", "pipeline", "checks", "documents", "glossary", "memory", "stream", "summary", "rss", "http",
     ),
     tokenizer_text: Path = DEFAULT_TOKENIZER_TEXT, out: Path | None = None, work_dir: Path | None = None,
     libretranslate_python: str | None = None,
@@ -78,6 +79,9 @@ def run(
             if "glossary" in parts:
                 log("glossary: the seed with a 200-term glossary and without")
                 report.glossary = bench_glossary(big_ct2, text, max(beams), length, threads)
+            if "memory" in parts:
+                log("memory: the seed with a 100,000-entry translation memory (no hits) and without; fuzzy lookups")
+                report.memory = bench_memory(big_ct2, text, max(beams), length, threads, work)
             if "documents" in parts:
                 log("documents: 50 paragraphs as .docx, .pptx, .xlsx, .odt, .odp, .epub and .pdf against the same text as .txt")
                 # 50 paragraphs of two sentences each, no sentence twice (so neither side dedupes more)

@@ -1,4 +1,4 @@
-"""Command line: ``oversett serve | translate | summarize | batch | glossary | check | eval | bench | load | models``."""
+"""Command line: ``oversett serve | translate | summarize | batch | glossary | memory | check | eval | bench | load | models``."""
 
 from __future__ import annotations
 
@@ -10,18 +10,19 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .config import Settings
-from .domain.errors import OversettError
-from .domain.glossary import Glossary
-from .formats import EXTENSIONS
-from .formats import NAMES as FORMAT_NAMES
-from .tools.commands import add_development_commands
+from ..config import Settings
+from ..domain.errors import OversettError
+from ..formats import EXTENSIONS
+from ..formats import NAMES as FORMAT_NAMES
+from ..tools.commands import add_development_commands
+from .glossary import add_glossary_commands, stored_glossary
+from .memory import add_memory_commands
 
 
 def _read_text_argument(args: argparse.Namespace, max_chars: int) -> str:
     """The text of FILE or standard input, checked as batch runs check documents."""
-    from .domain.errors import DocumentError
-    from .usecases.batch import decode_document
+    from ..domain.errors import DocumentError
+    from ..usecases.batch import decode_document
 
     if args.file == "-":
         data = sys.stdin.buffer.read()
@@ -38,6 +39,20 @@ def _read_text_argument(args: argparse.Namespace, max_chars: int) -> str:
         raise OversettError(f"{name}: {exc.message}") from exc
 
 
+def _with_memory(settings: Settings, name: str) -> Settings:
+    """The settings with the translation memory a command names as the default ('none': none);
+    MemoryNotFound for a memory that is not there."""
+    from ..compose.services import memory_store
+    from ..domain.errors import MemoryNotFound
+
+    if name.lower() == "none":
+        return settings.model_copy(update={"memory": None})
+    with closing(memory_store(settings)) as store:
+        if not store.exists(name):
+            raise MemoryNotFound(name)
+    return settings.model_copy(update={"memory": name})
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {
         name: getattr(args, name)
@@ -45,8 +60,10 @@ def _settings(args: argparse.Namespace) -> Settings:
         if getattr(args, name, None)
     }
     settings = Settings(**overrides)  # type: ignore[arg-type]
+    if getattr(args, "memory", None):
+        settings = _with_memory(settings, args.memory)
     if getattr(args, "model", None) and args.run is not cmd_batch:  # batch runs choose in their workers
-        from .compose.services import settings_for_model
+        from ..compose.services import settings_for_model
 
         settings = settings_for_model(settings, args.model)
     return settings
@@ -55,9 +72,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .compose.services import load_services
-    from .http.app import create_app
-    from .http.logs import configure_logging
+    from ..compose.services import load_services
+    from ..http.app import create_app
+    from ..http.logs import configure_logging
 
     settings = _settings(args)
     configure_logging(settings.log_level, settings.log_format)
@@ -92,13 +109,13 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
-    from .compose.services import load_pipeline
+    from ..compose.services import load_pipeline
 
     settings = _settings(args)
-    if args.format not in (None, "txt") or args.out or (args.file != "-" and Path(args.file).suffix.lower() not in {".txt", ""}):
+    if args.format not in (None, "txt") or args.out or args.xliff or (args.file != "-" and Path(args.file).suffix.lower() not in {".txt", ""}):
         return _translate_file(args, settings)
     text = _read_text_argument(args, settings.max_chars)
-    glossary = _glossary(settings, args.glossary)
+    glossary = stored_glossary(settings, args.glossary)
     pipeline = load_pipeline(settings)
     try:
         (result,) = pipeline.translate_documents([text], args.source_lang, args.beams, glossary=glossary)
@@ -125,9 +142,9 @@ def cmd_translate(args: argparse.Namespace) -> int:
 def _translate_file(args: argparse.Namespace, settings: Settings) -> int:
     """A document of any supported format: written to --out (atomically: a failed run leaves
     no file), or to standard output for text formats, or beside the input as NAME.en.EXT."""
-    from .compose.services import document_format, load_pipeline
-    from .usecases.batch import write_atomic
-    from .usecases.documents import translate_file
+    from ..compose.services import document_format, load_pipeline
+    from ..usecases.batch import write_atomic
+    from ..usecases.documents import translate_file
 
     if args.file == "-":
         if not args.format:
@@ -141,7 +158,7 @@ def _translate_file(args: argparse.Namespace, settings: Settings) -> int:
     kind = document_format(settings, name, args.format)
     if len(data) > settings.max_document_bytes:
         raise OversettError(f"{name}: {len(data):,} bytes; the limit is {settings.max_document_bytes:,} (OVERSETT_MAX_DOCUMENT_BYTES)")
-    glossary = _glossary(settings, args.glossary)
+    glossary = stored_glossary(settings, args.glossary)
     pipeline = load_pipeline(settings)
     try:
         done = translate_file(pipeline, kind, data, args.source_lang, args.beams, glossary=glossary)
@@ -149,6 +166,13 @@ def _translate_file(args: argparse.Namespace, settings: Settings) -> int:
         raise OversettError(f"{name}: {exc.message}") from exc
     finally:
         pipeline.close()
+    if args.xliff:
+        from ..formats.xliff import xliff_of
+
+        source = Path(args.file) if args.file != "-" else Path(name)
+        xliff_path = source.with_name(source.name + ".xlf")
+        write_atomic(xliff_path, xliff_of(source.name, done.pairs, done.source_lang, args.xliff))
+        print(f"[{len(done.pairs)} segments for post-editing → {xliff_path}]", file=sys.stderr)
     if args.out:
         target: Path | None = Path(args.out)
     elif kind.binary:
@@ -171,7 +195,7 @@ def _translate_file(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
-    from .compose.services import load_services
+    from ..compose.services import load_services
 
     settings = _settings(args)
     text = _read_text_argument(args, settings.max_chars)
@@ -192,7 +216,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 
 
 def cmd_models_convert(args: argparse.Namespace) -> int:
-    from .compose.services import convert_translator
+    from ..compose.services import convert_translator
 
     out = convert_translator(Settings(), args.source, Path(args.out_dir), args.quantization, args.revision)
     print(f"converted {args.source} ({args.quantization}) to {out}")
@@ -205,7 +229,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     import json
     from collections import Counter
 
-    from .domain.checks import CODES, check
+    from ..domain.checks import CODES, check
 
     def lines(name: str) -> list[str]:
         try:
@@ -237,63 +261,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _glossary(settings: Settings, name: str | None) -> Glossary | None:
-    """The stored glossary a command names (from the service's database), or None."""
-    if not name:
-        return None
-    from .compose.services import glossary_store
-
-    with closing(glossary_store(settings)) as store:
-        return store.get(name)
-
-
-def cmd_glossary_add(args: argparse.Namespace) -> int:
-    from .compose.services import glossary_store
-    from .domain.glossary import build_glossary, parse_table
-
-    path = Path(args.file)
-    if not path.is_file():
-        raise OversettError(f"{args.file}: no such file")
-    terms, keep = parse_table(path.read_text(encoding="utf-8"))
-    glossary = build_glossary(args.name, terms, keep + args.keep)
-    with closing(glossary_store(_settings(args))) as store:
-        created = store.put(glossary, create=not args.replace)
-    translated, kept = glossary.sizes
-    print(f"{'added' if created else 'replaced'} {glossary.name}: {translated} terms, {kept} kept verbatim "
-          f"(digest {glossary.digest})", file=sys.stderr)
-    return 0
-
-
-def cmd_glossary_list(args: argparse.Namespace) -> int:
-    from .compose.services import glossary_store
-
-    with closing(glossary_store(_settings(args))) as store:
-        for glossary in store.names():
-            translated, kept = glossary.sizes
-            print(f"{glossary.name}\t{translated} terms\t{kept} kept\t{glossary.digest}")
-    return 0
-
-
-def cmd_glossary_show(args: argparse.Namespace) -> int:
-    glossary = _glossary(_settings(args), args.name)
-    assert glossary is not None
-    print("source\ttarget\tlang")
-    for term in glossary.terms:
-        print(f"{term.source}\t{'' if term.keep else term.target}\t{term.lang or ''}")
-    return 0
-
-
-def cmd_glossary_delete(args: argparse.Namespace) -> int:
-    from .compose.services import glossary_store
-
-    with closing(glossary_store(_settings(args))) as store:
-        store.delete(args.name)
-    print(f"deleted {args.name}", file=sys.stderr)
-    return 0
-
-
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .compose.runs import run_batch_with_settings
+    from ..compose.runs import run_batch_with_settings
 
     settings = _settings(args)
     result = run_batch_with_settings(
@@ -303,7 +272,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         patterns=args.glob or None,
         summary=args.summary,
         engine=args.engine,
-        glossary=_glossary(settings, args.glossary),
+        glossary=stored_glossary(settings, args.glossary),
         model=args.model,
     )
     print(result.line(), file=sys.stderr)
@@ -311,7 +280,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_models_pull(args: argparse.Namespace) -> int:
-    from .compose.services import bake_models, convert_translator, pull_models
+    from ..compose.services import bake_models, convert_translator, pull_models
 
     settings = _settings(args)
     if args.into:
@@ -359,6 +328,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="read the file as this format (default: by its extension)",
     )
     translate.add_argument("--glossary", default=None, help="a stored glossary's name (oversett glossary list)")
+    translate.add_argument("--memory", default=None, help="a translation memory's name (oversett memory list); default OVERSETT_MEMORY")
+    translate.add_argument(
+        "--xliff", nargs="?", const="2.0", choices=["2.0", "1.2"], default=None,
+        help="also write NAME.EXT.xlf: every segment's source and machine translation, for post-editing in a CAT tool",
+    )
     translate.add_argument("--model", default=None, help="a translator's name from OVERSETT_TRANSLATORS")
     translate.add_argument("--source-lang", default="auto", help="auto, nb, nn, no, da, sv, en")
     translate.add_argument("--beams", type=int, default=None, help="beam size")
@@ -388,24 +362,12 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--translator", default=None, help="Hub id or folder (overrides env)")
     batch.add_argument("--summarizer", default=None, help="Hub id or folder (overrides env)")
     batch.add_argument("--glossary", default=None, help="a stored glossary's name (oversett glossary list)")
+    batch.add_argument("--memory", default=None, help="a translation memory's name (oversett memory list); default OVERSETT_MEMORY")
     batch.add_argument("--model", default=None, help="a translator's name from OVERSETT_TRANSLATORS")
     batch.set_defaults(run=cmd_batch)
 
-    glossary = commands.add_parser("glossary", help="manage glossaries: add, list, show, delete")
-    glossary_commands = glossary.add_subparsers(dest="glossary_command", required=True)
-    add = glossary_commands.add_parser("add", help="store a glossary from a CSV or TSV file (source,target[,lang])")
-    add.add_argument("name")
-    add.add_argument("file", help="CSV or TSV: source,target[,lang] rows; a row with no target is kept verbatim")
-    add.add_argument("--keep", action="append", default=[], help="a do-not-translate term (repeatable)")
-    add.add_argument("--replace", action="store_true", help="replace a glossary of that name")
-    add.set_defaults(run=cmd_glossary_add)
-    glossary_commands.add_parser("list", help="the stored glossaries").set_defaults(run=cmd_glossary_list)
-    show = glossary_commands.add_parser("show", help="a glossary as TSV")
-    show.add_argument("name")
-    show.set_defaults(run=cmd_glossary_show)
-    delete = glossary_commands.add_parser("delete", help="delete a glossary")
-    delete.add_argument("name")
-    delete.set_defaults(run=cmd_glossary_delete)
+    add_glossary_commands(commands, _settings)
+    add_memory_commands(commands, _settings)
 
     check_parser = commands.add_parser(
         "check", help="faithfulness checks of aligned source / translation files (one segment a line)"

@@ -34,7 +34,7 @@ def two_replicas(redis_server: Any, tiny_models: dict[str, Path], tmp_path: Path
     url, _ = redis_server
     replicas = [
         start_replica(tiny_models, tmp_path, name, CACHE="none", JOBS_DB=str(tmp_path / f"jobs-{name}.sqlite3"),
-                REDIS_URL=url, API_KEYS="newsroom-key", RATE_LIMIT_PER_MINUTE=str(LIMIT))
+                REDIS_URL=url, API_KEYS="newsroom-key", RATE_LIMIT_PER_MINUTE=str(LIMIT), MEMORY_WRITE_KEYS="newsroom-key")
         for name in ("a", "b")
     ]
     try:
@@ -58,6 +58,19 @@ def test_a_keys_limit_holds_across_replicas(two_replicas: list[str]) -> None:
             assert int(response.headers["Retry-After"]) >= 1 and "try again" in response.json()["detail"]
     # both replicas answered, and both refused: one bucket, not one each
     assert {r.url.port for r in responses if r.status_code == 429} == {httpx.URL(b).port for b in two_replicas}
+
+
+def test_a_correction_made_on_one_replica_is_used_by_the_other(two_replicas: list[str]) -> None:
+    headers = {"X-API-Key": "newsroom-key"}
+    sentence = "Regjeringen legger fram statsbudsjettet i dag."
+    with httpx.Client(timeout=60, headers=headers) as client:
+        saved = client.post(f"{two_replicas[0]}/v1/memories/desk/entries",
+                            json={"entries": [{"source": sentence, "target": "The government presents the budget today."}]})
+        assert saved.status_code == 200, saved.text
+        used = client.post(f"{two_replicas[1]}/v1/translate", json={"text": sentence, "source_lang": "nb", "memory": "desk"})
+    assert used.status_code == 200, used.text
+    segment = used.json()["translations"][0]["segments"][0]
+    assert (segment["origin"], segment["translation"]) == ("memory", "The government presents the budget today.")
 
 
 def test_without_redis_each_replica_limits_on_its_own() -> None:

@@ -1,5 +1,5 @@
 """The stores of named things a request may use, opened from the settings: glossaries (SQLite,
-or Redis when replicas share one) and translation memories (SQLite)."""
+or Redis when replicas share one) and translation memories (the same)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,14 @@ from ..config import Settings
 from ..domain.protocols import GlossaryStore, MemoryStore
 from ..stores.glossary_store import RedisGlossaryStore, SQLiteGlossaryStore
 from ..stores.memory_store import SQLiteMemoryStore
+from ..stores.redis_memory_store import RedisMemoryStore
 
 
 def memory_store(settings: Settings) -> MemoryStore:
-    """Translation memories in the service's SQLite database (OVERSETT_JOBS_DB)."""
+    """Translation memories in Redis when replicas share one, else in the service's SQLite
+    database (OVERSETT_JOBS_DB)."""
+    if settings.redis_url:
+        return RedisMemoryStore(settings.redis_url, settings.memory_fuzzy_threshold)
     return SQLiteMemoryStore(settings.jobs_db, settings.memory_fuzzy_threshold)
 
 

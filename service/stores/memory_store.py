@@ -29,7 +29,7 @@ from ..domain.memory import (
 from .job_store import open_database
 
 RARE_WORDS = 4
-PER_WORD = 150
+PER_WORD = 100
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 SCHEMA = """
@@ -56,6 +56,22 @@ CREATE TRIGGER IF NOT EXISTS memory_words_update AFTER UPDATE OF key ON memory_e
 END;
 """
 _COLUMNS = "id, source, target, target_lang, source_lang, author, origin, created, changed"
+
+
+def best_keys(key: str, candidates: dict[int, str], threshold: float, limit: int = 3) -> list[int]:
+    """The ids of the (at most ``limit``) candidates closest to ``key``, at least ``threshold``."""
+    from rapidfuzz import fuzz, process
+
+    return [i for _, _, i in process.extract(key, candidates, scorer=fuzz.ratio, score_cutoff=threshold, limit=limit)]
+
+
+def scored(key: str, rows: Sequence[tuple[str, str, str]], threshold: float) -> tuple[Suggestion, ...]:
+    """The best three candidates (normalised source, source, target) at least ``threshold``
+    similar to ``key`` (rapidfuzz's ratio, 0–100)."""
+    from rapidfuzz import fuzz
+
+    ranked = sorted(((fuzz.ratio(key, k), s, g) for k, s, g in rows), reverse=True)
+    return tuple(Suggestion(s, g, round(score, 1)) for score, s, g in ranked[:3] if score >= threshold)
 
 
 def _entry(row: Sequence[object]) -> MemoryEntry:
@@ -144,8 +160,6 @@ class SQLiteMemoryStore:
         long words are the rare ones, and a lookup in the index's own counts would cost more than
         the rest), at most ``PER_WORD`` entries each, of a length a match could have; then scored.
         A match at the threshold shares most of its words, so it has one of them."""
-        from rapidfuzz import fuzz
-
         rare = sorted(set(_WORD.findall(key.lower())), key=lambda w: (-len(w), w))[:RARE_WORDS]
         if not rare:
             return ()
@@ -156,16 +170,20 @@ class SQLiteMemoryStore:
         t = self.fuzzy_threshold
         low, high = len(key) * t / (200 - t), len(key) * (200 - t) / max(t, 1)  # ratio ≥ t is impossible outside
         id_list = list(ids)
-        rows = []
+        keys: dict[int, str] = {}
         for start in range(0, len(id_list), 500):
             chunk = id_list[start : start + 500]
-            rows += self._db.execute(
-                f"SELECT key, source, target FROM memory_entries WHERE id IN ({','.join('?' * len(chunk))}) "
+            keys.update(self._db.execute(
+                f"SELECT id, key FROM memory_entries WHERE id IN ({','.join('?' * len(chunk))}) "
                 "AND +memory = ? AND +target_lang = ? AND +length BETWEEN ? AND ?",  # by id: not the memory index
                 (*chunk, name, target_lang, int(low), int(high) + 1),
-            ).fetchall()
-        scored = sorted(((fuzz.ratio(key, str(k)), str(s), str(g)) for k, s, g in rows), reverse=True)
-        return tuple(Suggestion(s, g, round(score, 1)) for score, s, g in scored[:3] if score >= t)
+            ).fetchall())
+        best = best_keys(key, keys, t)
+        if not best:
+            return ()
+        rows = dict((r[0], r[1:]) for r in self._db.execute(
+            f"SELECT id, key, source, target FROM memory_entries WHERE id IN ({','.join('?' * len(best))})", best))
+        return scored(key, [rows[i] for i in best], t)
 
     # --- writing --------------------------------------------------------------------------
 

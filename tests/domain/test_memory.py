@@ -1,10 +1,11 @@
-"""Translation memories without a model: normalisation, adapted matches, the SQLite store's exact,
+"""Translation memories without a model: normalisation, adapted matches, the stores' (SQLite and Redis) exact,
 adapted and fuzzy lookups, conflicts, and TMX and XLIFF written and read back (and refused whole,
 with the line, when broken)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,9 +16,15 @@ from service.formats.xliff import entries_from_xliff, xliff_of
 from service.stores.memory_store import SQLiteMemoryStore
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> SQLiteMemoryStore:
-    made = SQLiteMemoryStore(tmp_path / "state.db")
+@pytest.fixture(params=["sqlite", "redis"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """The same behaviour from both stores: SQLite, and Redis shared by replicas."""
+    if request.param == "redis":
+        from service.stores.redis_memory_store import RedisMemoryStore
+
+        made: Any = RedisMemoryStore(request.getfixturevalue("redis_server")[0])
+    else:
+        made = SQLiteMemoryStore(tmp_path / "state.db")
     made.add("desk", [
         MemoryEntry("Det er 30 grader i Oslo i dag.", "It is 30 degrees in Oslo today."),
         MemoryEntry("Regjeringen legger fram statsbudsjettet for neste år.", "The government presents next year's budget."),
@@ -42,7 +49,7 @@ def test_spans_and_numbers_are_swapped_into_the_target() -> None:
     assert adapted("Det er 30 grader.", "It is 30 degrees.", "Det var 31 grader.") is None  # the words differ
 
 
-def test_the_store_finds_exact_adapted_and_fuzzy_matches(store: SQLiteMemoryStore) -> None:
+def test_the_store_finds_exact_adapted_and_fuzzy_matches(store: Any) -> None:
     found = store.find("desk", [
         "det er 30  grader i Oslo i dag.",  # exact, once normalised
         "Det er 31 grader i Oslo i dag.",  # adapted
@@ -62,7 +69,7 @@ def test_the_store_finds_exact_adapted_and_fuzzy_matches(store: SQLiteMemoryStor
     assert store.find("another", ["Det er 30 grader i Oslo i dag."], "en") == {}
 
 
-def test_a_conflicting_import_is_reported_and_nothing_stored(store: SQLiteMemoryStore) -> None:
+def test_a_conflicting_import_is_reported_and_nothing_stored(store: Any) -> None:
     incoming = [MemoryEntry("Det er 30 grader i Oslo i dag.", "Oslo has 30 degrees today."),
                 MemoryEntry("En ny setning her.", "A new sentence here.")]
     with pytest.raises(MemoryConflict) as raised:
@@ -74,7 +81,7 @@ def test_a_conflicting_import_is_reported_and_nothing_stored(store: SQLiteMemory
     assert store.add("desk", incoming, on_conflict="replace") == {"added": 0, "updated": 1, "unchanged": 1, "kept": 0}
 
 
-def test_entries_are_updated_and_deleted_and_a_missing_one_is_named(store: SQLiteMemoryStore) -> None:
+def test_entries_are_updated_and_deleted_and_a_missing_one_is_named(store: Any) -> None:
     first = store.entries("desk")[0]
     changed = store.update("desk", first.id or 0, "It's 30 degrees in Oslo today.", "key:abc")
     assert changed.target == "It's 30 degrees in Oslo today." and changed.author == "key:abc" and changed.changed >= first.changed
@@ -88,7 +95,7 @@ def test_entries_are_updated_and_deleted_and_a_missing_one_is_named(store: SQLit
     assert store.version("desk") != version
 
 
-def test_tmx_round_trip_keeps_every_entry(store: SQLiteMemoryStore) -> None:
+def test_tmx_round_trip_keeps_every_entry(store: Any) -> None:
     entries = store.entries("desk")
     back = entries_from_tmx(tmx_of(entries))
     assert [(e.source, e.target, e.source_lang) for e in back] == [(e.source, e.target, e.source_lang) for e in entries]
@@ -130,3 +137,20 @@ def test_a_broken_xliff_file_is_refused_with_its_line_or_element() -> None:
         entries_from_xliff(broken)
     with pytest.raises(DocumentError, match="trgLang is 'de'"):
         entries_from_xliff(broken.replace(b"trgLang='en'", b"trgLang='de'"))
+
+
+def test_lookups_are_index_probes_never_scans(tmp_path: Path) -> None:
+    """What keeps a million entries fast: SQLite's own plan for each query of a lookup."""
+    store = SQLiteMemoryStore(tmp_path / "state.db")
+    store.add("desk", [MemoryEntry(f"Setning nummer {i} om budsjettet.", f"Sentence {i}.") for i in range(50)])
+    plans = {
+        "exact": ("SELECT key, source, target FROM memory_entries WHERE memory = ? AND target_lang = ? AND key IN (?)", ("desk", "en", "x")),
+        "adapted": ("SELECT shape, source, target FROM memory_entries WHERE memory = ? AND target_lang = ? AND shape IN (?)", ("desk", "en", "x")),
+        "words": ("SELECT rowid FROM memory_words WHERE memory_words MATCH ? LIMIT 100", ('"budsjettet"',)),
+        "candidates": ("SELECT id, key FROM memory_entries WHERE id IN (?, ?) AND +memory = ? AND +target_lang = ? AND +length BETWEEN ? AND ?",
+                       (1, 2, "desk", "en", 1, 99)),
+    }
+    for name, (query, values) in plans.items():
+        plan = " | ".join(row[-1] for row in store._db.execute(f"EXPLAIN QUERY PLAN {query}", values))
+        assert "SCAN memory_entries" not in plan, (name, plan)
+        assert "SEARCH" in plan or "VIRTUAL TABLE" in plan, (name, plan)

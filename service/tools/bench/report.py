@@ -172,7 +172,8 @@ def render(report: Report) -> str:
     if report.memory:
         m = report.memory
         lines += ["", f"translation memory (big, ctranslate2 int8, the seed, empty cache; {m['entries']:,.0f} entries, none of the "
-                  f"seed's sentences): without {m['without_s']:.3f} s, with {m['with_s']:.3f} s, overhead {100 * m['overhead']:+.1f}%; "
+                  f"seed's sentences): without {m['without_s']:.3f} s, with {m['with_s']:.3f} s, overhead {100 * m['overhead']:+.1f}% "
+                  f"(the memory's own lookups for the seed: {1000 * m['seed_lookups_s']:.1f} ms, {100 * m['lookup_share']:.1f}% of it); "
                   f"fuzzy lookup of one sentence ({m['lookups']:.0f}): p50 {m['lookup_p50_ms']:.2f} ms, p95 {m['lookup_p95_ms']:.2f} ms; "
                   f"memory built in {m['build_s']:.1f} s"]
     if report.glossary:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from ... import __version__
@@ -30,7 +31,8 @@ from .deps import ERROR, ServicesDep
 
 router = APIRouter(tags=["memories"])
 ERRORS: dict[int | str, dict[str, Any]] = {code: ERROR for code in (400, 401, 403, 404, 409, 413, 422, 429, 503)}
-NAME = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[\w.-]+$")]
+ENTRY_ID = Annotated[int, Path(ge=1, le=2**62, description="An entry's id")]
+IDS = Annotated[list[Annotated[int, Field(ge=1, le=2**62)]], Query(min_length=1, max_length=1000)]
 MAX_IMPORT = 50 * 1024 * 1024
 
 
@@ -85,7 +87,7 @@ async def add_entries(name: str, body: MemoryEntriesIn, request: Request, servic
 
 
 @router.put("/v1/memories/{name}/entries/{entry_id}", response_model=MemoryEntryOut, responses=ERRORS)
-async def update_entry(name: str, entry_id: int, body: MemoryEntryUpdate, request: Request, services: ServicesDep) -> MemoryEntryOut:
+async def update_entry(name: str, entry_id: ENTRY_ID, body: MemoryEntryUpdate, request: Request, services: ServicesDep) -> MemoryEntryOut:
     author = author_of(request, name)
     entry = await run_in_threadpool(services.require_memories().update, name, entry_id, body.target, author)
     return _out(entry)
@@ -93,7 +95,7 @@ async def update_entry(name: str, entry_id: int, body: MemoryEntryUpdate, reques
 
 @router.delete("/v1/memories/{name}/entries", status_code=204, responses=ERRORS)
 async def delete_entries(
-    name: str, request: Request, services: ServicesDep, id: Annotated[list[int], Query(min_length=1, max_length=1000)]
+    name: str, request: Request, services: ServicesDep, id: IDS
 ) -> Response:
     """Delete entries by id (``?id=3&id=7``)."""
     author_of(request, name)

@@ -188,6 +188,7 @@ def test_flagged_sentences_are_marked_with_their_reason(page: Any) -> None:
     reason = flagged.first.get_attribute("title")
     assert reason and ("missing" in reason or "Not in the translation" in reason or "short" in reason)
     assert "flagged for a second look" in page.locator("#result-meta").inner_text()
+    page.mouse.move(0, 0)  # the pointer rests on no sentence (hovering one shows that one's reason)
     flagged.first.focus()  # keyboard users get the reason too
     note = page.locator("#sentence-note")
     note.wait_for(state="visible", timeout=5_000)
@@ -345,7 +346,12 @@ def test_a_sentence_corrected_on_the_page_is_used_on_the_next_translation(browse
         wait_translated(page)
         first = page.locator(".para.target .sentence").first
         machine = first.inner_text()
-        first.focus()  # a flagged sentence's note opens on hover and moves the text: the keyboard way is steadier
+        second = page.locator(".para.target .sentence").nth(1)
+        second.dblclick()  # the mouse way: editable, and Escape gives the machine's text back
+        assert second.get_attribute("contenteditable") == "true"
+        page.keyboard.press("Escape")
+        assert second.get_attribute("contenteditable") == "false"
+        first.focus()  # the keyboard way: F2
         page.keyboard.press("F2")
         assert first.get_attribute("contenteditable") == "true"
         page.keyboard.type("The government presents the budget today.")  # the sentence is selected: typing replaces it

@@ -80,7 +80,7 @@ class InputTooLarge(OversettError):
 
 
 class FileTooLarge(InputTooLarge):
-    """An uploaded file, or what a zip-based file unpacks to, is over the limit."""
+    """An uploaded file, or what a zip-based file or a PDF's pages unpack to, is over the limit."""
 
     def __init__(self, what: str, size: int, limit: int, setting: str = "OVERSETT_MAX_DOCUMENT_BYTES") -> None:
         OversettError.__init__(

@@ -26,7 +26,7 @@ def formats(max_unzipped_bytes: int = _LIMIT, sheet_names: bool = False) -> dict
     """Every format, by name."""
     found: list[DocumentFormat] = [
         Html(), Xhtml(), Markdown(), Docx(max_unzipped_bytes), Pptx(max_unzipped_bytes), Xlsx(max_unzipped_bytes, sheet_names),
-        odt(max_unzipped_bytes), odp(max_unzipped_bytes), Epub(max_unzipped_bytes), Pdf(),
+        odt(max_unzipped_bytes), odp(max_unzipped_bytes), Epub(max_unzipped_bytes), Pdf(max_unzipped_bytes),
         Subtitles("srt"), Subtitles("vtt"), PlainText(),
     ]
     return {f.name: f for f in found}

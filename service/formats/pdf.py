@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ..domain.errors import DocumentError
+from ..domain.errors import DocumentError, FileTooLarge
 from .base import Parsed, plain_unit
 
 _TEXT_SHOWING = {b"Tj", b"TJ", b"'", b'"'}
@@ -51,7 +51,11 @@ class Pdf:
     media_type = "application/pdf"
     binary = True
 
+    def __init__(self, max_unzipped_bytes: int = 200 * 1024 * 1024) -> None:
+        self.max_unzipped_bytes = max_unzipped_bytes
+
     def read(self, data: bytes) -> Parsed:
+        _check_unpacked(data, self.max_unzipped_bytes)
         blocks, pages = _blocks(data)
         if pages and not blocks:
             raise DocumentError(
@@ -67,6 +71,35 @@ class Pdf:
             return _written(data, blocks, texts)
 
         return Parsed([plain_unit(b.text) for b in blocks], rebuild)
+
+
+def _check_unpacked(data: bytes, limit: int) -> None:
+    """What the pages' content unpacks to, checked before pdfminer (which has no limit) reads it:
+    a compressed stream that would inflate past the limit (a PDF bomb) is FileTooLarge. pypdf
+    stops each stream at its own bound while decoding, so the check itself stays small."""
+    from pypdf import PdfReader
+    from pypdf.errors import LimitReachedError, PdfReadError
+
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise DocumentError("The file is not a PDF (it does not start with %PDF-).")
+    total = 0
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            return  # pdfminer says it needs a password
+        for page in reader.pages:
+            contents = page.get_contents()
+            total += len(contents.get_data()) if contents is not None else 0
+            if total > limit:
+                break
+    except LimitReachedError:  # one stream alone is over pypdf's own bound
+        from pypdf import Configuration
+
+        total = max(total, int(getattr(Configuration, "ZLIB_MAX_OUTPUT_LENGTH", 75_000_000)), limit + 1)
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError):
+        return  # damaged: pdfminer names the problem
+    if total > limit:
+        raise FileTooLarge("The PDF's pages unpack to at least", total, limit, "OVERSETT_MAX_UNZIPPED_BYTES")
 
 
 def _blocks(data: bytes) -> tuple[list[Block], int]:

@@ -311,3 +311,21 @@ def test_a_pdf_with_a_password_is_refused() -> None:
     writer.write(out)
     with pytest.raises(DocumentError, match="password"):
         format_for("x.pdf").read(out.getvalue())
+
+
+def test_a_pdf_whose_pages_inflate_past_the_limit_is_refused_before_it_is_read() -> None:
+    """A PDF bomb: one small page whose compressed content unpacks to 32 MB."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ContentStream
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    content = ContentStream(None, writer)
+    content.set_data(b"BT /F1 12 Tf 72 700 Td (Hei) Tj ET\n" + b" " * (32 << 20))
+    page.replace_contents(content)
+    page.compress_content_streams()
+    out = io.BytesIO()
+    writer.write(out)
+    assert len(out.getvalue()) < 200_000
+    with pytest.raises(FileTooLarge, match="PDF's pages unpack to at least 33,554,4.*OVERSETT_MAX_UNZIPPED_BYTES"):
+        format_for("bomb.pdf", max_unzipped_bytes=16 << 20).read(out.getvalue())

@@ -53,10 +53,7 @@ class Odf:
                     found.append((name, paragraph))
 
         def rebuild(texts: list[str]) -> bytes:
-            for (name, paragraph), translation in zip(found, texts, strict=True):
-                if translation != paragraph.unit.text:
-                    paragraph.replace(translation)
-                    package.changed(name)
+            package.apply(found, texts)
             return package.write()
 
         return Parsed([p.unit for _, p in found], rebuild)

@@ -10,7 +10,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..domain.errors import DocumentError, FileTooLarge
@@ -56,6 +56,14 @@ class Package:
 
     def changed(self, name: str) -> None:
         self.dirty.add(name)
+
+    def apply(self, found: Sequence[tuple[str, Any]], texts: Sequence[str]) -> None:
+        """Each paragraph (``unit`` and ``replace``, as in ``runs`` and ``mixed``) of a part whose
+        translation differs from its source gets it, and its part is written from its tree."""
+        for (name, paragraph), translation in zip(found, texts, strict=True):
+            if translation != paragraph.unit.text:
+                paragraph.replace(translation)
+                self.changed(name)
 
     def replace(self, name: str, data: bytes) -> None:
         self.parts[name] = data

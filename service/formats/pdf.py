@@ -109,8 +109,6 @@ def _blocks(data: bytes) -> tuple[list[Block], int]:
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psexceptions import PSException
 
-    if not data.lstrip()[:5] == b"%PDF-":
-        raise DocumentError("The file is not a PDF (it does not start with %PDF-).")
     blocks: list[Block] = []
     pages = 0
     try:

@@ -19,7 +19,6 @@ import re
 from collections.abc import Callable
 
 from .base import Parsed, plain_unit
-from .inline import Unit
 from .package import Package
 from .runs import SHEET, RunParagraph, has_words, paragraphs
 
@@ -52,12 +51,9 @@ class Xlsx:
         units += [plain_unit(s.get("name")) for s in sheets]
 
         def rebuild(texts: list[str]) -> bytes:
-            for (name, paragraph), translation in zip(found, texts, strict=False):
-                if translation != paragraph.unit.text:
-                    paragraph.replace(translation)
-                    package.changed(name)
+            package.apply(found, texts[: len(found)])
             if sheets:
-                _rename_sheets(package, sheets, texts[len(found) :], units[len(found) :])
+                _rename_sheets(package, sheets, texts[len(found) :])
             return package.write()
 
         return Parsed(units, rebuild)
@@ -84,10 +80,10 @@ def _reference(name: str) -> re.Pattern[str]:
     return re.compile(re.escape(_quoted(name)) + "!" + (r"|(?<![\w.'])" + re.escape(name) + "!" if re.fullmatch(r"\w+", name) else ""))
 
 
-def _rename_sheets(package: Package, sheets: list, texts: list[str], units: list[Unit]) -> None:  # type: ignore[type-arg]
+def _rename_sheets(package: Package, sheets: list, texts: list[str]) -> None:  # type: ignore[type-arg]
     every = {s.get("name") for s in package.xml("xl/workbook.xml").iter(f"{{{_MAIN}}}sheet")}
     old = [s.get("name") for s in sheets]
-    new = _legal_names(old, [t if t != u.text else u.text for t, u in zip(texts, units, strict=True)], every - set(old))
+    new = _legal_names(old, texts, every - set(old))
     renames = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
     if not renames:
         return

@@ -90,6 +90,19 @@ def with_case_of(target: str, sentence: str) -> str:
     return target[:mine] + letter + target[mine + 1 :]
 
 
+def remembered(sentence: str, exact: tuple[str, str] | None, near: tuple[str, str] | None) -> MemoryMatch | None:
+    """What a store's index probes give a sentence: the exact entry's target (source, target), else
+    the target of an entry of the same shape with the sentence's spans in, else None (then the
+    store looks for fuzzy matches). The target's first letter follows the sentence's."""
+    if exact is not None:
+        return MemoryMatch("exact", with_case_of(exact[1], sentence))
+    if near is not None:
+        target = adapted(near[0], near[1], sentence)
+        if target is not None:
+            return MemoryMatch("adapted", with_case_of(target, sentence))
+    return None
+
+
 @dataclass(frozen=True)
 class MemoryEntry:
     source: str

@@ -21,10 +21,9 @@ from ..domain.memory import (
     MemoryEntry,
     MemoryMatch,
     Suggestion,
-    adapted,
     normalised,
+    remembered,
     skeleton,
-    with_case_of,
 )
 from .job_store import open_database
 
@@ -121,6 +120,8 @@ class SQLiteMemoryStore:
         its fuzzy suggestions (best first)."""
         found: dict[str, MemoryMatch] = {}
         wanted = list(dict.fromkeys(sentences))
+        if not wanted or not self.exists(name):  # a default memory nobody has written to yet: no lookups
+            return found
         keys = {s: normalised(s) for s in wanted}
         shapes = {s: skeleton(s)[0] for s in wanted}
         with self._lock:
@@ -128,18 +129,10 @@ class SQLiteMemoryStore:
             left = [s for s in wanted if keys[s] not in exact]
             by_shape = self._by(name, target_lang, "shape", {shapes[s] for s in left}) if left else {}
             for sentence in wanted:
-                if keys[sentence] in exact:
-                    found[sentence] = MemoryMatch("exact", with_case_of(exact[keys[sentence]][1], sentence))
-                    continue
-                near = by_shape.get(shapes[sentence])
-                if near is not None:
-                    target = adapted(near[0], near[1], sentence)
-                    if target is not None:
-                        found[sentence] = MemoryMatch("adapted", with_case_of(target, sentence))
-                        continue
-                suggestions = self._fuzzy(name, target_lang, keys[sentence])
-                if suggestions:
-                    found[sentence] = MemoryMatch("fuzzy", suggestions=suggestions)
+                match = remembered(sentence, exact.get(keys[sentence]), by_shape.get(shapes[sentence]))
+                suggestions = self._fuzzy(name, target_lang, keys[sentence]) if match is None else ()
+                if match is not None or suggestions:
+                    found[sentence] = match or MemoryMatch("fuzzy", suggestions=suggestions)
         return found
 
     def _by(self, name: str, target_lang: str, column: str, values: set[str]) -> dict[str, tuple[str, str]]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..domain.errors import MemoryConflict, MemoryNotFound
-from ..domain.memory import MemoryEntry, MemoryMatch, adapted, normalised, skeleton, with_case_of
+from ..domain.memory import MemoryEntry, MemoryMatch, normalised, remembered, skeleton
 from .memory_store import _WORD, PER_WORD, RARE_WORDS, scored
 from .redis_state import RedisState
 
@@ -69,22 +69,20 @@ class RedisMemoryStore(RedisState):
         shapes = {s: skeleton(s)[0] for s in wanted}
         exact_ids = self._call("reading a memory", self._client.hmget, _k(name, "keys"), [target_lang + SEP + keys[s] for s in wanted])
         shape_ids = self._call("reading a memory", self._client.hmget, _k(name, "shapes"), [target_lang + SEP + shapes[s] for s in wanted])
+        ids = {i for i in (*exact_ids, *shape_ids) if i is not None}
+        stored = self._call("reading a memory", self._client.hmget, _k(name, "entries"), list(ids)) if ids else []
+        entries = {i: _entry(e)[0] for i, e in zip(ids, stored, strict=True) if e}
+
+        def pair(entry_id: str | None) -> tuple[str, str] | None:
+            entry = entries.get(entry_id) if entry_id is not None else None
+            return (entry.source, entry.target) if entry is not None else None
+
         found: dict[str, MemoryMatch] = {}
         for sentence, exact_id, shape_id in zip(wanted, exact_ids, shape_ids, strict=True):
-            if exact_id is not None:
-                entry = self._get(name, exact_id)
-                if entry is not None:
-                    found[sentence] = MemoryMatch("exact", with_case_of(entry.target, sentence))
-                    continue
-            if shape_id is not None:
-                entry = self._get(name, shape_id)
-                target = adapted(entry.source, entry.target, sentence) if entry is not None else None
-                if target is not None:
-                    found[sentence] = MemoryMatch("adapted", with_case_of(target, sentence))
-                    continue
-            suggestions = self._fuzzy(name, target_lang, keys[sentence])
-            if suggestions:
-                found[sentence] = MemoryMatch("fuzzy", suggestions=suggestions)
+            match = remembered(sentence, pair(exact_id), pair(shape_id))
+            suggestions = self._fuzzy(name, target_lang, keys[sentence]) if match is None else ()
+            if match is not None or suggestions:
+                found[sentence] = match or MemoryMatch("fuzzy", suggestions=suggestions)
         return found
 
     def _get(self, name: str, entry_id: str) -> MemoryEntry | None:

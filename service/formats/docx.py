@@ -1,4 +1,5 @@
-"""Word (.docx), read and written with python-docx: paragraphs of the body, of tables (nested
+"""Word (.docx), read with python-docx (only the parts a translation changed are written again, the
+rest of the zip stays byte for byte): paragraphs of the body, of tables (nested
 too), of every section's headers and footers, of text boxes (in any of those) and of comments are
 translated, and so are footnotes and endnotes (python-docx has no API for them: their parts are
 parsed with its XML classes and written back from the tree); styles, paragraph properties, images,
@@ -17,7 +18,6 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
-import zlib
 from collections import Counter
 from typing import Any
 
@@ -25,7 +25,7 @@ from ..domain.errors import DocumentError
 from ..domain.spans import without_markup
 from .base import Parsed
 from .inline import Unit, decode
-from .package import checked_archive
+from .package import Package
 
 _TEXT_CHILDREN = frozenset({"rPr", "t", "tab", "br", "cr", "noBreakHyphen", "softHyphen", "lastRenderedPageBreak"})
 
@@ -47,7 +47,7 @@ class Docx:
         import docx
         from docx.opc.exceptions import PackageNotFoundError
 
-        self._check_zip(data)
+        package = Package(data, "Word (.docx)", ["word/document.xml"], self.max_unzipped_bytes)
         try:
             document = docx.Document(io.BytesIO(data))
         except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
@@ -64,23 +64,17 @@ class Docx:
                 if translation != edit.unit.text:
                     edit.replace(translation)
                     changed.add(id(edit.paragraph._p.getroottree().getroot()))
+            # only the parts a translation changed are serialised again; the zip keeps the rest
+            for part in document.part.package.iter_parts():
+                element = getattr(part, "_element", None)
+                if element is not None and id(element) in changed:
+                    package.replace(part.partname.lstrip("/"), part.blob)
             for part, root, _ in notes:
                 if id(root) in changed:
-                    part._blob = _serialized(part.blob, root)
-            out = io.BytesIO()
-            document.save(out)
-            return out.getvalue()
+                    package.replace(part.partname.lstrip("/"), _serialized(part.blob, root))
+            return package.write()
 
         return Parsed([e.unit for e in edits], rebuild)
-
-    def _check_zip(self, data: bytes) -> None:
-        archive = checked_archive(data, "Word (.docx)", ["word/document.xml"], self.max_unzipped_bytes)
-        try:
-            broken = archive.testzip()
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-            raise DocumentError(f"The .docx file is damaged: {exc}.") from exc
-        if broken is not None:
-            raise DocumentError(f"The .docx file is damaged: its part {broken} does not check out.")
 
 
 def _paragraphs(document: Any) -> list[Any]:

@@ -146,17 +146,21 @@ def oversett_sentences(text: str) -> list[str]:
     return segment(text).sentences
 
 
+def oversett_english_sentences(text: str) -> list[str]:
+    return segment(text, "en").sentences
+
+
 def regex_sentences(text: str) -> list[str]:
     return [s for s in _REGEX_BOUNDARY.split(text) if s]
 
 
-def pysbd_splitter() -> Split | None:
-    """pySBD with its Danish rules, when it is installed (an optional baseline)."""
+def pysbd_splitter(language: str = "da") -> Split | None:
+    """pySBD with its Danish (or ``language``'s) rules, when it is installed (an optional baseline)."""
     try:
         import pysbd
     except ImportError:
         return None
-    segmenter = pysbd.Segmenter(language="da", clean=False)
+    segmenter = pysbd.Segmenter(language=language, clean=False)
     return lambda text: [s.strip() for s in segmenter.segment(text) if s.strip()]
 
 
@@ -169,6 +173,41 @@ def paragraphs(folder: Path, lang: str) -> Iterator[list[str]]:
                 yield group
 
 
+_SENTENCE_BREAK = re.compile(r"[.!?…]+[\"'”’»)\]]*(\s+)(?=[\"“‘«(\[]*[A-ZÆØÅ0-9])")
+
+
+def gold_sentences(english: str, norwegian: str) -> list[str]:
+    """The sentences of one English test-set line. A line is most often one sentence, but not
+    always ("… plaited. It can be hammered …"): where the plain break rule (terminal punctuation,
+    space, capital) finds as many breaks in the English line as in its human Norwegian
+    translation, two independent texts agree, and the line is split there; otherwise it is one
+    sentence (so a break after "U.N." that the Norwegian does not have counts against the
+    segmenter)."""
+    breaks = [m.start(1) for m in _SENTENCE_BREAK.finditer(english)]
+    if not breaks or len(breaks) != len(_SENTENCE_BREAK.findall(norwegian)):
+        return [english]
+    edges = [0, *breaks, len(english)]
+    return [english[a:b].strip() for a, b in zip(edges, edges[1:], strict=False) if english[a:b].strip()]
+
+
+def english_paragraphs(data_dir: Path = DATA_DIR) -> Iterator[list[str]]:
+    """The English sides of FLORES-200 devtest and NTREX-128 (one line a segment, in document
+    order), ``PARAGRAPH_SENTENCES`` consecutive lines at a time, as the treebanks are joined;
+    each line split into its gold sentences (``gold_sentences``)."""
+    for name in ("flores200-devtest", "ntrex128"):
+        folder = data_dir / name
+        english = folder.joinpath("eng.txt").read_text(encoding="utf-8").splitlines()
+        norwegian = folder.joinpath("nob.txt").read_text(encoding="utf-8").splitlines()
+        for start in range(0, len(english), PARAGRAPH_SENTENCES):
+            group = [
+                sentence
+                for line, reference in zip(english[start : start + PARAGRAPH_SENTENCES], norwegian[start : start + PARAGRAPH_SENTENCES], strict=True)
+                for sentence in gold_sentences(line.strip(), reference.strip())
+            ]
+            if len(group) > 1:
+                yield group
+
+
 def boundary_offsets(sentences: Sequence[str], text: str) -> set[int]:
     """Where each sentence but the last ends, as offsets into ``text``."""
     offsets = {end for _, end in locate(sentences, text)}
@@ -176,9 +215,9 @@ def boundary_offsets(sentences: Sequence[str], text: str) -> set[int]:
     return offsets
 
 
-def segmentation_row(split: Split, folder: Path, lang: str, system: str) -> dict[str, Any]:
+def segmentation_row(split: Split, groups: Iterator[list[str]], lang: str, system: str) -> dict[str, Any]:
     found = missed = extra = terminal = terminal_found = 0
-    for group in paragraphs(folder, lang):
+    for group in groups:
         text = " ".join(group)
         gold = boundary_offsets(group, text)
         predicted = boundary_offsets(split(text), text)
@@ -204,7 +243,16 @@ def run_segmentation(folder: Path = TREEBANKS) -> dict[str, Any]:
     pysbd = pysbd_splitter()
     if pysbd is not None:
         systems.append(("baseline: pySBD (da)", pysbd))
-    rows = [segmentation_row(split, folder, lang, name) for lang in SEGMENTATION_LANGUAGES for name, split in systems]
+    rows = [
+        segmentation_row(split, paragraphs(folder, lang), lang, name)
+        for lang in SEGMENTATION_LANGUAGES for name, split in systems
+    ]
+    english: list[tuple[str, Split]] = [("oversett", oversett_english_sentences), ("baseline: plain regex", regex_sentences)]
+    if pysbd is not None:
+        english.append(("baseline: pySBD (en)", pysbd_splitter("en")))  # type: ignore[arg-type]
+    rows += [
+        segmentation_row(split, english_paragraphs(folder.parent), "en (FLORES + NTREX)", name) for name, split in english
+    ]
     return {
         "task": "segmentation",
         "data": str(folder),
@@ -344,6 +392,7 @@ def run_checks(data_dir: Path = DATA_DIR, seed: int = 7) -> dict[str, Any]:
             if kind == "dropped words":
                 judged[kind] = [*judged.get(kind, []), (flagged, length_margin(*damaged))]
         catches.append({"corruption": kind, "pairs": tried, "caught": round(100 * caught / max(1, tried), 2)})
+    english_tables = checks_from_english(data_dir, seed)
     return {
         "task": "checks",
         "data": str(data_dir),
@@ -369,9 +418,80 @@ def run_checks(data_dir: Path = DATA_DIR, seed: int = 7) -> dict[str, Any]:
                 "rows": length_tradeoff(judged),
                 "digits": 2,
             },
+            *english_tables,
         ],
         "note": "A flag on a human translation is a false alarm (a few are real: references that drop or "
         "change a name or number). Corruptions: drop or change one number; drop 30–50% of the words; insert "
         "a repeated phrase; copy the source; add a URL or e-mail to both sides and drop it; replace a name "
         "the source and translation share.",
     }
+
+
+def checks_from_english(data_dir: Path = DATA_DIR, seed: int = 7) -> list[dict[str, Any]]:
+    """The other direction: English sources and their human Bokmål and Nynorsk translations
+    (NTREX was translated from English, so this is its natural direction). False alarms, the
+    catch rate on the same corruptions, and the variety check: each set's Bokmål translation
+    given as the answer to a Nynorsk request, and the other way round."""
+    import random
+
+    from service.domain.checks import CODES, check
+
+    from .corruptions import KINDS, corrupt
+
+    alarms, catches, variety = [], [], []
+    files: dict[tuple[str, str], list[str]] = {}
+    for testset in ("flores200-devtest", "ntrex128"):
+        for side in ("eng", "nob", "nno"):
+            files[testset, side] = (data_dir / testset / f"{side}.txt").read_text(encoding="utf-8").splitlines()
+    for testset in ("flores200-devtest", "ntrex128"):
+        for side, target in (("nob", "nb"), ("nno", "nn")):
+            pairs = list(zip(files[testset, "eng"], files[testset, side], strict=True))
+            found = [check(e, n, target) for e, n in pairs]
+            codes = Counter(i.code for issues in found for i in issues)
+            alarms.append({
+                "test set": testset, "target": side, "pairs": len(pairs),
+                "flagged": round(100 * sum(bool(f) for f in found) / len(pairs), 2),
+                **{code: round(100 * codes[code] / len(pairs), 2) for code in CODES},
+            })
+            other = "nno" if side == "nob" else "nob"
+            wrong = [check(e, n, target) for e, n in zip(files[testset, "eng"], files[testset, other], strict=True)]
+            variety.append({
+                "test set": testset, "asked for": target, "given": other, "pairs": len(wrong),
+                "caught": round(100 * sum(any(i.code == "variety" for i in f) for f in wrong) / len(wrong), 2),
+            })
+    rng = random.Random(seed)
+    bokmal = [
+        pair for testset in ("flores200-devtest", "ntrex128")
+        for pair in zip(files[testset, "eng"], files[testset, "nob"], strict=True)
+    ]
+    for kind in KINDS:
+        caught = tried = 0
+        for english, norwegian in bokmal:
+            damaged = corrupt(kind, english, norwegian, rng)
+            if damaged is None:
+                continue
+            tried += 1
+            caught += bool(check(*damaged, "nb"))
+        catches.append({"corruption": kind, "pairs": tried, "caught": round(100 * caught / max(1, tried), 2)})
+    return [
+        {
+            "title": "English sources, false alarms: % of human Bokmål / Nynorsk translations flagged, in all and by code",
+            "columns": ["test set", "target", "pairs", "flagged", *CODES],
+            "rows": alarms,
+            "digits": 2,
+            "plot": {"label": ["test set", "target"], "values": ["flagged"], "top": 20},
+        },
+        {
+            "title": "English sources, catch rate: % of corrupted Bokmål translations flagged (seeded corruptions)",
+            "columns": ["corruption", "pairs", "caught"],
+            "rows": catches,
+            "digits": 2,
+            "plot": {"label": ["corruption"], "values": ["caught"], "top": 100},
+        },
+        {
+            "title": "Variety: % of answers in the other written form flagged (the human translation in the form not asked for)",
+            "columns": ["test set", "asked for", "given", "pairs", "caught"],
+            "rows": variety,
+            "digits": 2,
+        },
+    ]

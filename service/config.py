@@ -12,6 +12,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_TRANSLATOR = "Helsinki-NLP/opus-mt-tc-big-gmq-en"
 FAST_TRANSLATOR = "Helsinki-NLP/opus-mt-gmq-en"
+DEFAULT_EN_TRANSLATOR = "Helsinki-NLP/opus-mt-tc-big-en-gmq"  # English → Bokmål / Nynorsk
+FAST_EN_TRANSLATOR = "Helsinki-NLP/opus-mt-en-gmq"
 DEFAULT_SUMMARIZER = "sshleifer/distilbart-cnn-12-6"
 
 
@@ -40,6 +42,11 @@ class Settings(BaseSettings):
 
     translator: str = Field(DEFAULT_TRANSLATOR, description="Hub id or local folder")
     translator_revision: str | None = Field(None, description="Hub revision (branch, tag, commit)")
+    en_translator: str = Field(
+        DEFAULT_EN_TRANSLATOR,
+        description="English → Bokmål / Nynorsk translator: Hub id or local folder; 'none' turns that direction off",
+    )
+    en_translator_revision: str | None = Field(None, description="Hub revision of the English → Norwegian translator")
     summarizer: str = Field(DEFAULT_SUMMARIZER, description="Hub id or local folder")
     summarizer_revision: str | None = Field(None, description="Hub revision of the summariser")
     summary_prompts: Literal["auto", "always", "never"] = Field(
@@ -121,6 +128,12 @@ class Settings(BaseSettings):
         "fast=Helsinki-NLP/opus-mt-gmq-en' (Hub ids or folders); the first is the default and replaces "
         "OVERSETT_TRANSLATOR. Unset: one translator, named 'default'",
     )
+    en_translators: str | None = Field(
+        None,
+        description="Named English → Norwegian translators, as OVERSETT_TRANSLATORS: 'en-accurate="
+        "Helsinki-NLP/opus-mt-tc-big-en-gmq,en-fast=Helsinki-NLP/opus-mt-en-gmq'; the first replaces "
+        "OVERSETT_EN_TRANSLATOR. Unset: one, named 'from-english'. Names are unique across both settings",
+    )
     max_translators: int = Field(
         2, ge=1, le=16, description="Translators loaded at once; the least recently used is unloaded to load another"
     )
@@ -141,29 +154,50 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _valid_choices(self) -> Settings:
-        self.translator_choices  # noqa: B018 - raises for a malformed OVERSETT_TRANSLATORS
+        shared = set(self.translator_choices) & set(self.en_translator_choices)  # raise when malformed
+        if shared:
+            raise ValueError(
+                f"OVERSETT_TRANSLATORS and OVERSETT_EN_TRANSLATORS both name {', '.join(sorted(shared))}: names must be unique"
+            )
         return self
 
     @property
     def translator_choices(self) -> dict[str, str]:
-        """Name → Hub id or folder, the default first."""
-        if not self.translators:
-            return {"default": self.translator}
-        choices: dict[str, str] = {}
-        for item in self.translators.split(","):
-            name, _, model = item.partition("=")
-            name, model = name.strip(), model.strip()
-            if not item.strip():
-                continue
-            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}", name) or not model or name in choices:
-                raise ValueError(
-                    f"OVERSETT_TRANSLATORS: '{item.strip()}' is not NAME=MODEL with a new name of letters, digits, '-', '_' or '.'"
-                )
-            choices[name] = model
-        if not choices:
-            raise ValueError("OVERSETT_TRANSLATORS names no translator")
-        return choices
+        """Name → Hub id or folder of the translators into English, the default first."""
+        return _choices(self.translators, "OVERSETT_TRANSLATORS", {"default": self.translator})
+
+    @property
+    def en_translator_enabled(self) -> bool:
+        return self.en_translator.strip().lower() not in {"", "none", "off"} or bool(self.en_translators)
+
+    @property
+    def en_translator_choices(self) -> dict[str, str]:
+        """Name → Hub id or folder of the English → Norwegian translators, the default first (none
+        when that direction is off)."""
+        if not self.en_translator_enabled:
+            return {}
+        return _choices(self.en_translators, "OVERSETT_EN_TRANSLATORS", {"from-english": self.en_translator})
 
     @property
     def summarizer_enabled(self) -> bool:
         return self.summarizer.strip().lower() not in {"", "none", "off"}
+
+
+def _choices(value: str | None, setting: str, unset: dict[str, str]) -> dict[str, str]:
+    """NAME=MODEL,… of a translators setting, in order; ``unset`` when the setting is not set."""
+    if not value:
+        return unset
+    choices: dict[str, str] = {}
+    for item in value.split(","):
+        name, _, model = item.partition("=")
+        name, model = name.strip(), model.strip()
+        if not item.strip():
+            continue
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}", name) or not model or name in choices:
+            raise ValueError(
+                f"{setting}: '{item.strip()}' is not NAME=MODEL with a new name of letters, digits, '-', '_' or '.'"
+            )
+        choices[name] = model
+    if not choices:
+        raise ValueError(f"{setting} names no translator")
+    return choices

@@ -58,6 +58,7 @@ def tiny_settings(tiny_models: dict[str, Path], state: Path, **overrides: Any) -
     CTranslate2 converted on first load, has tests of its own (test_ctranslate2.py)."""
     values: dict[str, Any] = {
         "translator": str(tiny_models["translator"]),
+        "en_translator": str(tiny_models["en_translator"]),
         "summarizer": str(tiny_models["summarizer"]),
         "cache": str(state / "cache.sqlite3"),
         "jobs_db": state / "jobs.sqlite3",

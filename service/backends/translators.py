@@ -8,9 +8,10 @@ Backends: ``torch`` (the shared seq2seq core on transformers ``generate``) and
 
 from __future__ import annotations
 
+import re
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -37,6 +38,21 @@ def plan_batches(lengths: Sequence[int], max_batch_tokens: int, max_batch_size: 
     return batches
 
 
+# The target-language tokens of multi-target OPUS-MT models (``>>nob<<``) that oversett serves.
+TARGET_TOKEN_CODES = {"nob": "nb", "nno": "nn"}
+_TARGET_TOKEN = re.compile(r">>(\w+)<<")
+
+
+def target_tokens(vocabulary: Iterable[str]) -> dict[str, str]:
+    """Language code → token, for the target tokens a model's vocabulary has (``{"nb": ">>nob<<"}``)."""
+    found = {}
+    for token in vocabulary:
+        match = _TARGET_TOKEN.fullmatch(token)
+        if match and match.group(1) in TARGET_TOKEN_CODES:
+            found[TARGET_TOKEN_CODES[match.group(1)]] = token
+    return dict(sorted(found.items()))
+
+
 # Cautious decoding, for a retry after the checks flagged the first try.
 CAUTIOUS_NO_REPEAT_NGRAM = 3
 CAUTIOUS_REPETITION_PENALTY = 1.3
@@ -57,6 +73,7 @@ class BatchedTranslator(ABC):
         max_batch_tokens: int = 4096,
         max_batch_size: int = 64,
         max_input_tokens: int = 256,
+        vocabulary: Iterable[str] = (),
     ) -> None:
         self.model_max_tokens = model_max_tokens
         self.max_batch_tokens = max_batch_tokens
@@ -67,6 +84,7 @@ class BatchedTranslator(ABC):
             backend=self.backend,
             quantization=quantization,
             max_input_tokens=min(max_input_tokens, model_max_tokens),
+            target_tokens=target_tokens(vocabulary),
         )
         # Benchmarks only: every output exactly this many tokens, whatever the weights say.
         self.forced_output_tokens: int | None = None
@@ -111,6 +129,7 @@ class BatchedTranslator(ABC):
     def translate_scored(self, sentences: Sequence[str], decoding: Decoding) -> list[Hypothesis]:
         if not sentences:
             return []
+        sentences = self._with_target(sentences, decoding.target)
         num_beams = decoding.num_beams
         lengths = [self.count_tokens(s) for s in sentences]
         results: list[Hypothesis] = [Hypothesis("")] * len(sentences)
@@ -135,6 +154,16 @@ class BatchedTranslator(ABC):
                 for index, output in zip(indices, outputs, strict=True):
                     results[index] = output
         return results
+
+    def _with_target(self, sentences: Sequence[str], target: str | None) -> Sequence[str]:
+        """The sentences with the target token a multi-target model needs in front (the user never
+        sees it); ValueError for a target the model does not serve."""
+        tokens = self._info.target_tokens
+        if not tokens:
+            return sentences
+        if target not in tokens:
+            raise ValueError(f"{self._info.model_id} translates into {', '.join(tokens)}, not {target}")
+        return [f"{tokens[target]} {s}" for s in sentences]
 
     def _translate_batch(self, texts: list[str], params: GenerationParams) -> list[Hypothesis]:
         inputs = self.preprocess(texts)
@@ -166,6 +195,7 @@ class TorchTranslator(BatchedTranslator):
             revision=loaded.revision,
             quantization=self.core.dtype,
             model_max_tokens=self.core.max_positions,
+            vocabulary=loaded.tokenizer.get_vocab(),
             **limits,
         )
         self.model = loaded.model
@@ -206,6 +236,7 @@ class CT2Translator(BatchedTranslator):
             revision=loaded.revision,
             quantization=loaded.quantization,
             model_max_tokens=loaded.max_positions,
+            vocabulary=loaded.tokenizer.get_vocab(),
             **limits,
         )
         self.model = loaded.translator

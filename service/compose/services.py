@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
-from collections import Counter, OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,9 +30,10 @@ from ..backends.prompts import PromptSet, load_prompts, uses_prompts
 from ..backends.summarizers import CT2Summarizer, Seq2SeqSummarizer
 from ..backends.translators import BatchedTranslator, CT2Translator, TorchTranslator
 from ..config import Settings
-from ..domain.errors import InvalidInput, MemoryNotFound, ModelUnavailable, Overloaded
+from ..domain.errors import InvalidInput, MemoryNotFound, ModelUnavailable
 from ..domain.glossary import Glossary, build_glossary
 from ..domain.langid import LanguageDetector
+from ..domain.pairs import ENGLISH, FROM_ENGLISH_TARGETS, direction
 from ..domain.presets import LENGTH_PRESETS
 from ..domain.protocols import DocumentFormat, GlossaryStore, JobRecords, MemoryStore, Translator
 from ..formats import format_for
@@ -48,7 +45,10 @@ from ..usecases.batching import DynamicBatcher
 from ..usecases.jobs import JobLimits, JobRunner
 from ..usecases.pipeline import TranslationPipeline
 from ..usecases.summaries import SummaryPipeline
+from .pool import FROM_ENGLISH, INTO_ENGLISH, TranslatorPool, known_model, settings_for_model
 from .stores import glossary_store, memory_store
+
+__all__ = ["Services", "TranslatorPool", "known_model", "load_services", "settings_for_model"]
 
 log = logging.getLogger(__name__)
 
@@ -58,32 +58,36 @@ class Services:
     """What the routes share: built once per app in the lifespan."""
 
     settings: Settings
-    pipeline: TranslationPipeline | None = None
+    pipeline: TranslationPipeline | None = None  # into English
     translator_error: ModelUnavailable | None = None
+    en_pipeline: TranslationPipeline | None = None  # from English into Bokmål / Nynorsk
+    en_translator_error: ModelUnavailable | None = None
     summaries: SummaryPipeline | None = None
     summarizer_error: ModelUnavailable | None = None
     model_loads: list[tuple[str, str, float]] = field(default_factory=list)  # role, model, seconds
-    translators: TranslatorPool | None = None
+    pools: dict[str, TranslatorPool] = field(default_factory=dict)  # direction → its named translators
     glossaries: GlossaryStore | None = None
     memories: MemoryStore | None = None
 
-    def require_pipeline(self) -> TranslationPipeline:
-        if self.pipeline is None:
-            raise self.translator_error or ModelUnavailable(
-                "translation", self.settings.translator, "OVERSETT_TRANSLATOR", "not loaded yet"
-            )
-        return self.pipeline
+    def require_pipeline(self, target: str = ENGLISH) -> TranslationPipeline:
+        """The default translator's pipeline into ``target``; ModelUnavailable when it is missing."""
+        return self.pool(target).require_default()
 
     def require_summaries(self) -> SummaryPipeline:
         self.require_pipeline()
         assert self.summaries is not None
         return self.summaries
 
+    def pipelines(self) -> dict[str, TranslationPipeline]:
+        """The loaded default pipelines by direction (for /metrics and /v1/models)."""
+        found = {INTO_ENGLISH: self.pipeline, FROM_ENGLISH: self.en_pipeline}
+        return {name: pipeline for name, pipeline in found.items() if pipeline is not None}
+
     def close(self) -> None:
-        if self.translators is not None:
-            self.translators.close()
-        if self.pipeline is not None:
-            self.pipeline.close()
+        for pool in self.pools.values():
+            pool.close()
+        for pipeline in self.pipelines().values():
+            pipeline.close()
         if self.glossaries is not None:
             self.glossaries.close()
         if self.memories is not None:
@@ -122,83 +126,18 @@ class Services:
             return name
         return None
 
-    def pool(self) -> TranslatorPool:
-        if self.translators is None:
-            self.translators = TranslatorPool(self)
-        return self.translators
-
-
-class TranslatorPool:
-    """The named translators of ``OVERSETT_TRANSLATORS``: the default one is the services'
-    pipeline, loaded at startup; the others load when a request first names one, and at most
-    ``OVERSETT_MAX_TRANSLATORS`` are loaded at once: to load another, the least recently used
-    one that no request is using is unloaded (the default one stays). When every loaded one is
-    busy the request gets 503 with Retry-After rather than memory beyond the bound."""
-
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self.settings = services.settings
-        self.choices = self.settings.translator_choices
-        self.default = next(iter(self.choices))
-        self.limit = self.settings.max_translators
-        self._loaded: OrderedDict[str, TranslationPipeline] = OrderedDict()
-        self._users: Counter[str] = Counter()
-        self._lock = threading.Lock()
-        self.unloaded = 0
-
-    def loaded(self) -> list[str]:
-        with self._lock:
-            return [self.default] * (self.services.pipeline is not None) + list(self._loaded)
-
-    def acquire(self, name: str | None) -> tuple[str, TranslationPipeline]:
-        """The named (or default) translator's pipeline, loaded if need be; release it after."""
-        chosen = known_model(self.choices, name or self.default)
-        if chosen == self.default:
-            return chosen, self.services.require_pipeline()
-        with self._lock:
-            if chosen not in self._loaded:
-                self._make_room()
-                started = time.perf_counter()
-                settings = settings_for_model(self.settings, chosen)
-                detector = self.services.pipeline.detector if self.services.pipeline else None
-                loaded = load_pipeline(settings, detector)
-                if self.services.pipeline is not None:
-                    loaded.stats = self.services.pipeline.stats  # one set of counters for /metrics
-                self._loaded[chosen] = loaded
-                self.services.model_loads.append(("translation", self.choices[chosen], time.perf_counter() - started))
-            self._loaded.move_to_end(chosen)
-            self._users[chosen] += 1
-            return chosen, self._loaded[chosen]
-
-    def release(self, name: str) -> None:
-        if name != self.default:
-            with self._lock:
-                self._users[name] -= 1
-
-    @contextmanager
-    def use(self, name: str | None) -> Iterator[tuple[str, TranslationPipeline]]:
-        chosen, pipeline = self.acquire(name)
-        try:
-            yield chosen, pipeline
-        finally:
-            self.release(chosen)
-
-    def _make_room(self) -> None:
-        while 1 + len(self._loaded) >= self.limit + (self.services.pipeline is None):
-            idle = [n for n in self._loaded if self._users[n] == 0]
-            if not idle:
-                raise Overloaded(5, f"every loaded translator is in use (at most {self.limit} are loaded at once)")
-            name = idle[0]  # the least recently used
-            pipeline = self._loaded.pop(name)
-            pipeline.close()
-            self.unloaded += 1
-            log.info("unloaded translator %s to make room (OVERSETT_MAX_TRANSLATORS=%d)", name, self.limit)
-
-    def close(self) -> None:
-        with self._lock:
-            for pipeline in self._loaded.values():
-                pipeline.close()
-            self._loaded.clear()
+    def pool(self, target: str = ENGLISH) -> TranslatorPool:
+        """The named translators into ``target`` (a language code, or a direction's name)."""
+        way = target if target in (INTO_ENGLISH, FROM_ENGLISH) else direction(target)
+        if way not in self.pools:
+            default, error = (
+                (self.pipeline, self.translator_error) if way == INTO_ENGLISH else (self.en_pipeline, self.en_translator_error)
+            )
+            self.pools[way] = TranslatorPool(
+                self.settings, way, default, error, load_pipeline,
+                lambda model, seconds: self.model_loads.append(("translation", model, seconds)),
+            )
+        return self.pools[way]
 
 
 def load_services(settings: Settings, detector: LanguageDetector | None = None) -> Services:
@@ -207,15 +146,27 @@ def load_services(settings: Settings, detector: LanguageDetector | None = None) 
     default_model = next(iter(settings.translator_choices.values()))
     if default_model != settings.translator:  # OVERSETT_TRANSLATORS names the default
         settings = settings.model_copy(update={"translator": default_model})
+    en_default = next(iter(settings.en_translator_choices.values()), None)
+    if en_default is not None and en_default != settings.en_translator:  # OVERSETT_EN_TRANSLATORS names it
+        settings = settings.model_copy(update={"en_translator": en_default})
     services = Services(settings)
+    detector = detector or LanguageDetector()
     try:
         started = time.perf_counter()
-        services.pipeline = load_pipeline(settings, detector or LanguageDetector())
+        services.pipeline = load_pipeline(settings, detector)
         services.model_loads.append(("translation", settings.translator, time.perf_counter() - started))
-        services.pipeline.detector.warm_up()
+        detector.warm_up()
     except ModelUnavailable as exc:
         log.error("%s", exc.message)
         services.translator_error = exc
+    if settings.en_translator_enabled:
+        try:
+            started = time.perf_counter()
+            services.en_pipeline = load_pipeline(settings, detector, FROM_ENGLISH)
+            services.model_loads.append(("translation", settings.en_translator, time.perf_counter() - started))
+        except ModelUnavailable as exc:
+            log.error("%s English → Norwegian is unavailable until it is fixed.", exc.message)
+            services.en_translator_error = exc
     summarizer = None
     try:
         if settings.summarizer_enabled:
@@ -227,11 +178,17 @@ def load_services(settings: Settings, detector: LanguageDetector | None = None) 
         services.summarizer_error = exc
     if services.pipeline is not None:
         services.summaries = SummaryPipeline(services.pipeline, summarizer, services.summarizer_error)
-    services.pool()
+    services.pool(INTO_ENGLISH)
+    services.pool(FROM_ENGLISH)
     return services
 
 
-def translator_ref(settings: Settings) -> ModelRef:
+def translator_ref(settings: Settings, way: str = INTO_ENGLISH) -> ModelRef:
+    if way == FROM_ENGLISH:
+        return ModelRef(
+            settings.en_translator, "English → Norwegian translation", "OVERSETT_EN_TRANSLATOR",
+            settings.en_translator_revision,
+        )
     return ModelRef(settings.translator, "translation", "OVERSETT_TRANSLATOR", settings.translator_revision)
 
 
@@ -243,14 +200,14 @@ def cpu_threads(settings: Settings) -> int:
     return settings.threads or os.cpu_count() or 1
 
 
-def load_translator(settings: Settings) -> BatchedTranslator:
+def load_translator(settings: Settings, way: str = INTO_ENGLISH) -> BatchedTranslator:
     """The configured backend. ``auto`` (the default) and ``ctranslate2``: a converted model
     that is configured, is the translator folder itself or lies beside it, else the translator
     converted once into ``OVERSETT_CT2_CACHE`` (``auto`` falls back to torch, with one warning,
     when the conversion fails); ``torch``: transformers. Raises ModelUnavailable."""
     limits = {"max_batch_tokens": settings.max_batch_tokens, "max_input_tokens": settings.max_input_tokens}
     if settings.backend != "torch":
-        converted = _converted_translator(settings)
+        converted = _converted_translator(settings, way)
         if converted is not None:
             loaded_ct2 = load_ct2(
                 converted,
@@ -265,7 +222,7 @@ def load_translator(settings: Settings) -> BatchedTranslator:
 
     torch.set_num_threads(cpu_threads(settings))
     loaded = load_seq2seq(
-        translator_ref(settings),
+        translator_ref(settings, way),
         device=settings.device,
         offline=settings.offline,
     )
@@ -274,8 +231,11 @@ def load_translator(settings: Settings) -> BatchedTranslator:
     return torch_translator
 
 
-def _converted_translator(settings: Settings) -> Path | None:
-    """A CTranslate2 model for the translator, converting it when needed; None means torch."""
+def _converted_translator(settings: Settings, way: str = INTO_ENGLISH) -> Path | None:
+    """A CTranslate2 model for the translator, converting it when needed; None means torch.
+    (OVERSETT_CT2_MODEL is the into-English translator's.)"""
+    if way == FROM_ENGLISH:
+        return _converted(translator_ref(settings, way), settings, explicit=None)
     found = find_ct2_model(settings.translator, settings.ct2_model)
     return _converted(translator_ref(settings), settings, explicit=found)
 
@@ -304,10 +264,21 @@ def _converted(ref: ModelRef, settings: Settings, *, explicit: Path | None) -> P
     return folder
 
 
-def load_pipeline(settings: Settings, detector: LanguageDetector | None = None) -> TranslationPipeline:
-    """Load the configured translator (behind the dynamic batcher) and cache; raises
-    ModelUnavailable."""
-    backend = load_translator(settings)
+def load_pipeline(
+    settings: Settings, detector: LanguageDetector | None = None, way: str = INTO_ENGLISH
+) -> TranslationPipeline:
+    """Load the configured translator of the direction (behind the dynamic batcher) and cache;
+    raises ModelUnavailable."""
+    backend = load_translator(settings, way)
+    targets: tuple[str, ...] = (ENGLISH,)
+    if way == FROM_ENGLISH:
+        served = backend.info.target_tokens
+        targets = tuple(t for t in FROM_ENGLISH_TARGETS if t in served) if served else FROM_ENGLISH_TARGETS[:1]
+        if not targets:
+            backend.close()
+            raise translator_ref(settings, way).unavailable(
+                f"it has no target token for Bokmål or Nynorsk (it has {', '.join(served.values()) or 'none'})"
+            )
     translator: Translator = (
         DynamicBatcher(backend, max_wait=settings.batch_wait_ms / 1000, max_tokens=settings.batch_max_tokens)
         if settings.batch_wait_ms > 0
@@ -323,6 +294,7 @@ def load_pipeline(settings: Settings, detector: LanguageDetector | None = None) 
         retry=settings.retry_flagged,
         memories=memory_store(settings),
         default_memory=settings.memory,
+        targets=targets,
     )
 
 
@@ -399,28 +371,6 @@ def document_worker(
         model_name=model or next(iter(settings.translator_choices)),
         memory=settings.memory,
     )
-
-
-def settings_for_model(settings: Settings, model: str | None) -> Settings:
-    """The settings with one translator of OVERSETT_TRANSLATORS as the translator, and as the
-    only choice (unchanged when ``model`` is None). OVERSETT_CT2_MODEL is the default
-    translator's converted copy, so another translator does not keep it."""
-    if model is None:
-        return settings
-    choices = settings.translator_choices
-    name = known_model(choices, model)
-    update: dict[str, Any] = {"translator": choices[name], "translators": f"{name}={choices[name]}"}
-    if name != next(iter(choices)):
-        update["ct2_model"] = None
-    return settings.model_copy(update=update)
-
-
-def known_model(choices: dict[str, str], name: str) -> str:
-    """``name`` when it is one of the translators of OVERSETT_TRANSLATORS; InvalidInput (422)
-    listing them otherwise."""
-    if name not in choices:
-        raise InvalidInput(f"Unknown model '{name}'. Choose one of: {', '.join(choices)}.")
-    return name
 
 
 def pull_models(settings: Settings) -> list[tuple[str, str, Path]]:

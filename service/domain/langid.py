@@ -13,8 +13,10 @@ How a text is judged (the thresholds were tuned on Universal Dependencies dev tr
    most often mistaken for Norwegian (``CHECKED``) that check uses lingua's high-accuracy
    models; for any other language the low-accuracy ones, a stricter bar and at least four
    words. Text of one or two words is refused only when the high-accuracy check is near certain.
-3. Otherwise the supported language with the highest confidence. English must be sure (and at
-   least three words): short or doubtful text is translated, not passed through.
+3. Otherwise the supported language with the highest confidence. Into English, English must be
+   sure (and at least three words): short or doubtful text is translated, not passed through.
+   From English (``prefer_english``) it is the other way round: a Scandinavian language must be
+   sure, have three words or more, or show ``æ``/``ø``/``å``; doubt is English, so translated.
 """
 
 from __future__ import annotations
@@ -128,14 +130,15 @@ class LanguageDetector:
     def warm_up(self) -> None:
         self.detect("Dette er en setning på norsk.")
 
-    def detect(self, text: str) -> Detection:
+    def detect(self, text: str, *, prefer_english: bool = False) -> Detection:
         """The language of ``text`` (nb / nn / da / sv / en, or zxx without letters); raise
-        UnsupportedLanguage naming the language when it is confidently something else."""
+        UnsupportedLanguage naming the language when it is confidently something else.
+        ``prefer_english``: the request goes out of English, so doubt means English."""
         words = [w.lower() for w in _WORD.findall(text)]
         if not words:
             return Detection(NO_LINGUISTIC_CONTENT, 1.0)
         self._refuse_if_unsupported(text, words)
-        return self._supported_language(text, words)
+        return self._supported_language(text, words, prefer_english)
 
     def _refuse_if_unsupported(self, text: str, words: list[str]) -> None:
         if _NORWEGIAN_LETTERS.search(text) and not _ICELANDIC_LETTERS.search(text):
@@ -158,14 +161,30 @@ class LanguageDetector:
         if sure >= needed:
             raise UnsupportedLanguage(top.language.name.title(), supported_names(), code, round(sure, 4))
 
-    def _supported_language(self, text: str, words: list[str]) -> Detection:
+    def _supported_language(self, text: str, words: list[str], prefer_english: bool = False) -> Detection:
         ranked = self._narrow.compute_language_confidence_values(text)
         best = ranked[0]
+        if prefer_english:
+            return self._english_or_scandinavian(text, ranked)
         if self._supported[best.language] == "en" and (
             best.value < SURE_OF_ENGLISH or len(words) < MIN_WORDS
         ):
             best = next(c for c in ranked if self._supported[c.language] != "en")
         return Detection(self._supported[best.language], round(best.value, 4))
+
+
+    def _english_or_scandinavian(self, text: str, ranked: list) -> Detection:  # type: ignore[type-arg]
+        """From English: English unless the Scandinavian languages together are sure (or the text
+        has æ/ø/å); then the likeliest of them, Norwegian unless Danish or Swedish is the likelier
+        by a clear margin (a text meant for a Norwegian target is most often Norwegian)."""
+        by_code = {self._supported[c.language]: c.value for c in ranked}
+        if by_code["en"] > 1 - SURE_OF_ENGLISH and not (_NORWEGIAN_LETTERS.search(text) or _ASH.search(text)):
+            return Detection("en", round(by_code["en"], 4))
+        scandinavian = sorted((v, c) for c, v in by_code.items() if c != "en")
+        value, code = scandinavian[-1]
+        if code not in ("nb", "nn") and value < SURE_OF_NEIGHBOUR:
+            value, code = max((v, c) for v, c in scandinavian if c in ("nb", "nn"))
+        return Detection(code, round(value, 4))
 
 
 @lru_cache(maxsize=None)

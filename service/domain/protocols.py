@@ -30,6 +30,9 @@ class ModelInfo:
     max_input_tokens: int  # longest input a request piece may have
     threads: Mapping[str, int] = field(default_factory=dict)
     prompts: str | None = None  # hash of the prompt templates a summariser applies, if any
+    # A multi-target model's target languages and the token that asks for each (nb → >>nob<<);
+    # empty for a model with one target language.
+    target_tokens: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -55,6 +58,7 @@ class Decoding:
 
     num_beams: int
     cautious: bool = False
+    target: str | None = None  # the target language of a multi-target model (nb, nn); None: its only one
 
 
 @dataclass(frozen=True)

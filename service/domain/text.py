@@ -38,6 +38,28 @@ TRAILING_ABBREVIATIONS: frozenset[str] = frozenset(
     }
 )
 
+# English, the same way: titles and "e.g." lead; "etc.", "Inc.", "U.S.", "a.m." may end a sentence.
+ENGLISH_LEADING_ABBREVIATIONS: frozenset[str] = frozenset(
+    {
+        "mr", "mrs", "ms", "mx", "dr", "prof", "rev", "hon", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm",
+        "gov", "sen", "rep", "pres", "supt", "det", "insp", "fr", "sr", "mt", "ft", "e.g", "i.e", "cf", "vs",
+        "approx", "ca", "fig", "figs", "vol", "ch", "pp", "p", "para", "sec", "art", "ed", "eds", "est", "dept",
+        "univ", "assn", "bros", "messrs", "mme", "mlle", "op", "viz", "sens", "reps", "govs", "v",
+        # country initials stand before a name far more often than they end a sentence ("U.S. President")
+        "u.s", "us", "u.k", "u.n", "e.u",
+    }
+)
+ENGLISH_TRAILING_ABBREVIATIONS: frozenset[str] = frozenset(
+    {
+        "etc", "jr", "inc", "ltd", "co", "corp", "plc", "llc", "u.s.a", "a.m", "p.m",
+        "st", "ave", "rd", "blvd", "al", "et al", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+        "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun", "no", "nos",
+        "km", "kg", "lb", "lbs", "oz", "mi", "min", "hr", "hrs", "sq", "mph", "bn", "mn",
+    }
+)
+# No abbreviation of these stands before a number ("No. 5", "pp. 12"): before a digit they lead.
+_BEFORE_NUMBERS = frozenset({"no", "nos", "p", "pp", "vol", "ch", "fig", "art", "sec", "para"})
+
 MONTHS: frozenset[str] = frozenset(
     {
         "januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
@@ -105,16 +127,17 @@ def normalise_source(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-def segment(text: str) -> Document:
-    """Split a document into layout and sentences (see module docstring)."""
+def segment(text: str, lang: str = "nb") -> Document:
+    """Split a document into layout and sentences (see module docstring); ``lang`` picks the
+    abbreviations (English's for ``en``, Norwegian's otherwise)."""
     pieces: list[Piece] = []
     for line in _LINE.findall(text):
         if line:
-            pieces.extend(_segment_line(line))
+            pieces.extend(_segment_line(line, lang))
     return Document(tuple(_merge_layout(pieces)))
 
 
-def _segment_line(line: str) -> list[Piece]:
+def _segment_line(line: str, lang: str = "nb") -> list[Piece]:
     body = _LINE_BREAK.sub("", line)
     ending = line[len(body):]
     content = body.strip()
@@ -123,7 +146,7 @@ def _segment_line(line: str) -> list[Piece]:
     lead = _leading_layout(body)
     trail_start = len(body.rstrip())
     pieces = [Piece(lead, False)] if lead else []
-    pieces.extend(_split_sentences(body[len(lead):trail_start]))
+    pieces.extend(_split_sentences(body[len(lead):trail_start], lang))
     pieces.append(Piece(body[trail_start:] + ending, False))
     return [p for p in pieces if p.text]
 
@@ -142,13 +165,13 @@ def _leading_layout(body: str) -> str:
     return match.group(0)
 
 
-def _split_sentences(text: str) -> list[Piece]:
+def _split_sentences(text: str, lang: str = "nb") -> list[Piece]:
     pieces: list[Piece] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
         end_of_sentence = match.start("space")
         following = text[match.end():]
-        if not following or not _is_sentence_end(text[start:end_of_sentence], following):
+        if not following or not _is_sentence_end(text[start:end_of_sentence], following, lang):
             continue
         # A dialogue dash that opens the next sentence is layout, as at the start of a line.
         dash = _INLINE_DASH.match(text, match.end())
@@ -163,7 +186,7 @@ def _split_sentences(text: str) -> list[Piece]:
 _ONLY_PLACEHOLDERS = re.compile(r"(?:Q[XY]\d+\s*)+$")
 
 
-def _is_sentence_end(sentence: str, following: str) -> bool:
+def _is_sentence_end(sentence: str, following: str, lang: str = "nb") -> bool:
     if _ONLY_PLACEHOLDERS.match(following):
         return False  # "… går ned. QY2": a closing markup placeholder belongs to the sentence
     if not _SENTENCE_START.match(following):
@@ -174,9 +197,15 @@ def _is_sentence_end(sentence: str, following: str) -> bool:
     word_match = _WORD_BEFORE.search(last[:-1])
     word = word_match.group(1) if word_match else ""
     word = word.lstrip("\"'«“‘([")
-    if word.lower() in LEADING_ABBREVIATIONS or (word == "St" and following[:1].isupper()):
-        return False  # "f.eks. Norge", "dr. Hansen", "St. Olav"
-    if word.lower() in TRAILING_ABBREVIATIONS:
+    leading, trailing = (
+        (ENGLISH_LEADING_ABBREVIATIONS, ENGLISH_TRAILING_ABBREVIATIONS) if lang == "en"
+        else (LEADING_ABBREVIATIONS, TRAILING_ABBREVIATIONS)
+    )
+    if lang == "en" and word.lower() in _BEFORE_NUMBERS and following[:1].isdigit():
+        return False  # "No. 5", "pp. 12"
+    if word.lower() in leading or (word == "St" and following[:1].isupper()):
+        return False  # "f.eks. Norge", "dr. Hansen", "St. Olav", "Mr. Smith"
+    if word.lower() in trailing:
         return _opens_with_capital(following)  # "… 70 mill. kr. Dette …", not "kr. 500"
     if len(word) == 1 and word.isupper():
         return False  # an initial: "Jens A. Hansen"

@@ -5,12 +5,30 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from ..domain.checks import Code
+from ..domain.errors import InvalidInput
+from ..domain.pairs import normalise_target
 
 MAX_ITEMS = 128
 SourceLang = Literal["auto", "nb", "nn", "no", "da", "sv", "en"]
+
+
+def _target(value: str | None) -> str:
+    try:
+        return normalise_target(value)
+    except InvalidInput as exc:
+        raise ValueError(exc.message) from exc
+
+
+# en (the default), nb or nn; nob / nno / eng are taken too.
+TargetLang = Annotated[
+    str,
+    BeforeValidator(_target),
+    Field(description="The language to translate into: en (the default), nb (Bokmål) or nn (Nynorsk); "
+          "nb and nn take English sources", examples=["en", "nb", "nn"]),
+]
 # Control characters other than tab, line feed and carriage return have no place in text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # A JSON "\udXXX" escape without its pair parses to a lone surrogate: not text, not UTF-8.
@@ -75,7 +93,10 @@ class TranslateRequest(GlossaryChoice):
     )
     source_lang: SourceLang = Field("auto", description="'auto' detects the language")
     num_beams: int | None = Field(None, ge=1, le=16, description="Beam size (default: server's)")
-    model: str | None = Field(None, max_length=32, description="A translator's name from /v1/models (default: the first)")
+    model: str | None = Field(
+        None, max_length=32, description="A translator's name from /v1/models that serves the pair (default: the pair's first)"
+    )
+    target_lang: TargetLang = "en"
 
     @field_validator("text")
     @classmethod
@@ -103,6 +124,7 @@ class SummarizeRequest(BaseModel):
         "auto", description="auto: abstractive when a summariser is loaded, else extractive"
     )
     source_lang: SourceLang = Field("auto", description="'auto' detects the language")
+    target_lang: TargetLang = "en"
 
     @field_validator("text")
     @classmethod
@@ -153,6 +175,7 @@ class JobRequest(BaseModel):
     documents: list[JobDocumentIn] = Field(min_length=1, description="The documents to translate")
     summary: Literal["short", "medium", "long"] | None = Field(None, description="Also summarise")
     source_lang: SourceLang = Field("auto", description="'auto' detects each document's language")
+    target_lang: TargetLang = "en"
 
 
 class JobCreated(BaseModel):
@@ -228,6 +251,11 @@ class SegmentOut(BaseModel):
 class TranslationOut(BaseModel):
     text: str
     source_lang: str
+    target_lang: str = Field("en", description="The language it was translated into")
+    translated: bool = Field(
+        True, description="False when the text came back unchanged: it is already in the target language, or has no letters"
+    )
+    note: str | None = Field(None, description="Why the text came back unchanged, in plain words")
     detected: DetectedOut | None = Field(None, description="Language id's verdict (source_lang auto)")
     issues: int = Field(0, description="How many segments the faithfulness checks flagged")
     segments: list[SegmentOut]
@@ -290,6 +318,8 @@ class ReadyResponse(BaseModel):
 
 class TranslatorInfo(BaseModel):
     id: str
+    direction: Literal["into-english", "from-english"] = "into-english"
+    pairs: list[str] = Field(default_factory=list, description="The source-target pairs it serves: nb-en, en-nn …")
     revision: str | None
     backend: str | None
     quantization: str | None
@@ -306,6 +336,12 @@ class TranslatorInfo(BaseModel):
 class SummarizerInfo(BaseModel):
     id: str
     revision: str | None
+    backend: str | None = Field(None, description="torch or ctranslate2; none while the extractive method stands in")
+    quantization: str | None = None
+    languages: list[str] = Field(
+        default_factory=list,
+        description="What a summary may be written in: the summariser writes English, and a Bokmål or Nynorsk summary is its English one translated",
+    )
     loaded: bool
     prompts: bool
     error: str | None = None
@@ -314,17 +350,38 @@ class SummarizerInfo(BaseModel):
 class TranslatorChoice(BaseModel):
     name: str = Field(description="What a request's `model` names")
     model: str = Field(description="Hub id or folder")
+    direction: Literal["into-english", "from-english"] = "into-english"
+    pairs: list[str] = Field(default_factory=list, description="The source-target pairs it serves")
     default: bool
     loaded: bool
 
 
 class ModelsResponse(BaseModel):
-    translator: TranslatorInfo
+    translator: TranslatorInfo = Field(description="The default translator into English")
+    en_translator: TranslatorInfo | None = Field(
+        None, description="The default translator from English into Bokmål and Nynorsk (none when that direction is off)"
+    )
     summarizer: SummarizerInfo
     translators: list[TranslatorChoice] = Field(
-        default_factory=list, description="The translators a request may choose (OVERSETT_TRANSLATORS)"
+        default_factory=list,
+        description="The translators a request may choose, both directions (OVERSETT_TRANSLATORS, OVERSETT_EN_TRANSLATORS)",
     )
     max_translators: int = Field(1, description="Translators loaded at once (OVERSETT_MAX_TRANSLATORS)")
+
+
+class LanguagePair(BaseModel):
+    source: str = Field(description="Source language code (nb, nn, da, sv, en)")
+    target: str = Field(description="Target language code (en, nb, nn)")
+    source_name: str
+    target_name: str
+    model: str = Field(description="The name of the default translator that serves the pair (a request's `model`)")
+    model_id: str = Field(description="Its Hub id or folder")
+    models: list[str] = Field(description="Every translator a request may choose for the pair")
+    loaded: bool = Field(description="Whether the default translator is loaded (false: the pair answers 503 with the reason)")
+
+
+class LanguagesResponse(BaseModel):
+    pairs: list[LanguagePair]
 
 
 class MemoryEntryIn(BaseModel):

@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 TRANSLATOR_DIR = "translator"
+EN_TRANSLATOR_DIR = "en-translator"  # English → Bokmål / Nynorsk
+# The target tokens of OPUS-MT's English → North Germanic models (the source begins with one).
+EN_GMQ_TARGET_TOKENS = (">>dan<<", ">>nno<<", ">>nob<<", ">>swe<<")
 SUMMARIZER_DIR = "summarizer"
 DEFAULT_SEED = 1234
 
@@ -33,14 +36,22 @@ def seed_lines(seeds_dir: Path) -> list[str]:
     ]
 
 
+def english_lines(seeds_dir: Path) -> list[str]:
+    """The English seed texts (``seeds/en``), for the English → Norwegian model's tokenizer;
+    none when the folder has none."""
+    return seed_lines(seeds_dir / "en") if list((seeds_dir / "en").glob("*.txt")) else []
+
+
 def build_tiny_models(
     out_dir: Path, seeds_dir: Path, seed: int = DEFAULT_SEED, summarizer_family: str = "bart"
 ) -> dict[str, Path]:
-    """Write ``out_dir/translator`` and ``out_dir/summarizer``; return their paths."""
+    """Write ``out_dir/translator`` (Norwegian → English), ``out_dir/en-translator`` (English →
+    Bokmål / Nynorsk) and ``out_dir/summarizer``; return their paths."""
     lines = seed_lines(seeds_dir)
     build_summarizer = SUMMARIZER_BUILDERS[summarizer_family]
     paths = {
         "translator": build_tiny_translator(out_dir / TRANSLATOR_DIR, lines, seed),
+        "en_translator": build_tiny_en_translator(out_dir / EN_TRANSLATOR_DIR, english_lines(seeds_dir) + lines, seed),
         "summarizer": build_summarizer(out_dir / SUMMARIZER_DIR, lines, seed),
     }
     return paths
@@ -94,6 +105,15 @@ def build_tiny_translator(out: Path, lines: list[str], seed: int = DEFAULT_SEED)
     return build_marian_translator(out, lines, TINY_MARIAN, seed=seed, spm_vocab_size=600)
 
 
+def build_tiny_en_translator(out: Path, lines: list[str], seed: int = DEFAULT_SEED) -> Path:
+    """The tiny English → Bokmål / Nynorsk MarianMTModel: like the real opus-mt-tc-big-en-gmq,
+    its vocabulary has the target tokens (``>>nob<<``, ``>>nno<<`` …) a source begins with."""
+    return build_marian_translator(
+        out, lines, TINY_MARIAN, seed=seed + 1, spm_vocab_size=600, target_tokens=EN_GMQ_TARGET_TOKENS,
+        languages=("en", "gmq"),
+    )
+
+
 def build_marian_translator(
     out: Path,
     lines: list[str],
@@ -102,11 +122,14 @@ def build_marian_translator(
     seed: int = DEFAULT_SEED,
     spm_vocab_size: int = 600,
     model_vocab_size: int | None = None,
+    target_tokens: Iterable[str] = (),
+    languages: tuple[str, str] = ("gmq", "en"),
 ) -> Path:
     """A random-weight MarianMTModel following OPUS-MT conventions: eos 0, unk 1, ``<pad>``
     last and the decoder start token, one vocabulary shared by source and target. With
     ``model_vocab_size`` the vocabulary is padded with unused entries to that size (so a
-    benchmark model has the real output layer)."""
+    benchmark model has the real output layer); ``target_tokens`` (``>>nob<<`` …) follow unk, as
+    in a multi-target OPUS-MT model."""
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
 
@@ -114,7 +137,7 @@ def build_marian_translator(
     spm_model = _train_sentencepiece(lines, vocab_size=spm_vocab_size)
     (out / "source.spm").write_bytes(spm_model)
     (out / "target.spm").write_bytes(spm_model)
-    tokens = ["</s>", "<unk>"]
+    tokens = ["</s>", "<unk>", *target_tokens]
     tokens += [p for p in dict.fromkeys(_spm_pieces(spm_model)) if p not in tokens]
     if model_vocab_size is not None:
         tokens += [f"<unused{i}>" for i in range(model_vocab_size - 1 - len(tokens))]
@@ -126,8 +149,8 @@ def build_marian_translator(
         source_spm=str(out / "source.spm"),
         target_spm=str(out / "target.spm"),
         vocab=str(out / "vocab.json"),
-        source_lang="gmq",
-        target_lang="en",
+        source_lang=languages[0],
+        target_lang=languages[1],
         model_max_length=max_positions,
     )
     pad_id = vocab["<pad>"]

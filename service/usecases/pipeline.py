@@ -1,5 +1,6 @@
-"""The translation use case: whole documents to English, composing segmentation, language id,
-the cache and a translator. It knows models only through the ``Translator`` protocol."""
+"""The translation use case: whole documents into the translator's target language (English, or
+Bokmål / Nynorsk from English), composing segmentation, language id, the cache and a translator.
+It knows models only through the ``Translator`` protocol."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ..domain.errors import InputTooLarge, InvalidInput, UnsupportedLanguage
 from ..domain.glossary import Glossary
 from ..domain.langid import NO_LINGUISTIC_CONTENT, Detection, LanguageDetector, normalise_code
 from ..domain.memory import MemoryMatch, Suggestion
+from ..domain.pairs import ENGLISH, already_in_target, check_pair
 from ..domain.protocols import Cache, Decoding, MemoryStore, Translator, cache_key
 from ..domain.spans import Protected, protect, restore
 from ..domain.text import normalise_source, segment, split_long_sentence
@@ -26,8 +28,6 @@ log = logging.getLogger(__name__)
 DETECTION_SAMPLE_CHARS = 5_000  # enough text for a sure guess; detection cost stays flat
 PROGRESS_SLICE = 64  # sentences per model call when someone is watching progress
 STREAM_SLICE = 4  # units per model call when streaming: the first segment comes early
-# Languages whose text comes back as it is, with no model call.
-PASSED_THROUGH = frozenset({"en", NO_LINGUISTIC_CONTENT})
 
 
 @dataclass(frozen=True)
@@ -156,8 +156,10 @@ class TranslationPipeline:
         retry: bool = True,
         memories: MemoryStore | None = None,
         default_memory: str | None = None,
+        targets: tuple[str, ...] = (ENGLISH,),
     ) -> None:
         self.translator = translator
+        self.targets = targets  # the languages it translates into; the first is the default
         self.memories = memories
         self.default_memory = default_memory  # used when a request names none ("" turns it off)
         self.cache = cache
@@ -175,7 +177,19 @@ class TranslationPipeline:
         if self.memories is not None:
             self.memories.close()
 
-    def cache_namespace(self, num_beams: int, glossary: Glossary | None = None) -> dict[str, Any]:
+    def target_of(self, target_lang: str | None) -> str:
+        """The request's target (the default when None); InvalidInput when this pipeline's
+        translator does not translate into it."""
+        target = target_lang or self.targets[0]
+        if target not in self.targets:
+            raise InvalidInput(f"{self.translator.info.model_id} translates into {', '.join(self.targets)}, not {target}.")
+        return target
+
+    def passed_through(self, lang: str, target: str) -> bool:
+        """Text that comes back as it is, with no model call: no letters, or already in the target."""
+        return lang == NO_LINGUISTIC_CONTENT or already_in_target(lang, target)
+
+    def cache_namespace(self, num_beams: int, glossary: Glossary | None = None, target: str = ENGLISH) -> dict[str, Any]:
         info = self.translator.info
         namespace = {
             "task": "translate",
@@ -189,6 +203,8 @@ class TranslationPipeline:
             "checks": self.checks,
             "retry": self.retry,
         }
+        if info.target_tokens:  # a multi-target model: the target token is part of the input
+            namespace["target"] = info.target_tokens.get(target, target)
         if glossary is not None:
             namespace["glossary"] = glossary.digest  # a changed glossary never serves stale text
         return namespace
@@ -201,27 +217,30 @@ class TranslationPipeline:
         progress: Callable[[int], None] | None = None,
         glossary: Glossary | None = None,
         memory: str | None = None,
+        target_lang: str | None = None,
     ) -> list[DocumentTranslation]:
-        """Translate each text to English; raise InputTooLarge / InvalidInput before any work.
+        """Translate each text into ``target_lang`` (the pipeline's default when None); raise
+        InputTooLarge / InvalidInput before any work.
         ``progress`` is told how many sentences were translated, as the work goes. A sentence
         the translation memory ``memory`` has (exact or adapted) is not translated (None: the
         pipeline's default memory; "": none)."""
         beams = num_beams or self.num_beams
+        target = self.target_of(target_lang)
         self.check_size(texts)
-        detections = [self.detection_of(text, source_lang, i, len(texts)) for i, text in enumerate(texts)]
+        detections = [self.detection_of(text, source_lang, i, len(texts), target) for i, text in enumerate(texts)]
         languages = [d.lang for d in detections]
-        documents = [segment(text) for text in texts]
+        documents = [segment(text, lang) for text, lang in zip(texts, languages, strict=True)]
         plans = [
-            [self._plan(s) for s in doc.sentences] if lang not in PASSED_THROUGH else []
+            [self._plan(s) for s in doc.sentences] if not self.passed_through(lang, target) else []
             for doc, lang in zip(documents, languages, strict=True)
         ]
-        self._remember([p for plan in plans for p in plan], memory)
+        self._remember([p for plan in plans for p in plan], memory, target)
         units = [u for plan in plans for sentence in plan for u in sentence.units]
-        translated, hits = self._translate_units(units, beams, progress, glossary)
+        translated, hits = self._translate_units(units, beams, progress, glossary, target)
         results: list[DocumentTranslation] = []
         for doc, detection, plan in zip(documents, detections, plans, strict=True):
             lang = detection.lang
-            if lang in PASSED_THROUGH:
+            if self.passed_through(lang, target):
                 segments = [SegmentTranslation(s, s, False) for s in doc.sentences]
             else:
                 segments = [self._segment(p, translated, hits) for p in plan]
@@ -232,27 +251,28 @@ class TranslationPipeline:
 
     def stream_documents(
         self, texts: Sequence[str], source_lang: str = "auto", num_beams: int | None = None,
-        glossary: Glossary | None = None, memory: str | None = None,
+        glossary: Glossary | None = None, memory: str | None = None, target_lang: str | None = None,
     ) -> Iterator[StreamEvent]:
         """Translate each text, telling each segment as soon as it and the segments before it
         are done (those found in the cache at once), then the whole document. Limits and
         language are checked before the first event, so a bad request fails before it streams."""
         beams = num_beams or self.num_beams
+        target = self.target_of(target_lang)
         self.check_size(texts)
-        detections = [self.detection_of(text, source_lang, i, len(texts)) for i, text in enumerate(texts)]
+        detections = [self.detection_of(text, source_lang, i, len(texts), target) for i, text in enumerate(texts)]
         for index, (text, detection) in enumerate(zip(texts, detections, strict=True)):
-            doc = segment(text)
+            doc = segment(text, detection.lang)
             detected = detection if source_lang == "auto" else None
-            if detection.lang in PASSED_THROUGH:
+            if self.passed_through(detection.lang, target):
                 segments = [SegmentTranslation(s, s, False) for s in doc.sentences]
                 for position, passed in enumerate(segments):
                     yield StreamEvent(index, position, passed)
                 yield StreamEvent(index, None, None, DocumentTranslation(text, detection.lang, segments, detected))
                 continue
             plan = [self._plan(s) for s in doc.sentences]
-            self._remember(plan, memory)
+            self._remember(plan, memory, target)
             units = list(dict.fromkeys(u for p in plan for u in p.units))
-            translated, hits, keys = self._lookup(units, beams, glossary)
+            translated, hits, keys = self._lookup(units, beams, glossary, target)
             done: list[SegmentTranslation] = []
 
             def ready() -> Iterator[StreamEvent]:
@@ -265,7 +285,7 @@ class TranslationPipeline:
             for start in range(0, len(misses), STREAM_SLICE):
                 raise_if_cancelled()
                 part = misses[start : start + STREAM_SLICE]
-                self._translate_misses(part, beams, keys, translated, glossary)
+                self._translate_misses(part, beams, keys, translated, glossary, target)
                 yield from ready()
             english = doc.render([s.translation for s in done])
             yield StreamEvent(index, None, None, DocumentTranslation(english, detection.lang, done, detected))
@@ -276,20 +296,27 @@ class TranslationPipeline:
             raise InputTooLarge(size, self.max_chars)
 
     def detection_of(
-        self, text: str, source_lang: str = "auto", index: int = 0, count: int = 1
+        self, text: str, source_lang: str = "auto", index: int = 0, count: int = 1, target: str = ENGLISH
     ) -> Detection:
         """The request's language (confidence 1), or the detected one; raise
-        UnsupportedLanguage when the text is confidently in a language oversett does not take."""
-        if source_lang != "auto":
-            return Detection(normalise_code(source_lang), 1.0)
+        UnsupportedLanguage when the text is confidently in a language oversett does not take,
+        InvalidInput when oversett does not translate it into ``target`` (Danish into Bokmål)."""
         try:
-            detection = self.detector.detect(text[:DETECTION_SAMPLE_CHARS])
-        except UnsupportedLanguage as exc:
-            self.stats.record_language(refused=exc.detected)
+            if source_lang != "auto":
+                detection = Detection(normalise_code(source_lang), 1.0)
+            else:
+                try:
+                    detection = self.detector.detect(text[:DETECTION_SAMPLE_CHARS], prefer_english=target != ENGLISH)
+                except UnsupportedLanguage as exc:
+                    self.stats.record_language(refused=exc.detected)
+                    raise
+                self.stats.record_language(detected=detection.lang)
+            if detection.lang != NO_LINGUISTIC_CONTENT:
+                check_pair(detection.lang, target)
+        except InvalidInput as exc:
             if count > 1:
                 raise InvalidInput(f"Text {index + 1} of {count}: {exc.message}") from exc
             raise
-        self.stats.record_language(detected=detection.lang)
         return detection
 
     def _plan(self, sentence: str) -> _PlannedSentence:
@@ -298,13 +325,13 @@ class TranslationPipeline:
         )
         return _PlannedSentence(sentence, units)
 
-    def _remember(self, plans: list[_PlannedSentence], memory: str | None) -> None:
+    def _remember(self, plans: list[_PlannedSentence], memory: str | None, target: str = ENGLISH) -> None:
         """Sentences the memory has a translation for need no model (their units go); near
         matches are noted as suggestions."""
         memory = self.default_memory if memory is None else memory
         if not memory or self.memories is None or not plans:
             return
-        found = self.memories.find(memory, [p.source for p in plans], "en")
+        found = self.memories.find(memory, [p.source for p in plans], target)
         kinds = []
         for plan in plans:
             plan.remembered = found.get(plan.source)
@@ -337,10 +364,10 @@ class TranslationPipeline:
 
     def _translate_units(
         self, units: list[str], num_beams: int, progress: Callable[[int], None] | None = None,
-        glossary: Glossary | None = None,
+        glossary: Glossary | None = None, target: str = ENGLISH,
     ) -> tuple[dict[str, UnitTranslation], set[str]]:
         """Translations for every unit, and the set of units that came from the cache."""
-        translated, hits, keys = self._lookup(units, num_beams, glossary)
+        translated, hits, keys = self._lookup(units, num_beams, glossary, target)
         if progress is not None and hits:
             progress(len(hits))
         misses = [unit for unit in keys if unit not in translated]
@@ -349,16 +376,16 @@ class TranslationPipeline:
         for start in range(0, len(misses), step):
             raise_if_cancelled()
             part = misses[start : start + step]
-            self._translate_misses(part, num_beams, keys, translated, glossary)
+            self._translate_misses(part, num_beams, keys, translated, glossary, target)
             if progress is not None:
                 progress(len(part))
         return translated, hits
 
     def _lookup(
-        self, units: list[str], num_beams: int, glossary: Glossary | None = None
+        self, units: list[str], num_beams: int, glossary: Glossary | None = None, target: str = ENGLISH
     ) -> tuple[dict[str, UnitTranslation], set[str], dict[str, str]]:
         """What the cache has: translations found, the units found, and every unit's key."""
-        namespace = self.cache_namespace(num_beams, glossary)
+        namespace = self.cache_namespace(num_beams, glossary, target)
         keys = {unit: cache_key(namespace, unit) for unit in dict.fromkeys(units)}
         stored = self.cache.get_many(keys.values())
         translated: dict[str, UnitTranslation] = {}
@@ -373,23 +400,27 @@ class TranslationPipeline:
 
     def _translate_misses(
         self, part: list[str], num_beams: int, keys: dict[str, str], translated: dict[str, UnitTranslation],
-        glossary: Glossary | None = None,
+        glossary: Glossary | None = None, target: str = ENGLISH,
     ) -> None:
-        results = self._translate_checked(part, num_beams, glossary)
+        results = self._translate_checked(part, num_beams, glossary, target)
         translated.update(zip(part, results, strict=True))
         self.cache.set_many({keys[u]: r.dump() for u, r in zip(part, results, strict=True)})
 
-    def _translate_checked(self, units: list[str], num_beams: int, glossary: Glossary | None = None) -> list[UnitTranslation]:
+    def _translate_checked(
+        self, units: list[str], num_beams: int, glossary: Glossary | None = None, target: str = ENGLISH
+    ) -> list[UnitTranslation]:
         """Translate (protected spans and glossary terms kept), check, and translate the flagged
         ones once more, cautiously, keeping the better try."""
         matcher = glossary.matcher if glossary is not None else None
         protected = [protect(u, matcher) for u in units]
-        first = self._try(units, protected, Decoding(num_beams))
+        wanted = target if self.translator.info.target_tokens else None
+        first = self._try(units, protected, Decoding(num_beams, target=wanted), target)
         results = list(first)
         flagged = [i for i, r in enumerate(first) if r.issues] if self.retry else []
         if flagged:
             raise_if_cancelled()
-            second = self._try([units[i] for i in flagged], [protected[i] for i in flagged], Decoding(num_beams, cautious=True))
+            cautious = Decoding(num_beams, cautious=True, target=wanted)
+            second = self._try([units[i] for i in flagged], [protected[i] for i in flagged], cautious, target)
             for index, retried in zip(flagged, second, strict=True):
                 better = _rank(retried) < _rank(first[index])
                 results[index] = retried if better else first[index]
@@ -400,12 +431,14 @@ class TranslationPipeline:
                 self.stats.record_terms(len(result.terms), sum(1 for i in result.issues if i.code == "glossary"))
         return results
 
-    def _try(self, units: list[str], protected: list[Protected], decoding: Decoding) -> list[UnitTranslation]:
+    def _try(
+        self, units: list[str], protected: list[Protected], decoding: Decoding, target: str = ENGLISH
+    ) -> list[UnitTranslation]:
         hypotheses = self.translator.translate_scored([p.text for p in protected], decoding)
         results = []
         for unit, shield, hypothesis in zip(units, protected, hypotheses, strict=True):
             text, lost = restore(hypothesis.text, shield)
-            issues = check(shield.checked_source or unit, text) if self.checks else []
+            issues = check(shield.checked_source or unit, text, target) if self.checks else []
             lost_spans = [shield.spans[i] for i in lost if not shield.is_term(i)]
             if lost_spans:
                 issues.insert(0, Issue("link", f"The model lost {', '.join(lost_spans)}; added at the end of the sentence."))

@@ -161,7 +161,7 @@ def test_named_models_side_by_side_within_the_bound(make_client: Any, make_servi
         loaded = [t["name"] for t in client.get("/v1/models").json()["translators"] if t["loaded"]]
         assert len(loaded) <= 2 and "accurate" in loaded  # within the bound; the default stays
     assert seen == three_models
-    assert services.translators.unloaded >= 2
+    assert services.pool().unloaded >= 2
     # what was unloaded is gone, not just forgotten: one batcher thread per loaded translator
     assert batchers() - before <= 2
     unknown = client.post("/v1/translate", json={"text": "Hei.", "model": "huge"})

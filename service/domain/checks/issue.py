@@ -12,5 +12,5 @@ class Issue:
     message: str
 
 
-Code = Literal["number", "link", "name", "repetition", "length", "untranslated", "empty", "glossary"]
+Code = Literal["number", "link", "name", "repetition", "length", "untranslated", "empty", "glossary", "variety"]
 CODES: tuple[str, ...] = get_args(Code)  # the API's IssueOut.code takes Code itself

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .copies import loops, untranslated_copy
+from .from_english import check_from_english
 from .issue import Issue
 from .length import length_problem
 from .lexicon import without_genitive
@@ -18,8 +19,11 @@ def _has_letters(text: str) -> bool:
     return any(c.isalpha() for c in text)
 
 
-def check(source: str, translation: str) -> list[Issue]:
-    """The issues of one translated sentence (empty when nothing looks wrong)."""
+def check(source: str, translation: str, target: str = "en") -> list[Issue]:
+    """The issues of one translated sentence (empty when nothing looks wrong): a Norwegian source
+    and its English translation, or (``target`` nb or nn) an English one and its Norwegian."""
+    if target != "en":
+        return check_from_english(source, translation, target)
     if not _has_letters(source) and not any(c.isdigit() for c in source):
         return []
     if not translation.strip():

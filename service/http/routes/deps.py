@@ -52,14 +52,17 @@ AdmissionDep = Annotated[Admission, Depends(get_admission)]
 
 
 @asynccontextmanager
-async def chosen_translator(services: Services, model: str | None) -> AsyncIterator[tuple[str, TranslationPipeline]]:
-    """The translator a request names (or the default), held while the request uses it, so the
-    pool does not unload it meanwhile: (its name, its pipeline)."""
-    name, pipeline = await run_in_threadpool(services.pool().acquire, model)
+async def chosen_translator(
+    services: Services, model: str | None, target: str = "en"
+) -> AsyncIterator[tuple[str, TranslationPipeline]]:
+    """The translator into ``target`` a request names (or the pair's default), held while the
+    request uses it, so the pool does not unload it meanwhile: (its name, its pipeline)."""
+    pool = services.pool(target)
+    name, pipeline = await run_in_threadpool(pool.acquire, model)
     try:
         yield name, pipeline
     finally:
-        services.pool().release(name)
+        pool.release(name)
 
 
 async def model_work(

@@ -7,10 +7,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from ...compose.pool import FROM_ENGLISH, INTO_ENGLISH, served_pairs
 from ...compose.services import Services
+from ...domain.langid import LANGUAGE_NAMES
+from ...domain.pairs import TARGET_NAMES
 from ..metrics import CONTENT_TYPE
 from ..schemas import (
     HealthResponse,
+    LanguagePair,
+    LanguagesResponse,
     ModelsResponse,
     ReadyResponse,
     SummarizerInfo,
@@ -49,38 +54,80 @@ def models(services: ServicesDep) -> ModelsResponse:
     return models_info(services)
 
 
+def translator_info(services: Services, way: str) -> TranslatorInfo | None:
+    settings = services.settings
+    pool = services.pool(way)
+    if not pool.choices:
+        return None
+    info = pool.default_pipeline.translator.info if pool.default_pipeline else None
+    error = services.translator_error if way == INTO_ENGLISH else services.en_translator_error
+    return TranslatorInfo(
+        id=pool.choices[pool.default],
+        direction=way,  # type: ignore[arg-type]
+        pairs=served_pairs(way) if way == INTO_ENGLISH or info is None else [
+            pair for pair in served_pairs(way) if pair.split("-")[1] in pool.default_pipeline.targets  # type: ignore[union-attr]
+        ],
+        revision=info.revision if info else None,
+        backend=info.backend if info else None,
+        quantization=info.quantization if info else None,
+        loaded=info is not None,
+        max_input_tokens=info.max_input_tokens if info else None,
+        num_beams=settings.num_beams,
+        device=settings.device,
+        threads=dict(info.threads) if info else {},
+        dynamic_batching=info is not None and settings.batch_wait_ms > 0,
+        batch_wait_ms=settings.batch_wait_ms,
+        error=error.message if error else None,
+    )
+
+
 def models_info(services: Services) -> ModelsResponse:
     settings = services.settings
-    translator = services.pipeline.translator if services.pipeline else None
-    info = translator.info if translator else None
     summarizer = services.summaries.summarizer if services.summaries else None
-    pool = services.pool()
-    loaded = set(pool.loaded())
+    translator = translator_info(services, INTO_ENGLISH)
+    assert translator is not None  # the into-English direction always has a translator
+    choices = []
+    for way in (INTO_ENGLISH, FROM_ENGLISH):
+        pool = services.pool(way)
+        loaded = set(pool.loaded())
+        choices += [
+            TranslatorChoice(
+                name=name, model=model, direction=way, pairs=served_pairs(way),  # type: ignore[arg-type]
+                default=name == pool.default, loaded=name in loaded,
+            )
+            for name, model in pool.choices.items()
+        ]
     return ModelsResponse(
-        translator=TranslatorInfo(
-            id=settings.translator,
-            revision=info.revision if info else None,
-            backend=info.backend if info else None,
-            quantization=info.quantization if info else None,
-            loaded=info is not None,
-            max_input_tokens=info.max_input_tokens if info else None,
-            num_beams=settings.num_beams,
-            device=settings.device,
-            threads=dict(info.threads) if info else {},
-            dynamic_batching=info is not None and settings.batch_wait_ms > 0,
-            batch_wait_ms=settings.batch_wait_ms,
-            error=services.translator_error.message if services.translator_error else None,
-        ),
+        translator=translator,
+        en_translator=translator_info(services, FROM_ENGLISH),
         summarizer=SummarizerInfo(
             id=settings.summarizer,
             revision=summarizer.info.revision if summarizer else None,
+            backend=summarizer.info.backend if summarizer else None,
+            quantization=summarizer.info.quantization if summarizer else None,
+            languages=["en", *(t for t in ("nb", "nn") if services.en_pipeline is not None and t in services.en_pipeline.targets)],
             loaded=summarizer is not None,
             prompts=summarizer is not None and summarizer.info.prompts is not None,
             error=services.summarizer_error.message if services.summarizer_error else None,
         ),
-        translators=[
-            TranslatorChoice(name=name, model=model, default=name == pool.default, loaded=name in loaded)
-            for name, model in pool.choices.items()
-        ],
-        max_translators=pool.limit,
+        translators=choices,
+        max_translators=settings.max_translators,
     )
+
+
+@router.get("/v1/languages", response_model=LanguagesResponse, responses={401: ERROR, 429: ERROR})
+def languages(services: ServicesDep) -> LanguagesResponse:
+    """The source → target pairs oversett translates, and the translator that serves each."""
+    found = []
+    for way in (INTO_ENGLISH, FROM_ENGLISH):
+        info = translator_info(services, way)
+        if info is None:
+            continue
+        pool = services.pool(way)
+        for pair in info.pairs:
+            source, target = pair.split("-")
+            found.append(LanguagePair(
+                source=source, target=target, source_name=LANGUAGE_NAMES[source], target_name=TARGET_NAMES[target],
+                model=pool.default, model_id=info.id, models=list(pool.choices), loaded=info.loaded,
+            ))
+    return LanguagesResponse(pairs=found)

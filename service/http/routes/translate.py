@@ -1,4 +1,5 @@
-"""``POST /v1/translate``: Norwegian text in, English out with the layout kept."""
+"""``POST /v1/translate``: Norwegian text in, English out (or English in, Bokmål or Nynorsk out)
+with the layout kept."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from starlette.concurrency import run_in_threadpool
 
 from ...domain.cancel import cancellable
 from ...domain.errors import OversettError
+from ...domain.langid import LANGUAGE_NAMES
+from ...domain.pairs import TARGET_NAMES, already_in_target
 from ...usecases.pipeline import DocumentTranslation, SegmentTranslation, StreamEvent
 from ..responses import error_code
 from ..schemas import (
@@ -42,16 +45,32 @@ async def translate(
 ) -> TranslateResponse:
     glossary = await run_in_threadpool(services.glossary_for, body.glossary, body.inline_terms, body.keep)
     memory = await run_in_threadpool(services.memory_for, body.memory)
-    async with chosen_translator(services, body.model) as (name, pipeline):
+    async with chosen_translator(services, body.model, body.target_lang) as (name, pipeline):
         results = await model_work(
             request, admission, services, pipeline.translate_documents, body.texts, body.source_lang,
-            body.num_beams, None, glossary, memory,
+            body.num_beams, None, glossary, memory, body.target_lang,
         )
     info = pipeline.translator.info
     return TranslateResponse(
-        translations=[translation_out(r) for r in results],
+        translations=[translation_out(r, body.target_lang) for r in results],
         model=ModelOut(id=info.model_id, backend=info.backend, name=name),
     )
+
+
+def pipeline_passed(document: DocumentTranslation, target_lang: str) -> bool:
+    """The text came back as it was: it was already in the target language, or had no letters."""
+    return document.source_lang == "zxx" or already_in_target(document.source_lang, target_lang)
+
+
+def unchanged_note(document: DocumentTranslation, target_lang: str) -> str | None:
+    if document.source_lang == "zxx":
+        return "The text has no letters (numbers or symbols only): it is returned as it is."
+    if already_in_target(document.source_lang, target_lang):
+        return (
+            f"The text is already in {LANGUAGE_NAMES.get(document.source_lang, document.source_lang)}, "
+            f"so it is returned unchanged (asked for: {TARGET_NAMES[target_lang]})."
+        )
+    return None
 
 
 def segment_out(segment: SegmentTranslation) -> SegmentOut:
@@ -67,10 +86,13 @@ def segment_out(segment: SegmentTranslation) -> SegmentOut:
     )
 
 
-def translation_out(document: DocumentTranslation) -> TranslationOut:
+def translation_out(document: DocumentTranslation, target_lang: str = "en") -> TranslationOut:
     return TranslationOut(
         text=document.text,
         source_lang=document.source_lang,
+        target_lang=target_lang,
+        translated=not pipeline_passed(document, target_lang),
+        note=unchanged_note(document, target_lang),
         detected=DetectedOut.model_validate(document.detected) if document.detected else None,
         issues=document.flagged,
         segments=[segment_out(s) for s in document.segments],
@@ -100,15 +122,18 @@ async def translate_stream(
 ) -> StreamingResponse:
     glossary = await run_in_threadpool(services.glossary_for, body.glossary, body.inline_terms, body.keep)
     memory = await run_in_threadpool(services.memory_for, body.memory)
-    name, pipeline = await run_in_threadpool(services.pool().acquire, body.model)
+    pool = services.pool(body.target_lang)
+    name, pipeline = await run_in_threadpool(pool.acquire, body.model)
     slot = admission.slot()
     try:
         slot.__enter__()  # held until the stream ends: streamed work counts against the bound too
     except BaseException:
-        services.pool().release(name)
+        pool.release(name)
         raise
     cancel = threading.Event()
-    events = pipeline.stream_documents(body.texts, body.source_lang, body.num_beams, glossary, memory)
+    events = pipeline.stream_documents(
+        body.texts, body.source_lang, body.num_beams, glossary, memory, body.target_lang
+    )
 
     def step() -> StreamEvent | None:
         with cancellable(cancel):
@@ -118,7 +143,7 @@ async def translate_stream(
         first = await run_in_threadpool(step)
     except BaseException:
         slot.__exit__(None, None, None)
-        services.pool().release(name)
+        pool.release(name)
         raise
 
     info = pipeline.translator.info
@@ -128,7 +153,7 @@ async def translate_stream(
         event = first
         try:
             while event is not None:
-                yield _line(event, model)
+                yield _line(event, model, body.target_lang)
                 if await request.is_disconnected():
                     return
                 event = await run_in_threadpool(step)
@@ -141,15 +166,15 @@ async def translate_stream(
         finally:
             cancel.set()
             slot.__exit__(None, None, None)
-            services.pool().release(name)
+            pool.release(name)
 
     return StreamingResponse(lines(), media_type=NDJSON)
 
 
-def _line(event: StreamEvent, model: dict[str, str]) -> bytes:
+def _line(event: StreamEvent, model: dict[str, str], target_lang: str) -> bytes:
     if event.document is not None:
         payload = {"type": "document", "document": event.index,
-                   "translation": translation_out(event.document).model_dump(), "model": model}
+                   "translation": translation_out(event.document, target_lang).model_dump(), "model": model}
     else:
         assert event.segment is not None
         payload = {"type": "segment", "document": event.index, "index": event.position,

@@ -1,0 +1,65 @@
+"""The language pairs oversett translates: Norwegian (Bokmål, Nynorsk) and its neighbours Danish
+and Swedish into English, and English into Bokmål or Nynorsk. Which model serves a pair is the
+composition root's business; this module knows only the languages and the rules between them."""
+
+from __future__ import annotations
+
+from .errors import InvalidInput
+
+ENGLISH = "en"
+NORWEGIAN = frozenset({"nb", "nn", "no"})  # "no": Norwegian of either written form
+TARGET_NAMES: dict[str, str] = {"en": "English", "nb": "Norwegian Bokmål", "nn": "Norwegian Nynorsk"}
+# What each direction's translator takes and gives.
+INTO_ENGLISH_SOURCES = ("nb", "nn", "da", "sv")
+FROM_ENGLISH_TARGETS = ("nb", "nn")
+_TARGET_ALIASES = {"nob": "nb", "nno": "nn", "eng": "en", "en-gb": "en", "en-us": "en"}
+
+
+def normalise_target(code: str | None) -> str:
+    """A request's ``target_lang`` as oversett's code (``en`` when not given); InvalidInput (422)
+    listing the supported ones otherwise."""
+    if code is None or not code.strip():
+        return ENGLISH
+    key = code.strip().lower().replace("_", "-")
+    key = _TARGET_ALIASES.get(key, key)
+    if key not in TARGET_NAMES:
+        raise InvalidInput(
+            f"target_lang '{code}' is not supported; use one of: "
+            + ", ".join(f"{c} ({name})" for c, name in TARGET_NAMES.items())
+        )
+    return key
+
+
+def direction(target: str) -> str:
+    """``into-english`` or ``from-english``: which translator a target needs."""
+    return "into-english" if target == ENGLISH else "from-english"
+
+
+def pairs(targets: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
+    """The (source, target) pairs of a translator that translates into ``targets``."""
+    if list(targets) == [ENGLISH]:
+        return [(source, ENGLISH) for source in INTO_ENGLISH_SOURCES]
+    return [(ENGLISH, target) for target in targets]
+
+
+def pair_label(source: str, target: str) -> str:
+    return f"{source}-{target}"
+
+
+def already_in_target(source: str, target: str) -> bool:
+    """The text needs no translation: it is in the target language (any Norwegian counts for a
+    Norwegian target: oversett does not translate between Bokmål and Nynorsk)."""
+    return source == target or (target in NORWEGIAN and source in NORWEGIAN)
+
+
+def check_pair(source: str, target: str) -> None:
+    """InvalidInput (422) naming the pairs there are when ``source`` → ``target`` is not one."""
+    if target == ENGLISH or source == ENGLISH or already_in_target(source, target):
+        return
+    served = ", ".join(pair_label(s, t) for t in FROM_ENGLISH_TARGETS for s in [ENGLISH]) + ", " + ", ".join(
+        pair_label(s, ENGLISH) for s in INTO_ENGLISH_SOURCES
+    )
+    raise InvalidInput(
+        f"oversett does not translate {source} into {target}: only English goes into {TARGET_NAMES[target]}. "
+        f"Pairs: {served}."
+    )

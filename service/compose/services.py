@@ -177,7 +177,9 @@ def load_services(settings: Settings, detector: LanguageDetector | None = None) 
         log.warning("%s Summaries fall back to the extractive method.", exc.message)
         services.summarizer_error = exc
     if services.pipeline is not None:
-        services.summaries = SummaryPipeline(services.pipeline, summarizer, services.summarizer_error)
+        services.summaries = SummaryPipeline(
+            services.pipeline, summarizer, services.summarizer_error, outbound=services.require_pipeline
+        )
     services.pool(INTO_ENGLISH)
     services.pool(FROM_ENGLISH)
     return services

@@ -186,7 +186,9 @@ class JobRecords(Protocol):
     holds the job are refused (return False), so a job taken over is never written twice.
     Every method may raise StoreUnavailable when a shared store cannot be reached."""
 
-    def create(self, documents: list[JobDocument], summary: str | None, source_lang: str) -> str: ...
+    def create(
+        self, documents: list[JobDocument], summary: str | None, source_lang: str, target_lang: str = "en"
+    ) -> str: ...
 
     def recover(self) -> None:
         """On startup: make jobs this store's process left running claimable again."""

@@ -4,6 +4,7 @@ the format's own text."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from ..domain.errors import DocumentError
@@ -23,14 +24,28 @@ class Parsed:
     def units(self) -> list[str]:
         return [u.text for u in self.unit_markup]
 
-    def write(self, translations: Sequence[TranslatedUnit]) -> bytes:
+    def write(self, translations: Sequence[TranslatedUnit], language: str = "en") -> bytes:
+        """The file rebuilt from the translations; a format that declares its language (HTML's
+        ``lang``, EPUB's ``dc:language``) declares ``language``."""
         if len(translations) != len(self.unit_markup):
             raise ValueError(f"{len(translations)} translations for {len(self.unit_markup)} units")
         texts = [
             t.text if not u.payload else repaired(t.segments or ((u.text, t.text),), t.text, u)
             for u, t in zip(self.unit_markup, translations, strict=True)
         ]
-        return self.rebuild(texts)
+        token = _LANGUAGE.set(language)
+        try:
+            return self.rebuild(texts)
+        finally:
+            _LANGUAGE.reset(token)
+
+
+_LANGUAGE: ContextVar[str] = ContextVar("oversett_target_language", default="en")
+
+
+def target_language() -> str:
+    """The language the file being written is translated into (set by ``Parsed.write``)."""
+    return _LANGUAGE.get()
 
 
 def decode_text(data: bytes, kind: str) -> tuple[str, bool]:

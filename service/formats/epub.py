@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..domain.errors import DocumentError
-from .base import Parsed, plain_unit
+from .base import Parsed, plain_unit, target_language
 from .html import Xhtml
 from .inline import Unit
 from .package import Package
@@ -81,7 +81,7 @@ class Epub:
                     changed = True
             if changed and metadata is not None:
                 for language in metadata.iter(f"{{{_DC}}}language"):
-                    language.text = "en"
+                    language.text = target_language()
                     package.changed(opf_name)
             return package.write()
 

@@ -32,7 +32,7 @@ from bs4.dammit import EntitySubstitution
 from bs4.formatter import HTMLFormatter, XMLFormatter
 
 from ..domain.errors import DocumentError
-from .base import Parsed
+from .base import Parsed, target_language
 from .inline import Piece, Unit, decode
 
 TRANSLATED_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
@@ -103,7 +103,7 @@ def _parsed(soup: BeautifulSoup, encode: Callable[[], bytes], xml: bool = False)
         if isinstance(root, Tag):
             for name in ("lang", "xml:lang") if xml else ("lang",):
                 if root.has_attr(name):
-                    root[name] = "en"
+                    root[name] = target_language()
         return bytes(encode())
 
     return Parsed(units, rebuild)

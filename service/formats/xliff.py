@@ -44,13 +44,17 @@ def _fill(element: Any, text: str, placeholder: str, ns: str) -> None:
         last.tail = (last.tail or "") + rest
 
 
-def xliff_of(original: str, segments: Sequence[tuple[str, str]], source_lang: str, version: str = "2.0") -> bytes:
+def xliff_of(
+    original: str, segments: Sequence[tuple[str, str]], source_lang: str, version: str = "2.0", target_lang: str = "en"
+) -> bytes:
     """The segments (source, machine translation) of one document as XLIFF 2.0 or 1.2."""
     from lxml import etree
 
-    lang = source_lang if source_lang in ("nb", "nn", "da", "sv") else "nb"
+    lang = source_lang if source_lang in ("nb", "nn", "da", "sv", "en") else "nb"
+    if target_lang != "en":
+        lang = "en"
     if version == "2.0":
-        root = etree.Element(f"{{{XLIFF_2}}}xliff", nsmap={None: XLIFF_2}, version="2.0", srcLang=lang, trgLang="en")
+        root = etree.Element(f"{{{XLIFF_2}}}xliff", nsmap={None: XLIFF_2}, version="2.0", srcLang=lang, trgLang=target_lang)
         file = etree.SubElement(root, f"{{{XLIFF_2}}}file", id="f1", original=original)
         for number, (source, target) in enumerate(segments, 1):
             unit = etree.SubElement(file, f"{{{XLIFF_2}}}unit", id=f"u{number}")
@@ -62,7 +66,7 @@ def xliff_of(original: str, segments: Sequence[tuple[str, str]], source_lang: st
     elif version == "1.2":
         root = etree.Element(f"{{{XLIFF_12}}}xliff", nsmap={None: XLIFF_12}, version="1.2")
         file = etree.SubElement(root, f"{{{XLIFF_12}}}file", original=original, datatype="plaintext",
-                                **{"source-language": lang, "target-language": "en"})
+                                **{"source-language": lang, "target-language": target_lang})
         body = etree.SubElement(file, f"{{{XLIFF_12}}}body")
         for number, (source, target) in enumerate(segments, 1):
             unit = etree.SubElement(body, f"{{{XLIFF_12}}}trans-unit", id=str(number))
@@ -92,6 +96,12 @@ def _squeezed(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _target(code: str) -> str | None:
+    """oversett's code of an XLIFF target language (en-GB → en, nb-NO → nb, no → nb), or None."""
+    base = code.split("-")[0].lower()
+    return {"en": "en", "nb": "nb", "nob": "nb", "no": "nb", "nn": "nn", "nno": "nn"}.get(base)
+
+
 def entries_from_xliff(data: bytes, author: str = "") -> list[MemoryEntry]:
     """The segments a translator changed (target ≠ the machine translation in the note), or
     every translated segment of an XLIFF without those notes; DocumentError naming the line or
@@ -103,9 +113,12 @@ def entries_from_xliff(data: bytes, author: str = "") -> list[MemoryEntry]:
     except etree.XMLSyntaxError as exc:
         raise DocumentError(f"The XLIFF file is not well-formed XML: {exc}.") from exc
     if root.tag == f"{{{XLIFF_2}}}xliff":
-        ns, lang = XLIFF_2, root.get("srcLang", "nb")
-        if not root.get("trgLang", "").lower().startswith("en"):
-            raise DocumentError(f"The XLIFF file's trgLang is '{root.get('trgLang', '')}' (line {root.sourceline}); oversett's memories hold English translations.")
+        ns, lang, target_lang = XLIFF_2, root.get("srcLang", "nb"), root.get("trgLang", "")
+        if _target(target_lang) is None:
+            raise DocumentError(
+                f"The XLIFF file's trgLang is '{target_lang}' (line {root.sourceline}); oversett's memories hold "
+                "English, Bokmål (nb) or Nynorsk (nn) translations."
+            )
         pairs = []
         for unit in root.iter(f"{{{ns}}}unit"):
             note = next((n.text or "" for n in unit.iter(f"{{{ns}}}note") if n.get("category") == MT_NOTE), None)
@@ -119,7 +132,12 @@ def entries_from_xliff(data: bytes, author: str = "") -> list[MemoryEntry]:
         file = root.find(f"{{{ns}}}file")
         if file is None:
             raise DocumentError(f"The XLIFF file has no <file> (line {root.sourceline}).")
-        lang = file.get("source-language", "nb")
+        lang, target_lang = file.get("source-language", "nb"), file.get("target-language", "en")
+        if _target(target_lang) is None:
+            raise DocumentError(
+                f"The XLIFF file's target-language is '{target_lang}' (line {file.sourceline}); oversett's memories hold "
+                "English, Bokmål (nb) or Nynorsk (nn) translations."
+            )
         pairs = []
         for unit in root.iter(f"{{{ns}}}trans-unit"):
             note = next((n.text or "" for n in unit.iter(f"{{{ns}}}note") if n.get("from") == MT_NOTE), None)
@@ -136,6 +154,7 @@ def entries_from_xliff(data: bytes, author: str = "") -> list[MemoryEntry]:
         source_text, target_text = _squeezed(_text(source)), _squeezed(_text(target))
         if machine is not None and _squeezed(machine) == target_text:
             continue  # the machine's translation, unchanged
-        entries.append(MemoryEntry(source_text, target_text, "en", language if language in ("nb", "nn", "no", "da", "sv") else "nb",
-                                   author, "import"))
+        target_code = _target(target_lang) or "en"
+        source_code = "en" if target_code != "en" else language if language in ("nb", "nn", "no", "da", "sv") else "nb"
+        entries.append(MemoryEntry(source_text, target_text, target_code, source_code, author, "import"))
     return entries

@@ -146,6 +146,7 @@ class SummarizeResponse(BaseModel):
     method: Literal["abstractive", "extractive"]
     length: str
     source_lang: str
+    target_lang: str = Field("en", description="The summary's language")
     detected: DetectedOut | None = Field(None, description="Language id's verdict (source_lang auto)")
     models: dict[str, str | None]
     sentences_translated: int
@@ -208,6 +209,7 @@ class JobOut(BaseModel):
     error: str | None
     summary: str | None
     source_lang: str
+    target_lang: str = "en"
     created: float
     updated: float
     progress: JobProgress

@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     status TEXT NOT NULL,          -- queued / running / completed / failed
     summary TEXT,
     source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL DEFAULT 'en',
     created REAL NOT NULL,
     updated REAL NOT NULL,
     error TEXT
@@ -55,6 +56,7 @@ def job_view(job: dict[str, Any], documents: list[dict[str, Any]]) -> dict[str, 
         "error": job.get("error"),
         "summary": job.get("summary"),
         "source_lang": job["source_lang"],
+        "target_lang": job.get("target_lang") or "en",
         "created": job["created"],
         "updated": job["updated"],
         "progress": {"done": done, "total": len(documents)},
@@ -81,14 +83,21 @@ class JobStore:
         self.path = Path(path).expanduser()
         self._lock = threading.Lock()
         self._db = open_database(self.path, SCHEMA)
+        columns = {row["name"] for row in self._db.execute("PRAGMA table_info(jobs)")}
+        if "target_lang" not in columns:  # a database of an older version: every job went into English
+            with self._db:
+                self._db.execute("ALTER TABLE jobs ADD COLUMN target_lang TEXT NOT NULL DEFAULT 'en'")
 
-    def create(self, documents: list[JobDocument], summary: str | None, source_lang: str) -> str:
+    def create(
+        self, documents: list[JobDocument], summary: str | None, source_lang: str, target_lang: str = "en"
+    ) -> str:
         job_id = uuid.uuid4().hex
         now = time.time()
         with self._lock, self._db:
             self._db.execute(
-                "INSERT INTO jobs (id, status, summary, source_lang, created, updated) VALUES (?, 'queued', ?, ?, ?, ?)",
-                (job_id, summary, source_lang, now, now),
+                "INSERT INTO jobs (id, status, summary, source_lang, target_lang, created, updated) "
+                "VALUES (?, 'queued', ?, ?, ?, ?, ?)",
+                (job_id, summary, source_lang, target_lang, now, now),
             )
             self._db.executemany(
                 "INSERT INTO job_documents (job_id, position, name, text, status) VALUES (?, ?, ?, ?, 'pending')",

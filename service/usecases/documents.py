@@ -43,6 +43,7 @@ def translate_file(
     progress: Callable[[int], None] | None = None,
     glossary: Glossary | None = None,
     memory: str | None = None,
+    target_lang: str = "en",
 ) -> TranslatedFile:
     """The file, translated; DocumentError for a broken file, InputTooLarge over the limits,
     UnsupportedLanguage for a document in a language oversett does not take."""
@@ -54,14 +55,16 @@ def translate_file(
     if not wanted:
         pipeline.stats.record_document(document_format.name)
         return TranslatedFile(data, document_format.name, source_lang if source_lang != "auto" else "zxx", 0, 0, 0, 0, {}, "")
-    detection = pipeline.detection_of(plain[:DETECTION_SAMPLE_CHARS], source_lang)
-    documents = pipeline.translate_documents([units[i] for i in wanted], detection.lang, num_beams, progress, glossary, memory)
+    detection = pipeline.detection_of(plain[:DETECTION_SAMPLE_CHARS], source_lang, target=target_lang)
+    documents = pipeline.translate_documents(
+        [units[i] for i in wanted], detection.lang, num_beams, progress, glossary, memory, target_lang
+    )
     translations = [TranslatedUnit(unit) for unit in units]
     for index, document in zip(wanted, documents, strict=True):
         translations[index] = TranslatedUnit(
             document.text, tuple((s.source, s.translation) for s in document.segments)
         )
-    written = parsed.write(translations)
+    written = parsed.write(translations, target_lang)
     pipeline.stats.record_document(document_format.name)
     segments = [s for d in documents for s in d.segments]
     return TranslatedFile(

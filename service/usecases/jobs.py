@@ -74,13 +74,15 @@ class JobRunner:
             log.error("%s", exc.message)
         self._thread.start()
 
-    def submit(self, documents: list[JobDocument], summary: str | None, source_lang: str) -> str:
+    def submit(
+        self, documents: list[JobDocument], summary: str | None, source_lang: str, target_lang: str = "en"
+    ) -> str:
         """Queue a job; raise InvalidInput / InputTooLarge over the limits, ModelUnavailable
         when there is no translator (refused now rather than failed later), StoreUnavailable
         when the job cannot be stored."""
         self.check(documents)
-        self.services.require_pipeline()
-        job_id = self.store.create(documents, summary, source_lang)
+        self.services.require_pipeline(target_lang)
+        job_id = self.store.create(documents, summary, source_lang, target_lang)
         self._wake.set()
         return job_id
 
@@ -152,7 +154,7 @@ class JobRunner:
             if job is None or pending is None:
                 return
             try:
-                pipeline = self.services.require_pipeline()
+                pipeline = self.services.require_pipeline(job.get("target_lang") or "en")
                 summaries = self.services.require_summaries() if job["summary"] else None
             except OversettError as exc:
                 message = exc.message
@@ -179,9 +181,9 @@ class JobRunner:
         pipeline: TranslationPipeline, summaries: SummaryPipeline | None, job: dict[str, Any],
         document: JobDocument,
     ) -> tuple[dict[str, Any] | None, str | None]:
-        source_lang = job["source_lang"]
+        source_lang, target_lang = job["source_lang"], job.get("target_lang") or "en"
         try:
-            (translation,) = pipeline.translate_documents([document.text], source_lang)
+            (translation,) = pipeline.translate_documents([document.text], source_lang, target_lang=target_lang)
             result: dict[str, Any] = {
                 "source_lang": translation.source_lang,
                 "confidence": translation.detected.confidence if translation.detected else None,
@@ -192,7 +194,7 @@ class JobRunner:
             }
             if summaries is not None:
                 summary = summaries.summarize_document(
-                    document.text, job["summary"], source_lang=translation.source_lang
+                    document.text, job["summary"], source_lang=translation.source_lang, target_lang=target_lang
                 )
                 result |= {"summary": summary.summary, "summary_method": summary.method}
             return result, None

@@ -15,8 +15,9 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal, Protocol
 
 from ..domain import extractive
-from ..domain.errors import ModelUnavailable
+from ..domain.errors import InvalidInput, ModelUnavailable
 from ..domain.langid import NO_LINGUISTIC_CONTENT, Detection
+from ..domain.pairs import already_in_target
 from ..domain.presets import LengthPreset, bounded, preset_for, trim_summary
 from ..domain.protocols import Cache, Summarizer, cache_key
 from ..domain.text import pack, segment, split_long_sentence
@@ -26,7 +27,7 @@ from .pipeline import TranslationPipeline
 class Pipelines(Protocol):
     """Where the batch and job use cases get the pipelines (the composition's ``Services``)."""
 
-    def require_pipeline(self) -> TranslationPipeline: ...
+    def require_pipeline(self, target: str = "en") -> TranslationPipeline: ...
 
     def require_summaries(self) -> SummaryPipeline: ...
 
@@ -79,17 +80,22 @@ class SummaryResult:
 
 
 class SummaryPipeline:
-    """Short English summaries of (Norwegian) documents, abstractive or extractive."""
+    """Short summaries of Norwegian or English documents, abstractive or extractive, in English,
+    or in Bokmål or Nynorsk: the summariser writes English, so a Norwegian summary is the English
+    one translated by ``outbound`` (the English → Norwegian pipeline); an extractive summary of a
+    text already in the language asked for is its own sentences."""
 
     def __init__(
         self,
         translation: TranslationPipeline,
         summarizer: Summarizer | None,
         summarizer_error: ModelUnavailable | None = None,
+        outbound: Callable[[str], TranslationPipeline] | None = None,
     ) -> None:
         self.translation = translation
         self.summarizer = summarizer
         self.summarizer_error = summarizer_error
+        self.outbound = outbound  # target (nb / nn) → its pipeline; raises ModelUnavailable
 
     @property
     def cache(self) -> Cache:
@@ -111,31 +117,40 @@ class SummaryPipeline:
         max_words: int | None = None,
         method: SummaryMethod = "auto",
         source_lang: str = "auto",
+        target_lang: str = "en",
     ) -> SummaryResult:
         self.translation.check_size([text])
         chosen = self.resolve_method(method)
+        outbound = self._outbound(target_lang)
         detection = self.translation.detection_of(text, source_lang)
         detected = detection if source_lang == "auto" else None
         language = detection.lang
         preset = preset_for(length, max_words)
-        key = cache_key(self._namespace(chosen, length, max_words), text)
+        key = cache_key(self._namespace(chosen, length, max_words, outbound, target_lang), text)
         stored = self.cache.get_many([key]).get(key)
         if stored is not None:
             return SummaryResult(**{**json.loads(stored), "cached": True, "detected": detected})
         if language == NO_LINGUISTIC_CONTENT:  # nothing to summarise or translate
             summary, translated = text.strip(), 0
-        elif chosen == "abstractive":
-            assert self.summarizer is not None
-            summary, translated = self._abstractive(text, language, preset, self.summarizer)
+        elif chosen == "extractive" and already_in_target(language, target_lang):
+            picked = extractive.extract(text, language, preset.max_sentences, preset.max_words)
+            summary, translated = " ".join(c.text for c in picked), 0
         else:
-            summary, translated = self._extractive(text, language, preset)
+            if chosen == "abstractive":
+                assert self.summarizer is not None
+                summary, translated = self._abstractive(text, language, preset, self.summarizer)
+            else:
+                summary, translated = self._extractive(text, language, preset)
+            if outbound is not None:  # the English summary, into Bokmål or Nynorsk
+                (done,) = outbound.translate_documents([summary], source_lang="en", target_lang=target_lang)
+                summary, translated = done.text, translated + len(done.segments)
         result = SummaryResult(
             summary=summary,
             method=chosen,
             length=length if max_words is None else f"max_words={max_words}",
             source_lang=language,
             sentences_translated=translated,
-            models=self._models(chosen),
+            models=self._models(chosen, outbound),
             detected=detected,
         )
         stored_fields = {k: v for k, v in asdict(result).items() if k not in ("cached", "detected")}
@@ -158,15 +173,28 @@ class SummaryPipeline:
         documents = self.translation.translate_documents(sources, source_lang=language)
         return " ".join(d.text for d in documents), len(sources)
 
-    def _models(self, method: str) -> dict[str, str | None]:
+    def _outbound(self, target_lang: str) -> TranslationPipeline | None:
+        if target_lang == "en":
+            return None
+        if self.outbound is None:
+            raise InvalidInput(f"Summaries in {target_lang} need the English → Norwegian translator, which is not set up.")
+        return self.outbound(target_lang)
+
+    def _models(self, method: str, outbound: TranslationPipeline | None = None) -> dict[str, str | None]:
         translator = self.translation.translator
         summarizer = self.summarizer if method == "abstractive" else None
-        return {
+        models = {
             "translator": translator.info.model_id,
             "summarizer": summarizer.info.model_id if summarizer else None,
         }
+        if outbound is not None:
+            models["en_translator"] = outbound.translator.info.model_id
+        return models
 
-    def _namespace(self, method: str, length: str, max_words: int | None) -> dict[str, Any]:
+    def _namespace(
+        self, method: str, length: str, max_words: int | None, outbound: TranslationPipeline | None = None,
+        target_lang: str = "en",
+    ) -> dict[str, Any]:
         namespace: dict[str, Any] = {
             **self.translation.cache_namespace(self.translation.num_beams),
             "task": "summarize",
@@ -180,4 +208,6 @@ class SummaryPipeline:
             namespace["summarizer_revision"] = info.revision
             if info.prompts is not None:
                 namespace["prompts"] = info.prompts
+        if outbound is not None:
+            namespace["into"] = outbound.cache_namespace(outbound.num_beams, target=target_lang)
         return namespace

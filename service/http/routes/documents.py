@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...compose.services import document_format
 from ...domain.errors import FileTooLarge, InvalidInput
+from ...domain.pairs import normalise_target
 from ...formats import EXTENSIONS, NAMES, formats
 from ...formats.xliff import xliff_of
 from ...usecases.documents import TranslatedFile, translate_file
@@ -26,9 +27,10 @@ FormatName = Literal["html", "xhtml", "md", "docx", "pptx", "xlsx", "odt", "odp"
 assert set(FormatName.__args__) == set(NAMES)  # type: ignore[attr-defined]
 
 HEADERS = {
-    "Content-Disposition": "attachment; filename=\"NAME.en.EXT\"",
+    "Content-Disposition": "attachment; filename=\"NAME.en.EXT\" (NAME.nb.EXT, NAME.nn.EXT into Norwegian)",
     "X-Oversett-Format": "the format's name: " + ", ".join(NAMES),
     "X-Oversett-Source-Lang": "the document's language (told or detected)",
+    "X-Oversett-Target-Lang": "the language it was translated into: en, nb or nn",
     "X-Oversett-Units": "translatable units: paragraphs, headings, cells, cues, attributes",
     "X-Oversett-Segments": "sentences translated",
     "X-Oversett-Cached-Segments": "sentences served from the cache",
@@ -60,6 +62,9 @@ async def translate_document(
     admission: AdmissionDep,
     file: Annotated[UploadFile, File(description="The document: " + ", ".join(EXTENSIONS))],
     source_lang: Annotated[SourceLang, Form(description="'auto' detects the document's language")] = "auto",
+    target_lang: Annotated[
+        str, Form(description="en (the default), nb (Bokmål) or nn (Nynorsk); nb and nn take English documents")
+    ] = "en",
     format: Annotated[FormatName | None, Form(description="Read the file as this format, whatever its name")] = None,
     num_beams: Annotated[int | None, Form(ge=1, le=16)] = None,
     glossary: Annotated[str | None, Form(max_length=64, description="A stored glossary's name")] = None,
@@ -72,20 +77,22 @@ async def translate_document(
     ] = None,
 ) -> Response:
     settings = services.settings
+    target = normalise_target(target_lang)
     refuse_declared_too_large(request, settings.max_document_bytes)
     name = file.filename or "document"
     kind = document_format(settings, name, format)
     data = await read_upload(file, name, settings.max_document_bytes)
     chosen_glossary = await run_in_threadpool(services.glossary_for, glossary)
     chosen_memory = await run_in_threadpool(services.memory_for, memory)
-    async with chosen_translator(services, model) as (name_of_model, pipeline):
+    async with chosen_translator(services, model, target) as (name_of_model, pipeline):
         done: TranslatedFile = await model_work(
             request, admission, services, translate_file, pipeline, kind, data, source_lang, num_beams, None,
-            chosen_glossary, chosen_memory,
+            chosen_glossary, chosen_memory, target,
         )
-    body, media, filename = done.data, kind.media_type, english_name(name, kind.extensions[0])
+    body, media, filename = done.data, kind.media_type, translated_name(name, kind.extensions[0], target)
     if xliff is not None:
-        body, media, filename = xliff_of(PurePath(name).name, done.pairs, done.source_lang, xliff), "application/xliff+xml", xliff_name(name)
+        body = xliff_of(PurePath(name).name, done.pairs, done.source_lang, xliff, target)
+        media, filename = "application/xliff+xml", xliff_name(name)
     return Response(
         body,
         media_type=media,
@@ -93,6 +100,7 @@ async def translate_document(
             "Content-Disposition": content_disposition(filename),
             "X-Oversett-Format": done.format,
             "X-Oversett-Source-Lang": done.source_lang,
+            "X-Oversett-Target-Lang": target,
             "X-Oversett-Units": str(done.units),
             "X-Oversett-Segments": str(done.segments),
             "X-Oversett-Cached-Segments": str(done.cached_segments),
@@ -128,12 +136,13 @@ async def read_upload(file: UploadFile, name: str, limit: int) -> bytes:
     return data
 
 
-def english_name(filename: str, default_suffix: str) -> str:
-    """``nyhet.html`` → ``nyhet.en.html`` (only the file's own name, never a path)."""
+def translated_name(filename: str, default_suffix: str, target: str = "en") -> str:
+    """``nyhet.html`` → ``nyhet.en.html`` (``story.html`` → ``story.nb.html`` into Bokmål; only the
+    file's own name, never a path)."""
     name = PurePath(filename.replace("\\", "/")).name or "document"
     suffix = PurePath(name).suffix
     stem = name[: -len(suffix)] if suffix else name
-    return f"{stem or 'document'}.en{suffix or default_suffix}"
+    return f"{stem or 'document'}.{target}{suffix or default_suffix}"
 
 
 def content_disposition(filename: str) -> str:

@@ -14,7 +14,7 @@ router = APIRouter(tags=["jobs"])
 @router.post("/v1/jobs", response_model=JobCreated, status_code=202, responses=DATA_ERRORS)
 def create_job(body: JobRequest, jobs: JobsDep) -> JobCreated:
     job_id = jobs.submit(
-        [JobDocument(d.name, d.text) for d in body.documents], body.summary, body.source_lang
+        [JobDocument(d.name, d.text) for d in body.documents], body.summary, body.source_lang, body.target_lang
     )
     return JobCreated(job_id=job_id, status="queued")
 

@@ -28,6 +28,10 @@ async def summarize(
         body.max_words,
         body.method,
         body.source_lang,
+        body.target_lang,
     )
-    fields = vars(result) | {"detected": DetectedOut.model_validate(result.detected) if result.detected else None}
+    fields = vars(result) | {
+        "detected": DetectedOut.model_validate(result.detected) if result.detected else None,
+        "target_lang": body.target_lang,
+    }
     return SummarizeResponse(**fields)

@@ -56,7 +56,7 @@ def _with_memory(settings: Settings, name: str) -> Settings:
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {
         name: getattr(args, name)
-        for name in ("translator", "summarizer")
+        for name in ("translator", "summarizer", "en_translator")
         if getattr(args, name, None)
     }
     settings = Settings(**overrides)  # type: ignore[arg-type]
@@ -65,8 +65,21 @@ def _settings(args: argparse.Namespace) -> Settings:
     if getattr(args, "model", None) and args.run is not cmd_batch:  # batch runs choose in their workers
         from ..compose.services import settings_for_model
 
-        settings = settings_for_model(settings, args.model)
+        settings = settings_for_model(settings, args.model, _direction(args))
     return settings
+
+
+def _target(args: argparse.Namespace) -> str:
+    """The command's --to as oversett's code (en when not given); OversettError listing the choices."""
+    from ..domain.pairs import normalise_target
+
+    return normalise_target(getattr(args, "to", None))
+
+
+def _direction(args: argparse.Namespace) -> str:
+    from ..domain.pairs import direction
+
+    return direction(_target(args))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -116,9 +129,11 @@ def cmd_translate(args: argparse.Namespace) -> int:
         return _translate_file(args, settings)
     text = _read_text_argument(args, settings.max_chars)
     glossary = stored_glossary(settings, args.glossary)
-    pipeline = load_pipeline(settings)
+    pipeline = load_pipeline(settings, None, _direction(args))
     try:
-        (result,) = pipeline.translate_documents([text], args.source_lang, args.beams, glossary=glossary)
+        (result,) = pipeline.translate_documents(
+            [text], args.source_lang, args.beams, glossary=glossary, target_lang=_target(args)
+        )
     finally:
         pipeline.close()
     sys.stdout.write(result.text)
@@ -141,7 +156,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 def _translate_file(args: argparse.Namespace, settings: Settings) -> int:
     """A document of any supported format: written to --out (atomically: a failed run leaves
-    no file), or to standard output for text formats, or beside the input as NAME.en.EXT."""
+    no file), or to standard output for text formats, or beside the input as NAME.en.EXT
+    (NAME.nb.EXT, NAME.nn.EXT with --to nb / nn)."""
     from ..compose.services import document_format, load_pipeline
     from ..usecases.batch import write_atomic
     from ..usecases.documents import translate_file
@@ -159,9 +175,10 @@ def _translate_file(args: argparse.Namespace, settings: Settings) -> int:
     if len(data) > settings.max_document_bytes:
         raise OversettError(f"{name}: {len(data):,} bytes; the limit is {settings.max_document_bytes:,} (OVERSETT_MAX_DOCUMENT_BYTES)")
     glossary = stored_glossary(settings, args.glossary)
-    pipeline = load_pipeline(settings)
+    to = _target(args)
+    pipeline = load_pipeline(settings, None, _direction(args))
     try:
-        done = translate_file(pipeline, kind, data, args.source_lang, args.beams, glossary=glossary)
+        done = translate_file(pipeline, kind, data, args.source_lang, args.beams, glossary=glossary, target_lang=to)
     except OversettError as exc:
         raise OversettError(f"{name}: {exc.message}") from exc
     finally:
@@ -171,13 +188,13 @@ def _translate_file(args: argparse.Namespace, settings: Settings) -> int:
 
         source = Path(args.file) if args.file != "-" else Path(name)
         xliff_path = source.with_name(source.name + ".xlf")
-        write_atomic(xliff_path, xliff_of(source.name, done.pairs, done.source_lang, args.xliff))
+        write_atomic(xliff_path, xliff_of(source.name, done.pairs, done.source_lang, args.xliff, to))
         print(f"[{len(done.pairs)} segments for post-editing → {xliff_path}]", file=sys.stderr)
     if args.out:
         target: Path | None = Path(args.out)
     elif kind.binary:
         source = Path(args.file) if args.file != "-" else Path(name)
-        target = source.with_name(f"{source.stem}.en{source.suffix or kind.extensions[0]}")
+        target = source.with_name(f"{source.stem}.{to}{source.suffix or kind.extensions[0]}")
     else:
         target = None
     if target is None:
@@ -202,13 +219,13 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     services = load_services(settings)
     try:
         result = services.require_summaries().summarize_document(
-            text, args.length, args.max_words, args.method, args.source_lang
+            text, args.length, args.max_words, args.method, args.source_lang, _target(args)
         )
     finally:
         services.close()
     print(result.summary)
     print(
-        f"[{result.method}, {result.length}, source {result.source_lang}, "
+        f"[{result.method}, {result.length}, source {result.source_lang}, summary in {_target(args)}, "
         f"{result.sentences_translated} sentences translated]",
         file=sys.stderr,
     )
@@ -248,7 +265,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     counts: Counter[str] = Counter()
     flagged = 0
     for number, (source, translation) in enumerate(zip(sources, translations, strict=True), 1):
-        issues = check(source, translation)
+        issues = check(source, translation, _target(args))
         flagged += bool(issues)
         counts.update(i.code for i in issues)
         record = {"line": number, "issues": [i.code for i in issues]}
@@ -274,6 +291,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         engine=args.engine,
         glossary=stored_glossary(settings, args.glossary),
         model=args.model,
+        target_lang=_target(args),
     )
     print(result.line(), file=sys.stderr)
     return 1 if result.failed else 0
@@ -333,7 +351,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--xliff", nargs="?", const="2.0", choices=["2.0", "1.2"], default=None,
         help="also write NAME.EXT.xlf: every segment's source and machine translation, for post-editing in a CAT tool",
     )
-    translate.add_argument("--model", default=None, help="a translator's name from OVERSETT_TRANSLATORS")
+    translate.add_argument("--model", default=None, help="a translator's name from OVERSETT_TRANSLATORS (or OVERSETT_EN_TRANSLATORS with --to nb/nn)")
+    translate.add_argument("--to", default="en", help="the language to translate into: en (default), nb (Bokmål) or nn (Nynorsk); nb and nn take English")
+    translate.add_argument("--en-translator", default=None, help="English → Norwegian Hub id or folder (overrides env)")
     translate.add_argument("--source-lang", default="auto", help="auto, nb, nn, no, da, sv, en")
     translate.add_argument("--beams", type=int, default=None, help="beam size")
     translate.add_argument("--translator", default=None, help="Hub id or folder (overrides env)")
@@ -347,6 +367,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--method", choices=["auto", "abstractive", "extractive"], default="auto"
     )
     summarize.add_argument("--source-lang", default="auto", help="auto, nb, nn, no, da, sv, en")
+    summarize.add_argument("--to", default="en", help="the summary's language: en (default), nb or nn (the English summary, translated)")
+    summarize.add_argument("--en-translator", default=None, help="English → Norwegian Hub id or folder (overrides env)")
     summarize.add_argument("--translator", default=None, help="Hub id or folder (overrides env)")
     summarize.add_argument("--summarizer", default=None, help="Hub id or folder (overrides env)")
     summarize.set_defaults(run=cmd_summarize)
@@ -363,7 +385,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--summarizer", default=None, help="Hub id or folder (overrides env)")
     batch.add_argument("--glossary", default=None, help="a stored glossary's name (oversett glossary list)")
     batch.add_argument("--memory", default=None, help="a translation memory's name (oversett memory list); default OVERSETT_MEMORY")
-    batch.add_argument("--model", default=None, help="a translator's name from OVERSETT_TRANSLATORS")
+    batch.add_argument("--model", default=None, help="a translator's name from OVERSETT_TRANSLATORS (or OVERSETT_EN_TRANSLATORS with --to nb/nn)")
+    batch.add_argument("--to", default="en", help="the language to translate into: en (default), nb (Bokmål) or nn (Nynorsk); nb and nn take English")
+    batch.add_argument("--en-translator", default=None, help="English → Norwegian Hub id or folder (overrides env)")
     batch.set_defaults(run=cmd_batch)
 
     add_glossary_commands(commands, _settings)
@@ -372,9 +396,10 @@ def build_parser() -> argparse.ArgumentParser:
     check_parser = commands.add_parser(
         "check", help="faithfulness checks of aligned source / translation files (one segment a line)"
     )
-    check_parser.add_argument("source", help="Norwegian source, UTF-8, one segment a line")
-    check_parser.add_argument("translation", help="English translation, aligned line by line")
+    check_parser.add_argument("source", help="the source (Norwegian, or English with --to nb/nn), UTF-8, one segment a line")
+    check_parser.add_argument("translation", help="its translation, aligned line by line")
     check_parser.add_argument("--messages", action="store_true", help="also write each issue's message")
+    check_parser.add_argument("--to", default="en", help="the translation's language: en (a Norwegian source), nb or nn (an English one)")
     check_parser.set_defaults(run=cmd_check)
 
     commands.add_parser("eval", help="score outputs against references (see oversett eval --help)")

@@ -28,11 +28,11 @@ class _DocumentActor:
 
     def __init__(
         self, settings_json: str, out_dir: str, summary: str | None, glossary_json: str | None = None,
-        model: str | None = None,
+        model: str | None = None, target_lang: str = "en",
     ) -> None:
         settings = Settings.model_validate_json(settings_json)
         glossary = Glossary.from_json(json.loads(glossary_json)) if glossary_json else None
-        self.worker = document_worker(settings, Path(out_dir), summary, glossary, model)
+        self.worker = document_worker(settings, Path(out_dir), summary, glossary, model, target_lang)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         entries = [
@@ -43,12 +43,13 @@ class _DocumentActor:
 
 
 def ray_engine(
-    settings: Settings, out_dir: Path, summary: str | None, glossary: Glossary | None = None, model: str | None = None
+    settings: Settings, out_dir: Path, summary: str | None, glossary: Glossary | None = None, model: str | None = None,
+    target_lang: str = "en",
 ) -> BatchEngine:
     """The batch engine that runs the documents on Ray workers."""
 
     def run(documents: Sequence[SourceDocument], progress: Progress) -> list[ManifestEntry]:
-        return run_ray(settings, out_dir, summary, documents, progress, glossary, model)
+        return run_ray(settings, out_dir, summary, documents, progress, glossary, model, target_lang)
 
     return run
 
@@ -61,6 +62,7 @@ def run_ray(
     progress: Progress,
     glossary: Glossary | None = None,
     model: str | None = None,
+    target_lang: str = "en",
 ) -> list[ManifestEntry]:
     try:
         import ray
@@ -92,7 +94,7 @@ def run_ray(
             _DocumentActor,
             fn_constructor_args=(
                 worker_settings.model_dump_json(), str(out_dir.resolve()), summary,
-                json.dumps(glossary.to_json()) if glossary is not None else None, model,
+                json.dumps(glossary.to_json()) if glossary is not None else None, model, target_lang,
             ),
             batch_size=1,
             concurrency=actors,

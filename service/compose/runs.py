@@ -26,13 +26,14 @@ def run_batch_with_settings(
     stream: Any = None,
     glossary: Glossary | None = None,
     model: str | None = None,
+    target_lang: str = "en",
 ) -> BatchSummary:
     """Translate every matching document of ``input_dir`` into ``out_dir`` (by default, every
     file of a supported type: .html, .md, .docx, .pptx, .xlsx, .odt, .odp, .epub, .pdf, .srt, .vtt, .txt …)."""
     chosen = (
-        ray_engine(settings, out_dir, summary, glossary, model)
+        ray_engine(settings, out_dir, summary, glossary, model, target_lang)
         if engine == "ray"
-        else local_engine(document_worker(settings, out_dir, summary, glossary, model))
+        else local_engine(document_worker(settings, out_dir, summary, glossary, model, target_lang))
     )
     wanted = patterns or DOCUMENT_PATTERNS
     return run_batch(input_dir, out_dir, engine=chosen, patterns=wanted, stream=stream)

@@ -325,7 +325,9 @@ def _prompts_for(model_type: str, settings: Settings) -> PromptSet | None:
     return load_prompts(settings.prompts_dir, LENGTH_PRESETS, settings.prompt_template)
 
 
-def batch_model_key(settings: Settings, summary: str | None, glossary: Glossary | None = None) -> dict[str, Any]:
+def batch_model_key(
+    settings: Settings, summary: str | None, glossary: Glossary | None = None, target_lang: str = "en"
+) -> dict[str, Any]:
     """What a batch run's outputs depend on, known without loading any model: a rerun with the
     same key and source hash can skip the document."""
 
@@ -342,6 +344,9 @@ def batch_model_key(settings: Settings, summary: str | None, glossary: Glossary 
         "num_beams": settings.num_beams,
         "max_input_tokens": settings.max_input_tokens,
     }
+    if target_lang != ENGLISH:  # (into English the key stays as it was, so older runs are still resumed)
+        key |= {"target_lang": target_lang, "en_translator": identity(settings.en_translator),
+                "en_translator_revision": settings.en_translator_revision}
     if summary:
         key |= {"summary": summary, "summarizer": identity(settings.summarizer)}
     if glossary is not None:
@@ -356,22 +361,25 @@ def batch_model_key(settings: Settings, summary: str | None, glossary: Glossary 
 
 
 def document_worker(
-    settings: Settings, out_dir: Path, summary: str | None, glossary: Glossary | None = None, model: str | None = None
+    settings: Settings, out_dir: Path, summary: str | None, glossary: Glossary | None = None, model: str | None = None,
+    target_lang: str = "en",
 ) -> DocumentTranslator:
-    """A batch run's per-document worker, loading its models from ``settings`` (with the named
-    translator, when ``model`` names one) on first use."""
-    settings = settings_for_model(settings, model)
+    """A batch run's per-document worker into ``target_lang``, loading its models from
+    ``settings`` (with the named translator, when ``model`` names one) on first use."""
+    way = direction(target_lang)
+    settings = settings_for_model(settings, model, way)
     return DocumentTranslator(
         lambda: load_services(settings),
         out_dir,
         summary,
-        key=batch_model_key(settings, summary, glossary),
+        key=batch_model_key(settings, summary, glossary, target_lang),
         max_chars=settings.max_chars,
         format_of=lambda name: document_format(settings, name),
         max_bytes=settings.max_document_bytes,
         glossary=glossary,
-        model_name=model or next(iter(settings.translator_choices)),
+        model_name=model or next(iter(settings.translator_choices if way == INTO_ENGLISH else settings.en_translator_choices), ""),
         memory=settings.memory,
+        target_lang=target_lang,
     )
 
 

@@ -3,7 +3,7 @@
 For each document ``name.ext`` the run writes ``OUT/name.en.ext`` (HTML, Markdown, Word and
 subtitle files through the format layer, structure kept; plain text and any other file a
 ``--glob`` picks as UTF-8 text, written ``OUT/name.en.txt``) and, when asked,
-``OUT/name.summary.en.txt``. Every file is written to a temporary file and renamed into
+``OUT/name.summary.en.txt``; into Bokmål or Nynorsk, ``nb`` or ``nn`` in place of ``en``. Every file is written to a temporary file and renamed into
 place, and a document counts as done only when its state record (``OUT/.oversett/…``) is
 renamed into place after its outputs. A rerun skips documents whose state matches the same
 source hash and model settings, so a run killed at any point and started again ends with
@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 STATE_DIR = ".oversett"
 MANIFEST = "manifest.jsonl"
 TEMP_SUFFIX = ".oversett-tmp"
-TRANSLATION_SUFFIX = ".en.txt"
+TRANSLATION_SUFFIX = ".en.txt"  # the outputs of a run into English (eval reads them)
 SUMMARY_SUFFIX = ".summary.en.txt"
 
 
@@ -53,6 +53,7 @@ class ManifestEntry:
     error: str | None = None
     format: str = "txt"  # html, md, docx, pptx, xlsx, odt, odp, epub, pdf, srt, vtt or txt
     source_lang: str | None = None
+    target_lang: str = "en"  # the direction: what the document was translated into
     confidence: float | None = None  # language id's, when it detected the language
     segments: int = 0
     cached_segments: int = 0
@@ -149,16 +150,17 @@ def remove_stale_temporaries(out_dir: Path) -> int:
 class OutputFolder:
     """Where a run writes: outputs, state records and the manifest."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, language: str = "en") -> None:
         self.root = root
+        self.language = language  # the outputs' language: name.LANGUAGE.ext
 
     def translation(self, doc: SourceDocument, document_format: DocumentFormat | None = None) -> Path:
         if document_format is None or document_format.name == "txt":
-            return self.root / f"{doc.stem}{TRANSLATION_SUFFIX}"
-        return self.root / f"{doc.stem}.en{Path(doc.relative).suffix}"
+            return self.root / f"{doc.stem}.{self.language}.txt"
+        return self.root / f"{doc.stem}.{self.language}{Path(doc.relative).suffix}"
 
     def summary(self, doc: SourceDocument) -> Path:
-        return self.root / f"{doc.stem}{SUMMARY_SUFFIX}"
+        return self.root / f"{doc.stem}.summary.{self.language}.txt"
 
     def state(self, doc: SourceDocument) -> Path:
         return self.root / STATE_DIR / f"{doc.relative}.json"
@@ -209,14 +211,16 @@ class DocumentTranslator:
         glossary: Glossary | None = None,
         model_name: str = "default",
         memory: str | None = None,
+        target_lang: str = "en",
     ) -> None:
         self.load = load
+        self.target_lang = target_lang
         self.glossary = glossary
         self.memory = memory
         self.model_name = model_name
         self.format_of = format_of
         self.max_bytes = max_bytes
-        self.output = OutputFolder(out_dir)
+        self.output = OutputFolder(out_dir, target_lang)
         self.summary = summary
         self.key = key
         self.max_chars = max_chars
@@ -226,7 +230,7 @@ class DocumentTranslator:
     def services(self) -> Pipelines:
         if self._services is None:
             services = self.load()
-            services.require_pipeline()  # a missing translator stops the run: it is not per document
+            services.require_pipeline(self.target_lang)  # a missing translator stops the run: it is not per document
             if self.summary:
                 services.require_summaries()
             self._services = services
@@ -294,10 +298,10 @@ class DocumentTranslator:
         on_sentences: Callable[[int], None] | None,
     ) -> ManifestEntry:
         services = self.services
-        pipeline = services.require_pipeline()
+        pipeline = services.require_pipeline(self.target_lang)
         try:
             done = translate_file(pipeline, document_format, data, progress=on_sentences, glossary=self.glossary,
-                                  memory=self.memory)
+                                  memory=self.memory, target_lang=self.target_lang)
         except InputTooLarge as exc:
             raise DocumentError(exc.message) from exc
         write_atomic(self.output.translation(doc, document_format), done.data)
@@ -305,14 +309,14 @@ class DocumentTranslator:
         models = self._models(info.model_id, info.backend)
         if self.summary and done.source_text.strip():
             summary = services.require_summaries().summarize_document(
-                done.source_text, self.summary, source_lang=done.source_lang
+                done.source_text, self.summary, source_lang=done.source_lang, target_lang=self.target_lang
             )
             write_atomic(self.output.summary(doc), summary.summary + "\n")
             models |= {"summarizer": summary.models.get("summarizer"), "summary_method": summary.method}
         outputs = self.output.outputs(doc, self.summary if done.source_text.strip() else None, document_format)
         return ManifestEntry(
             file=doc.relative, sha256=sha256, status="ok", format=document_format.name,
-            source_lang=done.source_lang, confidence=done.confidence, segments=done.segments, cached_segments=done.cached_segments,
+            source_lang=done.source_lang, target_lang=self.target_lang, confidence=done.confidence, segments=done.segments, cached_segments=done.cached_segments,
             flagged_segments=done.flagged_segments, issues=done.issues, memory_hits=done.memory_hits, models=models,
             outputs=[p.relative_to(self.output.root).as_posix() for p in outputs],
         )
@@ -321,14 +325,16 @@ class DocumentTranslator:
         self, doc: SourceDocument, text: str, sha256: str, on_sentences: Callable[[int], None] | None
     ) -> ManifestEntry:
         services = self.services
-        pipeline = services.require_pipeline()
-        (result,) = pipeline.translate_documents([text], progress=on_sentences, glossary=self.glossary, memory=self.memory)
+        pipeline = services.require_pipeline(self.target_lang)
+        (result,) = pipeline.translate_documents(
+            [text], progress=on_sentences, glossary=self.glossary, memory=self.memory, target_lang=self.target_lang
+        )
         write_atomic(self.output.translation(doc), result.text)
         info = pipeline.translator.info
         models = self._models(info.model_id, info.backend)
         if self.summary:
             summary = services.require_summaries().summarize_document(
-                text, self.summary, source_lang=result.source_lang
+                text, self.summary, source_lang=result.source_lang, target_lang=self.target_lang
             )
             write_atomic(self.output.summary(doc), summary.summary + "\n")
             models |= {"summarizer": summary.models.get("summarizer"), "summary_method": summary.method}
@@ -337,6 +343,7 @@ class DocumentTranslator:
             sha256=sha256,
             status="ok",
             source_lang=result.source_lang,
+            target_lang=self.target_lang,
             confidence=result.detected.confidence if result.detected else None,
             segments=len(result.segments),
             cached_segments=sum(s.cached for s in result.segments),

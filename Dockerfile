@@ -21,6 +21,7 @@ ARG TORCH_FIND_LINKS=""
 ARG PIP_INDEX_URL=""
 ARG BAKE_MODELS=0
 ARG TRANSLATOR=Helsinki-NLP/opus-mt-tc-big-gmq-en
+ARG EN_TRANSLATOR=Helsinki-NLP/opus-mt-tc-big-en-gmq
 ARG SUMMARIZER=sshleifer/distilbart-cnn-12-6
 
 # A virtualenv: works on every base, and Debian's own Python refuses a system-wide pip install.
@@ -50,12 +51,12 @@ RUN pip install -c requirements.lock ${PIP_INDEX_URL:+--index-url "$PIP_INDEX_UR
 RUN --mount=type=bind,target=/context \
     cd /context && \
     if [ "$BAKE_MODELS" = "1" ]; then \
-      HF_HOME=/tmp/hf oversett models pull --translator "$TRANSLATOR" --summarizer "$SUMMARIZER" \
+      HF_HOME=/tmp/hf oversett models pull --translator "$TRANSLATOR" --en-translator "$EN_TRANSLATOR" --summarizer "$SUMMARIZER" \
         --into /models --env-file /app/.env \
       && echo OVERSETT_OFFLINE=1 >> /app/.env && rm -rf /tmp/hf; \
     else \
-      mkdir -p /models && printf 'OVERSETT_TRANSLATOR=%s\nOVERSETT_SUMMARIZER=%s\nOVERSETT_CT2_CACHE=/data/ctranslate2\n' \
-        "$TRANSLATOR" "$SUMMARIZER" > /app/.env; \
+      mkdir -p /models && printf 'OVERSETT_TRANSLATOR=%s\nOVERSETT_EN_TRANSLATOR=%s\nOVERSETT_SUMMARIZER=%s\nOVERSETT_CT2_CACHE=/data/ctranslate2\n' \
+        "$TRANSLATOR" "$EN_TRANSLATOR" "$SUMMARIZER" > /app/.env; \
     fi
 
 RUN useradd --create-home --uid 10001 oversett && mkdir -p /data && chown -R oversett /data /models

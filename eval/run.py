@@ -177,12 +177,13 @@ def score_testset(testset: TestSet, translations: Sequence[str], info: dict[str,
         ],
         "published": published,
         "checks": flag_rates(
-            {"oversett": (testset.sources, translations), "reference": (testset.sources, testset.references)}
+            {"oversett": (testset.sources, translations), "reference": (testset.sources, testset.references)},
+            getattr(testset, "target_lang", "en"),
         ),
     }
 
 
-def flag_rates(outputs: dict[str, tuple[Sequence[str], Sequence[str]]]) -> list[dict[str, Any]]:
+def flag_rates(outputs: dict[str, tuple[Sequence[str], Sequence[str]]], target: str = "en") -> list[dict[str, Any]]:
     """% of segments the faithfulness checks flag, in all and by code, for each system."""
     from collections import Counter
 
@@ -190,7 +191,7 @@ def flag_rates(outputs: dict[str, tuple[Sequence[str], Sequence[str]]]) -> list[
 
     rows = []
     for system, (sources, translations) in outputs.items():
-        found = [check(s, t) for s, t in zip(sources, translations, strict=True)]
+        found = [check(s, t, target) for s, t in zip(sources, translations, strict=True)]
         codes = Counter(i.code for issues in found for i in issues)
         total = max(1, len(found))
         rows.append({"system": system, "segments": len(found),
@@ -200,10 +201,11 @@ def flag_rates(outputs: dict[str, tuple[Sequence[str], Sequence[str]]]) -> list[
 
 
 def translate_testset(testset: TestSet, services: Any, batch: int = 128) -> list[str]:
-    pipeline = services.require_pipeline()
+    target = getattr(testset, "target_lang", "en")
+    pipeline = services.require_pipeline(target)
     lang = testset.source_lang
     out: list[str] = []
     for start in range(0, len(testset.sources), batch):
         texts = [s if s.strip() else "." for s in testset.sources[start : start + batch]]
-        out += [r.text for r in pipeline.translate_documents(texts, lang)]
+        out += [r.text for r in pipeline.translate_documents(texts, lang, target_lang=target)]
     return out

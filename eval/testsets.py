@@ -8,7 +8,11 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LOCAL_TESTSETS = {"flores200": "flores200-devtest", "ntrex128": "ntrex128"}
-PAIRS = {"nob-eng": ("nob", "eng", "nb"), "nno-eng": ("nno", "eng", "nn")}
+# pair → (source file, reference file, oversett's source code, target code)
+PAIRS = {
+    "nob-eng": ("nob", "eng", "nb", "en"), "nno-eng": ("nno", "eng", "nn", "en"),
+    "eng-nob": ("eng", "nob", "en", "nb"), "eng-nno": ("eng", "nno", "en", "nn"),
+}
 
 # Published BLEU / chrF of the real models (eval/data/README.md).
 PUBLISHED: dict[tuple[str, str], dict[str, tuple[float, float]]] = {
@@ -26,6 +30,14 @@ PUBLISHED: dict[tuple[str, str], dict[str, tuple[float, float]]] = {
         "Helsinki-NLP/opus-mt-tc-big-gmq-en": (45.1, 69.3),
         "opus-mt-gmq-en family (opus2m-2020-08-12)": (36.0, 62.0),
         "NLLB-200-distilled-600M": (40.2, 64.4),
+    },
+    # English → Norwegian: the OPUS-MT model cards' FLORES-200 devtest figures.
+    ("flores200", "eng-nob"): {
+        "Helsinki-NLP/opus-mt-tc-big-en-gmq": (34.5, 62.8),
+        "Helsinki-NLP/opus-mt-en-gmq": (28.8, 57.9),
+    },
+    ("flores200", "eng-nno"): {
+        "Helsinki-NLP/opus-mt-tc-big-en-gmq": (32.4, 61.1),
     },
 }
 
@@ -46,6 +58,7 @@ class TestSet:
     sources: list[str]
     references: list[str]
     origin: str
+    target_lang: str = "en"  # … and for the target side
 
 
 def _lines(path: Path) -> list[str]:
@@ -65,15 +78,15 @@ def local_files(src: Path, ref: Path, source_lang: str = "auto") -> TestSet:
 def load_testset(name: str, pair: str, data_dir: Path = DATA_DIR) -> TestSet:
     if pair not in PAIRS:
         raise TestSetUnavailable(f"pair '{pair}' is not supported; use one of {', '.join(PAIRS)}")
-    src_code, ref_code, source_lang = PAIRS[pair]
+    src_code, ref_code, source_lang, target_lang = PAIRS[pair]
     if name in LOCAL_TESTSETS:
         folder = data_dir / LOCAL_TESTSETS[name]
         found = local_files(folder / f"{src_code}.txt", folder / f"{ref_code}.txt", source_lang)
-        return TestSet(name, pair, source_lang, found.sources, found.references, str(folder))
-    return _from_sacrebleu(name, pair, source_lang)
+        return TestSet(name, pair, source_lang, found.sources, found.references, str(folder), target_lang)
+    return _from_sacrebleu(name, pair, source_lang, target_lang)
 
 
-def _from_sacrebleu(name: str, pair: str, source_lang: str) -> TestSet:
+def _from_sacrebleu(name: str, pair: str, source_lang: str, target_lang: str = "en") -> TestSet:
     import sacrebleu
     from sacrebleu.utils import get_reference_files, get_source_file
 
@@ -93,4 +106,4 @@ def _from_sacrebleu(name: str, pair: str, source_lang: str) -> TestSet:
             f"Offline, use a shipped set ({', '.join(LOCAL_TESTSETS)}) or --src FILE --ref FILE"
         ) from exc
     found = local_files(Path(source), Path(references[0]), source_lang)
-    return TestSet(name, pair, source_lang, found.sources, found.references, f"sacrebleu {name}")
+    return TestSet(name, pair, source_lang, found.sources, found.references, f"sacrebleu {name}", target_lang)

@@ -135,7 +135,8 @@ class Settings(BaseSettings):
         "OVERSETT_EN_TRANSLATOR. Unset: one, named 'from-english'. Names are unique across both settings",
     )
     max_translators: int = Field(
-        2, ge=1, le=16, description="Translators loaded at once; the least recently used is unloaded to load another"
+        2, ge=1, le=16,
+        description="Translators loaded at once, for each direction; the least recently used is unloaded to load another",
     )
     redis_url: str | None = Field(
         None, description="redis://host:port/db shared by replicas: rate limits and jobs (and OVERSETT_CACHE may use it too)"

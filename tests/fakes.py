@@ -135,7 +135,7 @@ class FakeLanguageDetector:
     def __init__(self, lang: str = "nb") -> None:
         self.lang = lang
 
-    def detect(self, text: str) -> Detection:
+    def detect(self, text: str, *, prefer_english: bool = False) -> Detection:
         return Detection(self.lang, 0.9)
 
     def warm_up(self) -> None:

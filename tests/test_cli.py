@@ -25,7 +25,7 @@ def _run(args: list[str], env_extra: dict[str, str], stdin: bytes | None = None)
 
 def test_translate_file_keeps_layout(tiny_models: dict[str, Path], tmp_path: Path, seed_text: str) -> None:
     env = {
-        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]),
+        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]), "OVERSETT_EN_TRANSLATOR": str(tiny_models["en_translator"]),
         "OVERSETT_CACHE": str(tmp_path / "c.sqlite3"),
         "OVERSETT_NUM_BEAMS": "1",
     }
@@ -60,7 +60,7 @@ def test_missing_model_exits_non_zero_with_message(tmp_path: Path) -> None:
 def test_bad_input_file_exits_non_zero(tmp_path: Path, tiny_models: dict[str, Path]) -> None:
     latin1 = tmp_path / "latin1.txt"
     latin1.write_bytes("Blåbærsyltetøy på brødskiva.".encode("latin-1"))
-    env = {"OVERSETT_TRANSLATOR": str(tiny_models["translator"]), "OVERSETT_CACHE": "none"}
+    env = {"OVERSETT_TRANSLATOR": str(tiny_models["translator"]), "OVERSETT_EN_TRANSLATOR": str(tiny_models["en_translator"]), "OVERSETT_CACHE": "none"}
     for path, needle in [(latin1, "not UTF-8"), (tmp_path / "nope.txt", "no such file")]:
         result = _run(["translate", str(path)], env)
         assert result.returncode != 0
@@ -77,7 +77,7 @@ def test_models_tiny_writes_both_models(tmp_path: Path) -> None:
 
 def test_summarize_command(tiny_models: dict[str, Path], tmp_path: Path) -> None:
     env = {
-        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]),
+        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]), "OVERSETT_EN_TRANSLATOR": str(tiny_models["en_translator"]),
         "OVERSETT_SUMMARIZER": str(tiny_models["summarizer"]),
         "OVERSETT_CACHE": str(tmp_path / "c.sqlite3"),
         "OVERSETT_NUM_BEAMS": "1",
@@ -92,7 +92,7 @@ def test_summarize_abstractive_without_summarizer_fails_clearly(
     tiny_models: dict[str, Path], tmp_path: Path
 ) -> None:
     env = {
-        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]),
+        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]), "OVERSETT_EN_TRANSLATOR": str(tiny_models["en_translator"]),
         "OVERSETT_SUMMARIZER": str(tmp_path / "absent"),
         "OVERSETT_CACHE": "none",
     }
@@ -111,7 +111,7 @@ def test_serve_with_broken_prompt_template_exits_with_message(tmp_path: Path, ti
     for name in ("short", "medium", "long"):
         (prompts / f"{name}.txt").write_text("no slot here", encoding="utf-8")
     env = {
-        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]),
+        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]), "OVERSETT_EN_TRANSLATOR": str(tiny_models["en_translator"]),
         "OVERSETT_SUMMARIZER": str(t5),
         "OVERSETT_PROMPTS_DIR": str(prompts),
         "OVERSETT_CACHE": "none",

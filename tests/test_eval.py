@@ -73,6 +73,7 @@ def test_norwegian_letters_count_as_tokens() -> None:
 @pytest.fixture
 def tiny_env(tiny_models: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OVERSETT_TRANSLATOR", str(tiny_models["translator"]))
+    monkeypatch.setenv("OVERSETT_EN_TRANSLATOR", str(tiny_models["en_translator"]))
     monkeypatch.setenv("OVERSETT_SUMMARIZER", str(tiny_models["summarizer"]))
     monkeypatch.setenv("OVERSETT_NUM_BEAMS", "1")
 
@@ -152,6 +153,20 @@ def test_shipped_flores_runs_offline(tiny_env: None, tmp_path: Path) -> None:
     assert set(checks) == {"oversett", "reference"} and checks["oversett"]["segments"] == 6
     assert checks["oversett"]["flagged"] > 0  # the tiny model's gibberish does not keep names
     assert "Faithfulness checks" in (_only_run(tmp_path) / "report.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("pair", "published"), [("eng-nob", 34.5), ("eng-nno", 32.4)])
+def test_the_english_to_norwegian_pairs_run_on_the_shipped_sets(
+    tiny_env: None, tmp_path: Path, pair: str, published: float
+) -> None:
+    for testset in ("flores200", "ntrex128"):
+        results = tmp_path / testset
+        assert eval_main(["--testset", testset, "--pair", pair, "--limit", "4", "--results", str(results)]) == 0
+        scores = json.loads((_only_run(results) / "scores.json").read_text(encoding="utf-8"))
+        assert scores["testset"]["pair"] == pair and scores["testset"]["segments"] == 4
+        if testset == "flores200":  # the published score printed beside oversett's own
+            assert any(p["bleu"] == published for p in scores["published"])
+        assert {row["system"] for row in scores["checks"]} == {"oversett", "reference"}
 
 
 @pytest.mark.parametrize(

@@ -66,8 +66,8 @@ def context(tmp_path_factory: pytest.TempPathFactory, tiny_models: dict[str, Pat
         if (REPO / name).exists() or (REPO / name).is_symlink():
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, root / name, follow_symlinks=False)
-    for role in ("translator", "summarizer"):
-        shutil.copytree(tiny_models[role], root / "tiny-models" / role)
+    for role, folder in (("translator", "translator"), ("summarizer", "summarizer"), ("en_translator", "en-translator")):
+        shutil.copytree(tiny_models[role], root / "tiny-models" / folder)
     subprocess.run(["chmod", "-R", "a+rX", str(root / "tiny-models")], check=True)
     return root
 
@@ -101,7 +101,8 @@ def image(context: Path) -> Iterator[str]:
 def baked_image(context: Path, image: str) -> str:
     tag = "localhost/oversett:baked"
     seconds = build(
-        context, tag, BAKE_MODELS="1", TRANSLATOR="tiny-models/translator", SUMMARIZER="tiny-models/summarizer"
+        context, tag, BAKE_MODELS="1", TRANSLATOR="tiny-models/translator", SUMMARIZER="tiny-models/summarizer",
+        EN_TRANSLATOR="tiny-models/en-translator",
     )
     report(tag, build_s=round(seconds, 1))
     return tag
@@ -210,11 +211,12 @@ def data(tmp_path: Path) -> Path:
 def models(tiny_models: dict[str, Path], tmp_path: Path) -> tuple[dict[Path, str], dict[str, str]]:
     """The tiny models mounted into a container (read-only is the point: nothing is written there)."""
     folder = tmp_path / "models"
-    for role in ("translator", "summarizer"):
+    for role in ("translator", "en_translator", "summarizer"):
         shutil.copytree(tiny_models[role], folder / role)
     subprocess.run(["chmod", "-R", "a+rX", str(folder)], check=True)
     mounts = {folder: "/mnt/models:ro"}
-    env = {"OVERSETT_TRANSLATOR": "/mnt/models/translator", "OVERSETT_SUMMARIZER": "/mnt/models/summarizer"}
+    env = {"OVERSETT_TRANSLATOR": "/mnt/models/translator", "OVERSETT_SUMMARIZER": "/mnt/models/summarizer",
+           "OVERSETT_EN_TRANSLATOR": "/mnt/models/en_translator"}
     return mounts, env
 
 
@@ -237,6 +239,7 @@ def test_the_image_serves_as_its_non_root_user_and_translates(
     assert document["text"].strip() and len(document["segments"]) == 2
     described = httpx.get(f"{container.base}/v1/models", timeout=10).json()
     assert described["translator"]["backend"] == "ctranslate2"  # converted on first start, onto the volume
+    assert described["en_translator"]["backend"] == "ctranslate2" and described["en_translator"]["pairs"] == ["en-nb", "en-nn"]
     written = {p.relative_to(data).parts[0]: p.stat().st_uid for p in data.iterdir()}
     assert written and set(written.values()) == {UID}, written  # the service wrote them, as 10001
     assert {"cache.sqlite3", "jobs.sqlite3", "ctranslate2"} <= set(written)
@@ -292,7 +295,12 @@ def test_a_baked_image_starts_offline_with_its_models(baked_image: str, tmp_path
         assert described["translator"]["id"] == "/models/translator"
         assert described["translator"]["backend"] == "ctranslate2"
         assert described["summarizer"]["id"] == "/models/summarizer" and described["summarizer"]["loaded"]
+        assert described["en_translator"]["id"] == "/models/en_translator" and described["en_translator"]["loaded"]
         assert translate(container.base)["text"].strip()
+        into_nynorsk = httpx.post(
+            f"{container.base}/v1/translate", json={"text": "Three people lost their jobs.", "target_lang": "nn"}, timeout=60
+        )
+        assert into_nynorsk.status_code == 200 and into_nynorsk.json()["translations"][0]["target_lang"] == "nn"
         assert "converted" not in container.log.read_text(errors="replace")  # converted at build time
         assert not (data / "ctranslate2").exists()
     finally:

@@ -18,7 +18,7 @@ from service.tools import samples
 
 @pytest.fixture
 def env(tiny_models: dict[str, Path], tmp_path: Path) -> dict[str, str]:
-    return {**os.environ, "OVERSETT_TRANSLATOR": str(tiny_models["translator"]), "OVERSETT_SUMMARIZER": "none",
+    return {**os.environ, "OVERSETT_TRANSLATOR": str(tiny_models["translator"]), "OVERSETT_EN_TRANSLATOR": str(tiny_models["en_translator"]), "OVERSETT_SUMMARIZER": "none",
             "OVERSETT_BACKEND": "torch", "OVERSETT_CACHE": "none", "OVERSETT_JOBS_DB": str(tmp_path / "service.sqlite3"),
             "HF_HUB_OFFLINE": "1"}
 

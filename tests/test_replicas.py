@@ -141,8 +141,8 @@ def _wait_for(get: Callable[..., Any], url: str, timeout: float = 180, done: int
 
 def _metric(base: str, name: str) -> float:
     text = httpx.get(f"{base}/metrics", timeout=10).text
-    match = re.search(rf"^{re.escape(name)} ([0-9.e+]+)$", text, re.MULTILINE)
-    return float(match.group(1)) if match else 0.0
+    found = re.findall(rf"^{re.escape(name)}(?:{{[^}}]*}})? ([0-9.e+]+)$", text, re.MULTILINE)
+    return sum(float(value) for value in found)  # every direction
 
 
 def test_a_job_created_on_one_replica_is_read_and_finished_on_either(

@@ -81,7 +81,7 @@ def test_oversett_serve_from_the_wheel_is_ready_and_translates(
     ).stdout.strip()
     assert Path(where).is_relative_to(venv), where  # the wheel's copy, not the checkout
     env = {
-        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]),
+        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]), "OVERSETT_EN_TRANSLATOR": str(tiny_models["en_translator"]),
         "OVERSETT_SUMMARIZER": str(tiny_models["summarizer"]),
         "OVERSETT_NUM_BEAMS": "1",
         "OVERSETT_CACHE": str(tmp_path / "cache.sqlite3"),

@@ -422,6 +422,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pull.add_argument("--translator", default=None, help="Hub id or folder (default: the setting)")
     pull.add_argument("--summarizer", default=None, help="Hub id or folder, or none")
+    pull.add_argument("--en-translator", default=None, help="English → Norwegian Hub id or folder, or none (default: the setting)")
     pull.add_argument("--ct2", default=None, help="also convert the translator to CTranslate2 here")
     pull.add_argument("--quantization", choices=["int8", "int8_float32", "float32"], default="int8")
     pull.add_argument(

@@ -388,6 +388,8 @@ def pull_models(settings: Settings) -> list[tuple[str, str, Path]]:
     to CTranslate2 (unless the backend is torch): (role, model, folder)."""
     translator = translator_ref(settings)
     wanted = [translator]
+    if settings.en_translator_enabled:
+        wanted.append(translator_ref(settings, FROM_ENGLISH))
     if settings.summarizer_enabled:
         wanted.append(
             summarizer_ref(settings)
@@ -396,6 +398,10 @@ def pull_models(settings: Settings) -> list[tuple[str, str, Path]]:
     if settings.backend != "torch" and find_ct2_model(settings.translator, settings.ct2_model) is None:
         folder, _ = converted_copy(translator, settings.ct2_cache, settings.ct2_quantization, offline=settings.offline)
         pulled.append(("translation (ctranslate2)", settings.translator, folder))
+    if settings.backend != "torch" and settings.en_translator_enabled:
+        english = translator_ref(settings, FROM_ENGLISH)
+        folder, _ = converted_copy(english, settings.ct2_cache, settings.ct2_quantization, offline=settings.offline)
+        pulled.append((f"{english.role} (ctranslate2)", settings.en_translator, folder))
     return pulled
 
 
@@ -407,6 +413,8 @@ def bake_models(settings: Settings, into: Path) -> dict[str, str]:
     import shutil
 
     wanted = [("translator", translator_ref(settings))]
+    if settings.en_translator_enabled:
+        wanted.append(("en_translator", translator_ref(settings, FROM_ENGLISH)))
     if settings.summarizer_enabled:
         wanted.append(("summarizer", summarizer_ref(settings)))
     baked = settings.model_copy(update={"ct2_cache": into / "ctranslate2", "ct2_model": None, "offline": True})
@@ -423,6 +431,7 @@ def bake_models(settings: Settings, into: Path) -> dict[str, str]:
         values[ref.setting] = str(folder)
     if settings.backend != "torch":
         refs = [translator_ref(baked)] + ([summarizer_ref(baked)] if settings.summarizer_enabled else [])
+        refs += [translator_ref(baked, FROM_ENGLISH)] if settings.en_translator_enabled else []
         for ref in refs:
             converted_copy(ref, baked.ct2_cache, baked.ct2_quantization, offline=True)
     return values

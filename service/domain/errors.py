@@ -167,7 +167,7 @@ class ModelUnavailable(OversettError):
     def __init__(
         self, role: str, model_id: str, setting: str, reason: str, *, local: bool = False
     ) -> None:
-        folder = "translator" if role == "translation" else "summarizer"
+        folder = {"translation": "translator", "English → Norwegian translation": "en-translator"}.get(role, "summarizer")
         if local:
             how = (
                 f"Check that the folder exists and holds a model saved with save_pretrained "

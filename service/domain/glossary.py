@@ -8,6 +8,12 @@ inflections where the glossary does not list them: ``bompenge`` also matches ``b
 with ``'s``). Bokmål and Nynorsk forms are separate rows (``Regjeringen``, ``Regjeringa``); a row's
 ``lang`` is kept for the reader. Matched terms become placeholders the model copies
 (``spans.protect``) and the English term is put in their place afterwards.
+
+A row whose ``lang`` is ``en`` goes the other way: an English source term and the Bokmål or Nynorsk
+term it becomes. It is matched in English text only (``matcher_for("nb")``), in its English forms
+(plural ``-s``/``-es``, possessive ``'s``), and its Norwegian term is put in exactly as written. The
+rows of the other direction never match English text, nor these Norwegian; do-not-translate terms
+hold both ways.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ _ENDINGS = ("en", "et", "a", "er", "ene", "ane", "ar", "ens", "ets", "as", "enes
 class Term:
     source: str
     target: str  # the same as source for a do-not-translate term
-    lang: str | None = None  # nb / nn, for the reader
+    lang: str | None = None  # nb / nn, for the reader; en: an English source term (English → Norwegian)
 
     @property
     def keep(self) -> bool:
@@ -78,7 +84,13 @@ class Glossary:
 
     @property
     def matcher(self) -> TermMatcher:
-        return matcher_of(self.terms)
+        return self.matcher_for("en")
+
+    def matcher_for(self, target: str) -> TermMatcher:
+        """The matcher of the terms of one direction: into English (``target`` en) the Norwegian
+        rows, out of English the ``en`` rows; do-not-translate terms in both."""
+        into_english = target == "en"
+        return matcher_of(tuple(t for t in self.terms if t.keep or (t.lang == "en") != into_english))
 
 
 def build_glossary(
@@ -109,8 +121,10 @@ def build_glossary(
                 )
         if not any(c.isalnum() for c in source):
             raise InvalidInput(f"Row {row} of the glossary '{name}': the term '{source}' has no letters or digits.")
-        if lang not in (None, "", "nb", "nn", "no"):
-            raise InvalidInput(f"Row {row} of the glossary '{name}': lang must be nb, nn or empty, not '{lang}'.")
+        if lang not in (None, "", "nb", "nn", "no", "en"):
+            raise InvalidInput(
+                f"Row {row} of the glossary '{name}': lang must be nb, nn, en (an English source term) or empty, not '{lang}'."
+            )
         if source in found and found[source].target != target:
             raise InvalidInput(
                 f"The glossary '{name}' gives '{source}' two English terms: '{found[source].target}' and '{target}'. Keep one."
@@ -193,8 +207,23 @@ def _same(form: str, target: str) -> bool:
     return form.lower() == target.lower()
 
 
+def _english_inflections(term: Term) -> list[tuple[str, str]]:
+    """An English source term's plural and possessive; the Norwegian term stays as written."""
+    source, target = term.source, term.target
+    if not source.rsplit(" ", 1)[-1].isalpha():
+        return []
+    forms = [source + "'s", source + "’s"] + ([source + "'"] if source.endswith("s") else [])
+    if not term.keep and not source.rsplit(" ", 1)[-1].isupper():
+        forms += [source + ("es" if source.endswith(("s", "x", "z", "ch", "sh")) else "s")]
+        if source.endswith("y") and source[-2:-1] not in "aeiou":
+            forms.append(source[:-1] + "ies")  # policy → policies
+    return [(form, target) for form in forms]
+
+
 def _inflections(term: Term) -> list[tuple[str, str]]:
     """Common Norwegian noun forms of a term (its last word inflected), with their English."""
+    if term.lang == "en":
+        return _english_inflections(term)
     source, target = term.source, term.target
     keep = term.keep
     last = source.rsplit(" ", 1)[-1]

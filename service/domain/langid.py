@@ -70,6 +70,25 @@ SCANDINAVIAN_WORDS = frozenset(
 )
 
 
+# German function words that Norwegian, Danish, Swedish and English do not use: two different ones
+# (or one and ß/ü) make German the language to check head to head, whatever the broad detector's
+# top (short German is often put nearer Dutch, English or Esperanto there).
+GERMAN_WORDS = frozenset(
+    """ist nicht und der das ich sehr ein eine einen einem einer mit auf für von wenn auch aber wir sie es
+    sind wird werden zu des im noch nur schon wie oder bei nach aus durch über gegen ohne kann muss hat
+    hatte war waren wurde mich dich sich uns euch ihr ihm ihn ihre sein seine meine keine kein gut gibt""".split()
+)
+_GERMAN_LETTERS = re.compile(r"[ßüÜ]")
+# English words the refused languages do not use (Dutch shares is, was, of, in): enough of them
+# (``_english_by_its_words``) and English is a source to translate, not a language to refuse
+# (short English puts the broad detector on Latin, Tagalog or Estonian).
+ENGLISH_WORDS = frozenset(
+    """the and has have been with from this that which they their were would could should after about
+    said its she what when where there these those because while than into""".split()
+)
+SURE_OF_GERMAN = 0.35  # head-to-head, with that evidence
+
+
 @dataclass(frozen=True)
 class Detection:
     """What the text was taken to be, and how sure (0–1; lingua's relative confidence among
@@ -143,6 +162,8 @@ class LanguageDetector:
     def _refuse_if_unsupported(self, text: str, words: list[str]) -> None:
         if _NORWEGIAN_LETTERS.search(text) and not _ICELANDIC_LETTERS.search(text):
             return
+        if self._german_by_its_words(text, words) or _english_by_its_words(words):
+            return
         top = self._broad.compute_language_confidence_values(text)[0]
         if top.language in self._supported or top.value < BROAD_MIN_CONFIDENCE:
             return
@@ -160,6 +181,21 @@ class LanguageDetector:
         sure = next(c.value for c in head_to_head.compute_language_confidence_values(text) if c.language == top.language)
         if sure >= needed:
             raise UnsupportedLanguage(top.language.name.title(), supported_names(), code, round(sure, 4))
+
+    def _german_by_its_words(self, text: str, words: list[str]) -> bool:
+        """Refuse text with German's own function words (and no Scandinavian ones) when the
+        head-to-head check puts German first; False when that evidence is not there."""
+        from lingua import Language
+
+        german = {w for w in words if w in GERMAN_WORDS}
+        if len(german) + bool(_GERMAN_LETTERS.search(text)) < 2 or _ASH.search(text):
+            return False
+        if any(w in SCANDINAVIAN_WORDS for w in words):
+            return False
+        ranked = _head_to_head(Language.GERMAN, high_accuracy=True).compute_language_confidence_values(text)
+        if ranked[0].language == Language.GERMAN and ranked[0].value >= SURE_OF_GERMAN:
+            raise UnsupportedLanguage("German", supported_names(), "de", round(ranked[0].value, 4))
+        return False
 
     def _supported_language(self, text: str, words: list[str], prefer_english: bool = False) -> Detection:
         ranked = self._narrow.compute_language_confidence_values(text)
@@ -185,6 +221,13 @@ class LanguageDetector:
         if code not in ("nb", "nn") and value < SURE_OF_NEIGHBOUR:
             value, code = max((v, c) for v, c in scandinavian if c in ("nb", "nn"))
         return Detection(code, round(value, 4))
+
+
+def _english_by_its_words(words: list[str]) -> bool:
+    """Two or more of English's own words, a fifth of the text at least (one "the" is often a
+    name's: The Beatles in a Spanish sentence)."""
+    english = [w for w in words if w in ENGLISH_WORDS]
+    return len(english) >= 2 and len(english) >= 0.2 * len(words)
 
 
 @lru_cache(maxsize=None)

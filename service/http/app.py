@@ -86,7 +86,7 @@ def _metrics_state(app: FastAPI) -> dict[str, Any]:
     if services is None:
         return {"admitted": app.state.admission.pending}
     return {
-        "pipeline": services.pipeline,
+        "pipelines": services.pipelines(),
         "admitted": app.state.admission.pending,
         "model_loads": services.model_loads,
         "jobs": app.state.jobs.stats if getattr(app.state, "jobs", None) is not None else None,

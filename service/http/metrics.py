@@ -80,65 +80,76 @@ class _PipelineCollector:
         return []
 
     def collect(self) -> Iterator[Metric]:
+        """The pipelines' counters, each labelled with its direction (into-english, from-english)."""
         state = self.state()
-        pipeline = state.get("pipeline")
-        translator = pipeline.translator if pipeline is not None else None
-        stats = translator.stats if translator is not None else None
-        segments = CounterMetricFamily("oversett_segments_translated", "Sentences (or pieces) the model translated")
-        segments.add_metric([], stats.sentences if stats is not None else 0)
+        pipelines: dict[str, Any] = state.get("pipelines") or {}
+        translators = {way: p.translator for way, p in pipelines.items()}
+        segments = CounterMetricFamily("oversett_segments_translated", "Sentences (or pieces) the model translated",
+                                       labels=["direction"])
+        hits = CounterMetricFamily("oversett_cache_hits", "Translation cache hits (sentences)", labels=["direction"])
+        misses = CounterMetricFamily("oversett_cache_misses", "Translation cache misses (sentences)", labels=["direction"])
+        for way, pipeline in pipelines.items():
+            segments.add_metric([way], translators[way].stats.sentences)
+            hits.add_metric([way], pipeline.stats.cache_hits)
+            misses.add_metric([way], pipeline.stats.cache_misses)
         yield segments
-        hits = CounterMetricFamily("oversett_cache_hits", "Translation cache hits (sentences)")
-        misses = CounterMetricFamily("oversett_cache_misses", "Translation cache misses (sentences)")
-        hits.add_metric([], pipeline.stats.cache_hits if pipeline is not None else 0)
-        misses.add_metric([], pipeline.stats.cache_misses if pipeline is not None else 0)
         yield hits
         yield misses
-        work = pipeline.stats if pipeline is not None else None
-        yield _labelled("oversett_languages_detected", "Texts by the language language id took them to be",
-                        "lang", work.detected if work else {})
-        yield _labelled("oversett_languages_refused", "Texts refused as a language oversett does not translate",
-                        "language", work.refused if work else {})
-        yield _labelled("oversett_translation_issues", "Translated units the faithfulness checks flagged, by code",
-                        "code", work.issues if work else {})
-        yield _labelled("oversett_glossary_terms", "Glossary terms in translated sentences: applied, and lost by the model (then added and flagged)",
-                        "outcome", work.terms if work else {})
-        yield _labelled("oversett_documents_translated", "Files translated through the format layer, by format",
-                        "format", work.documents if work else {})
-        yield _labelled("oversett_memory_hits", "Sentences a translation memory had: exact and adapted (used instead of "
-                        "the model), fuzzy (offered as suggestions)", "kind", work.memory if work else {})
-        kept = {"second": work.retries_improved, "first": work.retries - work.retries_improved} if work else {}
+        works = {way: p.stats for way, p in pipelines.items()}
+        for name, documentation, label, field in (
+            ("oversett_languages_detected", "Texts by the language language id took them to be", "lang", "detected"),
+            ("oversett_languages_refused", "Texts refused as a language oversett does not translate", "language", "refused"),
+            ("oversett_translation_issues", "Translated units the faithfulness checks flagged, by code", "code", "issues"),
+            ("oversett_glossary_terms", "Glossary terms in translated sentences: applied, and lost by the model (then added "
+             "and flagged)", "outcome", "terms"),
+            ("oversett_documents_translated", "Files translated through the format layer, by format", "format", "documents"),
+            ("oversett_memory_hits", "Sentences a translation memory had: exact and adapted (used instead of the model), "
+             "fuzzy (offered as suggestions)", "kind", "memory"),
+        ):
+            yield _labelled(name, documentation, label, {way: getattr(work, field) for way, work in works.items()})
+        kept = {
+            way: {"second": work.retries_improved, "first": work.retries - work.retries_improved} for way, work in works.items()
+        }
         yield _labelled("oversett_translation_retries", "Flagged units translated again, cautiously", "kept", kept)
-        yield _batch_histogram(stats.batch_size_counts if stats is not None else {})
+        yield _batch_histogram({way: t.stats.batch_size_counts for way, t in translators.items()})
         queue = GaugeMetricFamily("oversett_queue_depth", "Work waiting: admitted requests, and requests queued at the batcher",
                                   labels=["queue"])
         queue.add_metric(["admitted"], state.get("admitted", 0))
-        queue.add_metric(["batcher"], translator.pending if translator is not None else 0)
+        queue.add_metric(["batcher"], sum(t.pending for t in translators.values()))
         yield queue
         jobs = state.get("jobs")
         if jobs is not None:
-            yield _labelled("oversett_jobs", "HTTP jobs this replica's worker claimed, took over from a dead replica, completed",
-                            "event", {"claimed": jobs.claimed, "taken_over": jobs.taken_over, "completed": jobs.completed})
-            yield _labelled("oversett_job_documents", "Job documents this replica's worker translated, by outcome",
-                            "outcome", jobs.documents)
+            yield _single("oversett_jobs", "HTTP jobs this replica's worker claimed, took over from a dead replica, completed",
+                          "event", {"claimed": jobs.claimed, "taken_over": jobs.taken_over, "completed": jobs.completed})
+            yield _single("oversett_job_documents", "Job documents this replica's worker translated, by outcome",
+                          "outcome", jobs.documents)
         load = GaugeMetricFamily("oversett_model_load_seconds", "Seconds it took to load each model", labels=["role", "model"])
         for role, model, seconds in state.get("model_loads", []):
             load.add_metric([role, model], seconds)
         yield load
 
 
-def _labelled(name: str, documentation: str, label: str, counts: Mapping[str, int]) -> CounterMetricFamily:
+def _labelled(
+    name: str, documentation: str, label: str, by_direction: Mapping[str, Mapping[str, int]]
+) -> CounterMetricFamily:
+    family = CounterMetricFamily(name, documentation, labels=[label, "direction"])
+    for way, counts in by_direction.items():
+        for value, count in sorted(counts.items()):
+            family.add_metric([value, way], count)
+    return family
+
+
+def _single(name: str, documentation: str, label: str, counts: Mapping[str, int]) -> CounterMetricFamily:
     family = CounterMetricFamily(name, documentation, labels=[label])
     for value, count in sorted(counts.items()):
         family.add_metric([value], count)
     return family
 
 
-def _batch_histogram(counts: dict[int, int]) -> HistogramMetricFamily:
-    buckets = []
-    for bound in BATCH_BUCKETS:
-        buckets.append((str(bound), sum(n for size, n in counts.items() if size <= bound)))
-    total = sum(counts.values())
-    buckets.append(("+Inf", total))
-    family = HistogramMetricFamily("oversett_batch_size", "Sentences per model batch")
-    family.add_metric([], buckets, sum_value=float(sum(size * n for size, n in counts.items())))
+def _batch_histogram(by_direction: Mapping[str, dict[int, int]]) -> HistogramMetricFamily:
+    family = HistogramMetricFamily("oversett_batch_size", "Sentences per model batch", labels=["direction"])
+    for way, counts in by_direction.items():
+        buckets = [(str(bound), sum(n for size, n in counts.items() if size <= bound)) for bound in BATCH_BUCKETS]
+        buckets.append(("+Inf", sum(counts.values())))
+        family.add_metric([way], buckets, sum_value=float(sum(size * n for size, n in counts.items())))
     return family

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from ..domain.checks import Code
 from ..domain.errors import InvalidInput
@@ -58,9 +58,14 @@ def check_text(value: str, where: str) -> str:
 class TermIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    source: str = Field(max_length=10_000, description="The Norwegian term, as it is written (case matters)")
-    target: str = Field(max_length=10_000, description="The English term to use")
-    lang: Literal["nb", "nn"] | None = Field(None, description="Bokmål or Nynorsk form (for the reader)")
+    source: str = Field(
+        max_length=10_000, description="The source term, as it is written (case matters): Norwegian, or English with lang en"
+    )
+    target: str = Field(max_length=10_000, description="The term to use in the translation: English, or Norwegian with lang en")
+    lang: Literal["nb", "nn", "en"] | None = Field(
+        None, description="nb / nn: the source term's written form (for the reader); en: an English source term, for "
+        "English → Bokmål / Nynorsk (its target is used as written)",
+    )
 
 
 class GlossaryChoice(BaseModel):
@@ -389,10 +394,10 @@ class LanguagesResponse(BaseModel):
 class MemoryEntryIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    source: str = Field(min_length=1, max_length=10_000, description="The Norwegian sentence")
+    source: str = Field(min_length=1, max_length=10_000, description="The source sentence (Norwegian, or English)")
     target: str = Field(min_length=1, max_length=10_000, description="Its translation, as a person wrote or corrected it")
-    source_lang: Literal["nb", "nn", "no", "da", "sv"] = "nb"
-    target_lang: Literal["en"] = "en"
+    source_lang: Literal["nb", "nn", "no", "da", "sv", "en"] = Field("nb", description="en with a target_lang of nb or nn")
+    target_lang: Literal["en", "nb", "nn"] = "en"
 
     @field_validator("source", "target")
     @classmethod
@@ -401,6 +406,15 @@ class MemoryEntryIn(BaseModel):
         if not value.strip():
             raise ValueError("must not be blank")
         return value
+
+    @model_validator(mode="after")
+    def _a_pair(self) -> MemoryEntryIn:
+        if (self.source_lang == "en") == (self.target_lang == "en"):
+            raise ValueError(
+                f"{self.source_lang}→{self.target_lang} is not a pair oversett translates: Norwegian, Danish or Swedish "
+                "into en, or en into nb or nn"
+            )
+        return self
 
 
 class MemoryEntriesIn(BaseModel):

@@ -22,10 +22,11 @@ def add_development_commands(commands: Any, model_commands: Any) -> None:
     bench.add_argument("--http-repeats", type=int, default=4, help="seed sentences × this = requests")
     bench.add_argument("--out", default=None, help="JSON file (default eval/results/bench/<time>.json)")
     bench.add_argument(
-        "--parts", default="models,cache,pipeline,checks,documents,glossary,memory,stream,summary,rss,http",
+        "--parts", default="models,cache,pipeline,checks,documents,glossary,memory,stream,summary,rss,http,english",
         help="comma list of models (naive vs torch vs CTranslate2), cache, pipeline (vs bare CTranslate2), "
         "checks, documents (50 paragraphs as .docx, .pptx, .xlsx, .odt, .odp, .epub, .pdf vs the same .txt), glossary (200 terms vs none), memory (a 100,000-entry translation memory vs none; fuzzy lookups), stream (first segment of 100 sentences), summary (naive vs torch vs CTranslate2), rss "
-        "(a service with both models on CTranslate2), http, libretranslate (the seed through LibreTranslate's own "
+        "(a service with both models on CTranslate2; and with both translators and the summariser), http, english (English → "
+        "Bokmål: naive vs CTranslate2, pipeline vs bare CTranslate2), libretranslate (the seed through LibreTranslate's own "
         "server and oversett's compatible route; not by default) (all but models use the big model)",
     )
     bench.add_argument(
@@ -65,7 +66,10 @@ def run_models_tiny(args: argparse.Namespace) -> int:
     )
     for role, path in paths.items():
         print(f"{role}: {path}")
-    print(f"Try them: OVERSETT_TRANSLATOR={paths['translator']} oversett serve")
+    print(
+        f"Try them: OVERSETT_TRANSLATOR={paths['translator']} OVERSETT_EN_TRANSLATOR={paths['en_translator']} "
+        f"OVERSETT_SUMMARIZER={paths['summarizer']} oversett serve"
+    )
     return 0
 
 

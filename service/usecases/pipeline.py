@@ -411,7 +411,7 @@ class TranslationPipeline:
     ) -> list[UnitTranslation]:
         """Translate (protected spans and glossary terms kept), check, and translate the flagged
         ones once more, cautiously, keeping the better try."""
-        matcher = glossary.matcher if glossary is not None else None
+        matcher = glossary.matcher_for(target) if glossary is not None else None
         protected = [protect(u, matcher) for u in units]
         wanted = target if self.translator.info.target_tokens else None
         first = self._try(units, protected, Decoding(num_beams, target=wanted), target)

@@ -110,13 +110,14 @@ def test_fresh_service_converts_once_then_loads_the_converted_model(
         assert info["backend"] == "ctranslate2" and info["quantization"] == "int8"
         assert first.post("/v1/translate", json={"text": "Hei på deg."}).status_code == 200
         conversions = [r for r in caplog.records if "converted" in r.getMessage()]
-        assert len(conversions) == 2  # the translator and the summariser, once each
+        assert len(conversions) == 3  # both translators and the summariser, once each
         again = make_services(backend="auto", ct2_cache=cache)  # a second start
         assert again.pipeline.translator.info.backend == "ctranslate2"
+        assert again.en_pipeline.translator.info.backend == "ctranslate2"
         assert again.summaries.summarizer.info.backend == "ctranslate2"
-    assert len([r for r in caplog.records if "converted" in r.getMessage()]) == 2  # none more
+    assert len([r for r in caplog.records if "converted" in r.getMessage()]) == 3  # none more
     folders = [p for p in cache.iterdir() if p.is_dir()]
-    assert len(folders) == 2 and all((f / "model.bin").is_file() and f.name.endswith("-int8") for f in folders)
+    assert len(folders) == 3 and all((f / "model.bin").is_file() and f.name.endswith("-int8") for f in folders)
     assert not [p for p in cache.iterdir() if p.name.endswith(".tmp")]  # nothing half-written
 
 
@@ -146,7 +147,7 @@ def test_failed_conversion_falls_back_to_torch_with_one_warning(
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "CTranslate2" in r.getMessage()]
     translator = services.settings.translator
     assert len([w for w in warnings if translator in w]) == 1  # one warning for each model
-    assert len(warnings) == 2 and all("converter exploded" in w for w in warnings)
+    assert len(warnings) == 3 and all("converter exploded" in w for w in warnings)  # both translators, the summariser
     # Asked for CTranslate2 explicitly, a failed conversion is the model being unavailable (503).
     strict = make_services(backend="ctranslate2")
     assert strict.pipeline is None and "could not be converted" in strict.translator_error.message

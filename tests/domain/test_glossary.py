@@ -113,3 +113,37 @@ def test_csv_and_tsv_tables() -> None:
     assert terms == [("Regjeringa", "the Government", "nn")] and keep == ["Equinor"]
     with pytest.raises(InvalidInput, match="4 columns"):
         parse_table("a,b,c,d\n")
+
+
+BOTH_WAYS = build_glossary(
+    "both-ways",
+    [("Stortinget", "the Storting", "nb"), ("road toll", "bompenger", "en"), ("policy", "retningslinje", "en"),
+     ("Storting", "Stortinget", "en")],
+    ["NAV"],
+)
+
+
+def test_english_source_terms_match_english_forms_and_keep_the_norwegian_as_written() -> None:
+    out_of_english = BOTH_WAYS.matcher_for("nb")
+    found = lambda text: [(m.source, m.target) for m in out_of_english.find(text)]  # noqa: E731
+    assert found("The road tolls and the road toll's price, policies and a policy") == [
+        ("road tolls", "bompenger"), ("road toll's", "bompenger"), ("policies", "retningslinje"), ("policy", "retningslinje"),
+    ]
+    assert found("Road toll rises; the Storting's vote; NAV") == [
+        ("Road toll", "Bompenger"), ("Storting's", "Stortinget"), ("NAV", "NAV"),
+    ]
+    assert found("Stortinget vedtok bompenger") == []  # the other direction's rows do not match
+    into_english = [(m.source, m.target) for m in BOTH_WAYS.matcher.find("Stortinget, road toll, NAV")]
+    assert into_english == [("Stortinget", "the Storting"), ("NAV", "NAV")]
+
+
+def test_an_english_to_norwegian_pipeline_enforces_the_english_terms() -> None:
+    translator = FakeTranslator(transform=lambda s: s.replace("The", "Den"))
+    work = TranslationPipeline(translator, NullCache(), LanguageDetector(), num_beams=1, targets=("nb", "nn"))  # type: ignore[arg-type]
+    (result,) = work.translate_documents(
+        ["The road tolls went up again this year."], "en", glossary=BOTH_WAYS, target_lang="nb"
+    )
+    assert "bompenger" in result.text and "road" not in result.text
+    assert result.segments[0].terms == (("road tolls", "bompenger"),)
+    with pytest.raises(InvalidInput, match="lang must be nb, nn, en"):
+        build_glossary("bad", [("x", "y", "de")], [])

@@ -117,3 +117,17 @@ def test_docx_round_trip_through_libretranslate_translate_file(base: str) -> Non
     downloaded = httpx.get(url, timeout=30)
     assert downloaded.status_code == 200 and docx.Document(io.BytesIO(downloaded.content)).paragraphs[0].text.strip()
     assert httpx.get(url, timeout=30).status_code == 404  # once
+
+
+def test_the_peer_clients_translate_english_into_bokmal_and_nynorsk(base: str) -> None:
+    translator = deepl.Translator(KEY, server_url=base)
+    into_bokmal = translator.translate_text("Three people lost their jobs in Oslo.", target_lang="NB")
+    assert into_bokmal.text.strip() and into_bokmal.detected_source_lang == "EN"
+    assert {"NB", "NN"} <= {language.code for language in translator.get_target_languages()}
+    with pytest.raises(deepl.DeepLException, match="not supported"):
+        translator.translate_text("Three people lost their jobs.", target_lang="DE")
+    client = LibreTranslateAPI(base, api_key=KEY)
+    assert client.translate("Three people lost their jobs in Oslo.", "en", "nn").strip()
+    assert client.translate("Three people lost their jobs in Oslo.", "auto", "nb").strip()
+    languages = {language["code"]: language for language in client.languages()}
+    assert languages["en"]["targets"] == ["en", "nb", "nn"]

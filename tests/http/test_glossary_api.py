@@ -57,7 +57,7 @@ def test_every_term_appears_as_the_glossary_says_in_its_sentence(newsroom: Any) 
     assert inflected["Stortingets"] == "the Storting's" and inflected["bompengene"] == "road toll"
     assert inflected["NAV"] == "NAV"
     metrics = newsroom.get("/metrics").text
-    assert 'oversett_glossary_terms_total{outcome="applied"}' in metrics
+    assert 'oversett_glossary_terms_total{direction="into-english",outcome="applied"}' in metrics
 
 
 def test_a_changed_glossary_changes_the_cached_result(make_client: Any, tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_named_models_side_by_side_within_the_bound(make_client: Any, make_servi
     services = make_services(translators=choices, max_translators=2)
     client = make_client(services)
     listed = client.get("/v1/models").json()
-    assert [(t["name"], t["default"], t["loaded"]) for t in listed["translators"]] == [
+    assert [(t["name"], t["default"], t["loaded"]) for t in listed["translators"] if t["direction"] == "into-english"] == [
         ("accurate", True, True), ("fast", False, False), ("third", False, False)]
     assert listed["max_translators"] == 2
     seen = {}
@@ -158,7 +158,10 @@ def test_named_models_side_by_side_within_the_bound(make_client: Any, make_servi
         assert response.status_code == 200, response.text
         model = response.json()["model"]
         seen[model["name"]] = model["id"]
-        loaded = [t["name"] for t in client.get("/v1/models").json()["translators"] if t["loaded"]]
+        loaded = [
+            t["name"] for t in client.get("/v1/models").json()["translators"]
+            if t["loaded"] and t["direction"] == "into-english"  # the bound holds for each direction
+        ]
         assert len(loaded) <= 2 and "accurate" in loaded  # within the bound; the default stays
     assert seen == three_models
     assert services.pool().unloaded >= 2

@@ -41,7 +41,7 @@ def test_a_correction_replaces_the_model_for_that_sentence_and_comes_before_the_
     assert not any(SENTENCE in s for call in calls for s in call)  # the model never saw it
     assert translate(client, SENTENCE)["segments"][0]["origin"] == "cache"  # no memory named: none used
     metrics = client.get("/metrics").text
-    assert 'oversett_memory_hits_total{kind="exact"} 1.0' in metrics
+    assert 'oversett_memory_hits_total{direction="into-english",kind="exact"} 1.0' in metrics
 
 
 def test_numbers_are_swapped_in_and_near_matches_are_suggested(client: Any) -> None:

@@ -377,3 +377,53 @@ def test_a_sentence_corrected_on_the_page_is_used_on_the_next_translation(browse
         assert "near match" in title and "The government presents the budget today." in title
     finally:
         context.close()
+
+
+def test_the_direction_switch_goes_from_english_into_nynorsk_and_swaps_back(page: Any) -> None:
+    english = "Three people lost their jobs in Oslo on Monday. The weather was cold."
+    page.get_by_label("Direction").select_option("nn")
+    page.get_by_label("English text").fill(english)
+    page.get_by_role("button", name="Translate").click()
+    wait_translated(page)
+    assert page.locator("#target-column").inner_text() == "Nynorsk"
+    assert page.locator("#source-column").inner_text() == "English"
+    assert page.locator(".pair .para.target .sentence").count() == 2
+    assert "English" in page.locator("#detected-text").inner_text()
+    translated = page.evaluate("document.querySelector('.pair .para.target').textContent")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "page-english-to-nynorsk.png"))
+    # Swap: the direction turns round and the translation becomes the text to translate.
+    page.locator("#swap-button").click()
+    assert page.get_by_label("Direction").input_value() == "en"
+    assert page.get_by_label("Norwegian text").input_value() == translated.strip() or translated.strip() in page.get_by_label(
+        "Norwegian text"
+    ).input_value()
+    page.locator("#swap-button").click()
+    assert page.get_by_label("Direction").input_value() == "nn"  # back to the Norwegian form last used
+    # Summaries follow the direction too.
+    page.get_by_label("English text").fill(english)
+    page.get_by_role("button", name="Summarise").click()
+    page.wait_for_function("document.getElementById('status').textContent === 'Summarised.'", timeout=120_000)
+    assert "summary in Nynorsk" in page.locator("#summary-meta").inner_text()
+
+
+def test_a_file_goes_into_bokmal_when_the_direction_says_so(browser: Any, live_url: str, tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(live_url + "/")
+        page.get_by_label("Direction").select_option("nb")
+        html = b'<html lang="en"><body><h1>The news</h1><p>Three people lost their jobs in Oslo.</p></body></html>'
+        page.get_by_label("Choose a file, or drop one here").set_input_files(
+            files=[{"name": "story.html", "mimeType": "text/html", "buffer": html}]
+        )
+        link = page.get_by_role("link", name=re.compile(r"Download story\.nb\.html"))
+        link.wait_for(state="visible", timeout=120_000)
+        assert "from English into Bokmål" in page.locator("#file-status").inner_text()
+        with page.expect_download() as download_info:
+            link.click()
+        saved = tmp_path / download_info.value.suggested_filename
+        download_info.value.save_as(saved)
+        assert saved.name == "story.nb.html" and '<html lang="nb">' in saved.read_text(encoding="utf-8")
+    finally:
+        context.close()

@@ -62,11 +62,11 @@ def test_an_error_after_the_first_line_ends_the_stream_with_an_error_line(
     original = pipeline._translate_checked
     calls = {"n": 0}
 
-    def fails_second_time(units: list[str], beams: int, glossary: Any = None) -> Any:
+    def fails_second_time(units: list[str], beams: int, glossary: Any = None, target: str = "en") -> Any:
         calls["n"] += 1
         if calls["n"] > 1:
             raise ModelUnavailable("translation", "tiny", "OVERSETT_TRANSLATOR", "it went away")
-        return original(units, beams, glossary)
+        return original(units, beams, glossary, target)
 
     monkeypatch.setattr(pipeline, "_translate_checked", fails_second_time)
     text = " ".join(f"Setning nummer {i} kommer her." for i in range(12))

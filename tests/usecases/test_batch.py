@@ -21,7 +21,7 @@ from ..conftest import REPO, SEEDS
 def _env(tiny_models: dict[str, Path], **extra: str) -> dict[str, str]:
     return {
         **os.environ,
-        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]),
+        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]), "OVERSETT_EN_TRANSLATOR": str(tiny_models["en_translator"]),
         "OVERSETT_SUMMARIZER": str(tiny_models["summarizer"]),
         "OVERSETT_CACHE": "none",
         "OVERSETT_NUM_BEAMS": "1",

@@ -156,7 +156,7 @@ def test_upload_limits_and_form_fields(make_client: Any) -> None:
     assert post_file(client, "a.md", b"Hei.", format="pdf").status_code == 422
     assert client.post("/v1/translate/document", data={"source_lang": "nb"}).status_code == 422
     metrics = client.get("/metrics").text
-    assert 'oversett_documents_translated_total{format="md"} 1.0' in metrics
+    assert 'oversett_documents_translated_total{direction="into-english",format="md"} 1.0' in metrics
     odd = post_file(client, "Æøå nyhet.md", b"Det regner.\n")
     assert "filename*=UTF-8''%C3%86%C3%B8%C3%A5%20nyhet.en.md" in odd.headers["content-disposition"]
 
@@ -169,7 +169,7 @@ def _oversett(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Com
 def cli_env(tiny_models: dict[str, Path], tmp_path: Path) -> dict[str, str]:
     import os
 
-    return {**os.environ, "OVERSETT_TRANSLATOR": str(tiny_models["translator"]), "OVERSETT_SUMMARIZER": "none",
+    return {**os.environ, "OVERSETT_TRANSLATOR": str(tiny_models["translator"]), "OVERSETT_EN_TRANSLATOR": str(tiny_models["en_translator"]), "OVERSETT_SUMMARIZER": "none",
             "OVERSETT_BACKEND": "torch", "OVERSETT_CACHE": "none", "HF_HUB_OFFLINE": "1"}
 
 

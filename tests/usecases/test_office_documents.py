@@ -123,7 +123,7 @@ def test_every_place_is_translated_and_the_structure_kept(client: Any, name: str
     for old, new in zip(before_places, after_places, strict=True):
         assert new.strip() and new != old, (old, new)
     metrics = client.get("/metrics").text
-    assert f'oversett_documents_translated_total{{format="{name}"}} 1.0' in metrics
+    assert f'oversett_documents_translated_total{{direction="into-english",format="{name}"}} 1.0' in metrics
 
 
 @pytest.mark.parametrize(
@@ -161,7 +161,7 @@ def test_deepl_client_translates_a_presentation(services: Any, tmp_path: Path) -
 def cli_env(tiny_models: dict[str, Path]) -> dict[str, str]:
     import os
 
-    return {**os.environ, "OVERSETT_TRANSLATOR": str(tiny_models["translator"]), "OVERSETT_SUMMARIZER": "none",
+    return {**os.environ, "OVERSETT_TRANSLATOR": str(tiny_models["translator"]), "OVERSETT_EN_TRANSLATOR": str(tiny_models["en_translator"]), "OVERSETT_SUMMARIZER": "none",
             "OVERSETT_BACKEND": "torch", "OVERSETT_CACHE": "none", "HF_HUB_OFFLINE": "1"}
 
 

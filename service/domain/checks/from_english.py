@@ -22,12 +22,12 @@ from __future__ import annotations
 import math
 import re
 
-from .copies import loops
+from .copies import loops, untranslated_english
 from .english import ENGLISH_FUNCTION_WORDS, ENGLISH_MONTHS, digit_numbers, translation_numbers
 from .issue import Issue
 from .length import LENGTH_BOUNDS, MIN_LENGTH_CHARS
 from .links import links
-from .norwegian import COMMON_NORWEGIAN, EXONYMS, source_number_words, source_numbers
+from .norwegian import EXONYMS, bokmal_forms, source_number_words, source_numbers
 from .values import ONE
 from .variety import variety_problem
 
@@ -52,7 +52,7 @@ def check_from_english(source: str, translation: str, target: str) -> list[Issue
     if not translation.strip():
         return [Issue("empty", "The translation is empty.")]
     issues: list[Issue] = []
-    if _untranslated(source, translation):
+    if untranslated_english(source, translation):
         issues.append(Issue("untranslated", "The translation is the English source itself: it was not translated."))
     missing, added = missing_numbers(source, translation), added_numbers(source, translation)
     if missing or added:
@@ -78,18 +78,39 @@ def check_from_english(source: str, translation: str, target: str) -> list[Issue
     return issues
 
 
-def _untranslated(source: str, translation: str) -> bool:
-    words = {w.lower() for w in re.findall(r"[^\W\d_]+", source)}
-    same = " ".join(source.split()) == " ".join(translation.split())
-    return same and len(words) >= 3 and bool(words & ENGLISH_FUNCTION_WORDS) and not words & COMMON_NORWEGIAN
-
-
 def _norwegian_values(translation: str) -> list[set[float]]:
     return [values for _, values in source_numbers(translation) + source_number_words(translation)]
 
 
 def _same(wanted: float, shown: float) -> bool:
     return math.isclose(wanted, shown, rel_tol=1e-6, abs_tol=1e-9)
+
+
+# US and imperial units a Norwegian translation converts (550 pounds → 250 kg, 85 mph → 136 km/t,
+# 10 inches → 25 cm): the metric figure, rounded, stands for the English one.
+UNIT_FACTORS = {
+    "pound": 0.4536, "pounds": 0.4536, "lb": 0.4536, "lbs": 0.4536, "mph": 1.609, "mile": 1.609, "miles": 1.609,
+    "inch": 2.54, "inches": 2.54, "in": 2.54, "foot": 0.3048, "feet": 0.3048, "ft": 0.3048, "yard": 0.9144,
+    "yards": 0.9144, "gallon": 3.785, "gallons": 3.785, "ounce": 28.35, "ounces": 28.35, "oz": 28.35,
+    "acre": 0.4047, "acres": 0.4047, "square": 2.59,
+}
+CONVERTED = 0.2  # a converted figure is rounded: within this share of the exact one
+# the unit after a number, or after the range it opens ("2 to 4 inches", "6-foot-6")
+_UNIT_AFTER = re.compile(r"(?:\s*(?:to|-|–|and|or)\s*\d[\d.,]*)?[\s-]*(?:\(\w+\))?\s*([A-Za-z°]+)")
+
+
+def _converted(source: str, match: re.Match[str], values: set[float]) -> set[float]:
+    """The metric values an English number with a unit after it may be shown as."""
+    unit = _UNIT_AFTER.match(source, match.end())
+    word = (match.group("scale") or (unit.group(1) if unit else "")).lower()
+    if word in ("°f", "f", "fahrenheit", "degrees", "degree"):  # a temperature, or a difference of one
+        return {(v - 32) * 5 / 9 for v in values} | {v * 5 / 9 for v in values}
+    factor = UNIT_FACTORS.get(word)
+    return {v * factor for v in values} if factor else set()
+
+
+def _near(wanted: float, shown: float) -> bool:
+    return shown > 0 and math.isclose(wanted, shown, rel_tol=CONVERTED)
 
 
 def missing_numbers(source: str, translation: str) -> list[str]:
@@ -99,8 +120,13 @@ def missing_numbers(source: str, translation: str) -> list[str]:
     used: set[int] = set()
     missing = []
     for match, values in sorted(digit_numbers(source), key=lambda item: len(item[1])):
+        converted = _converted(source, match, values)
         found = next(
-            (i for i, candidates in enumerate(shown) if i not in used and any(_same(v, c) for v in values for c in candidates)),
+            (
+                i for i, candidates in enumerate(shown)
+                if i not in used and any(_same(v, c) for v in values for c in candidates)
+                or i not in used and any(_near(v, c) for v in converted for c in candidates)
+            ),
             None,
         )
         if found is None:
@@ -115,8 +141,11 @@ def added_numbers(source: str, translation: str) -> list[str]:
     word or a month of it)."""
     known = [v for values in translation_numbers(source) for v in values]
     known += [-float(n) for w, n in ENGLISH_MONTHS.items() if re.search(rf"\b{w}\b", source, re.IGNORECASE)]
+    converted = [v for match, values in digit_numbers(source) for v in _converted(source, match, values)]
     added = []
     for raw, candidates in source_numbers(translation):
+        if any(_near(v, c) for v in converted for c in candidates):
+            continue  # a converted unit
         if not any(_same(v, c) or (v == ONE and c == 1) for v in known for c in candidates):
             added.append(raw)
     return added
@@ -164,9 +193,13 @@ RUN_GAP = 0.5  # … in a run of capitalised words (United States, White House),
 
 def _norwegian_word(word: str) -> bool:
     """Far more frequent in Norwegian than in English: a Norwegian word (a name is about as
-    frequent in both)."""
-    norwegian = _zipf(word, "nb")
-    return norwegian >= RARE_ZIPF and _zipf(word) < norwegian - NAME_GAP
+    frequent in both). A Nynorsk word is looked up in its Bokmål spellings (høgsterett →
+    høyesterett): wordfreq has no Nynorsk list."""
+    for form in (word, *bokmal_forms(word)):
+        norwegian = _zipf(form, "nb")
+        if norwegian >= RARE_ZIPF and _zipf(form) < norwegian - NAME_GAP:
+            return True
+    return False
 
 
 def _translated_word(word: str, in_run: bool) -> bool:

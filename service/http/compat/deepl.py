@@ -27,8 +27,10 @@ router = APIRouter(tags=["DeepL-compatible"])
 
 SOURCES = {"NB": ("nb", "Norwegian (bokmål)"), "NN": ("nn", "Norwegian (nynorsk)"), "DA": ("da", "Danish"),
            "SV": ("sv", "Swedish"), "EN": ("en", "English")}
-TARGETS = {"EN-GB": "English (British)", "EN-US": "English (American)"}
+TARGETS = {"EN-GB": "English (British)", "EN-US": "English (American)", "NB": "Norwegian (bokmål)",
+           "NN": "Norwegian (nynorsk)"}
 TARGET_CODES = frozenset({"EN", *TARGETS})
+_TARGET_OF = {"EN": "en", "EN-GB": "en", "EN-US": "en", "NB": "nb", "NN": "nn"}
 DEEPL_CODE = {code: deepl for deepl, (code, _) in SOURCES.items()} | {"no": "NB", "zxx": "EN"}
 MAX_TEXTS = 50
 CHARACTER_LIMIT = 1_000_000_000_000  # oversett has no quota; DeepL's clients want a limit
@@ -143,9 +145,13 @@ def _source(code: str | None) -> str:
     return found[0]
 
 
-def _target(code: str) -> None:
+def _target(code: str) -> str:
+    """oversett's code of a DeepL target (EN, EN-GB, EN-US → en; NB → nb; NN → nn)."""
     if code.strip().upper() not in TARGET_CODES:
-        raise InvalidInput(f"Value for 'target_lang' not supported: {code} (oversett translates into EN, EN-GB or EN-US)")
+        raise InvalidInput(
+            f"Value for 'target_lang' not supported: {code} (oversett translates into EN, EN-GB, EN-US, NB or NN)"
+        )
+    return _TARGET_OF[code.strip().upper()]
 
 
 def _count(request: Request, characters: int) -> None:
@@ -162,11 +168,11 @@ async def translate(request: Request, services: ServicesDep, admission: Admissio
     params, _ = await read_params(request)
     body = parse(DeepLTranslateRequest, params)
     source = _source(body.source_lang)
-    _target(body.target_lang)
+    target = _target(body.target_lang)
     texts: list[str] = body.text  # type: ignore[assignment]  # the validator made it a list
     glossary = await run_in_threadpool(services.glossary_for, body.glossary_id) if body.glossary_id else None
     done = await translate_texts(request, services, admission, texts, source, html=body.tag_handling is not None,
-                                 glossary=glossary)
+                                 glossary=glossary, target=target)
     _count(request, sum(len(t) for t in texts))
     return DeepLTranslateResponse(translations=[
         DeepLTranslation(
@@ -271,12 +277,12 @@ async def upload_document(request: Request, services: ServicesDep, admission: Ad
     upload = files.get("file")
     if upload is None:
         raise InvalidInput("Parameter 'file' not specified.")
-    _target(str(params.get("target_lang", "")))
+    target = _target(str(params.get("target_lang", "")))
     source = _source(params.get("source_lang") or None)
     glossary_id = params.get("glossary_id")
     glossary = await run_in_threadpool(services.glossary_for, glossary_id) if glossary_id else None
     held = await translate_upload(request, services, admission, upload, source,
-                                  filename=str(params.get("filename") or "") or None, glossary=glossary)
+                                  filename=str(params.get("filename") or "") or None, glossary=glossary, target=target)
     _count(request, held.characters)
     document_id = uuid.uuid4().hex.upper()
     key = secrets.token_hex(32).upper()

@@ -24,9 +24,9 @@ from .work import held_files, translate_texts, translate_upload
 router = APIRouter(tags=["LibreTranslate-compatible"])
 
 # LibreTranslate's codes and names; Norwegian is "nb" there. Nynorsk, Danish and Swedish are sources
-# oversett has beside it; English is the one target until English → Norwegian lands.
+# oversett has beside it; English goes into Bokmål and Nynorsk.
 NAMES = {"en": "English", "nb": "Norwegian", "nn": "Norwegian Nynorsk", "da": "Danish", "sv": "Swedish"}
-TARGETS = {"nb": ["en"], "nn": ["en"], "da": ["en"], "sv": ["en"], "en": ["en"]}
+TARGETS = {"nb": ["en"], "nn": ["en"], "da": ["en"], "sv": ["en"], "en": ["en", "nb", "nn"]}
 MAX_ITEMS = 128
 DOWNLOADS = "libretranslate_files"  # the held files of this API (compat.work.held_files)
 
@@ -106,9 +106,11 @@ def _source(code: str) -> str:
     return code
 
 
-def _target(code: str) -> None:
-    if code.strip().lower() != "en":
-        raise InvalidInput(f"{code} is not supported: oversett translates into English (en)")
+def _target(code: str) -> str:
+    target = code.strip().lower()
+    if target not in ("en", "nb", "nn"):
+        raise InvalidInput(f"{code} is not supported: oversett translates into English (en), Bokmål (nb) or Nynorsk (nn)")
+    return target
 
 
 def _detected(lang: str, confidence: float | None) -> LtDetected:
@@ -125,9 +127,9 @@ async def translate(request: Request, services: ServicesDep, admission: Admissio
     body = parse(LtTranslateRequest, params)
     await _admitted(request, body.api_key)
     source = _source(body.source)
-    _target(body.target)
+    target = _target(body.target)
     texts = [body.q] if isinstance(body.q, str) else body.q
-    done = await translate_texts(request, services, admission, texts, source, html=body.format == "html")
+    done = await translate_texts(request, services, admission, texts, source, html=body.format == "html", target=target)
     outputs = [d.text for d in done]
     detected = [_detected(d.lang, d.confidence) for d in done]
     one = isinstance(body.q, str)
@@ -192,8 +194,8 @@ async def translate_file_route(request: Request, services: ServicesDep, admissio
     if upload is None:
         raise InvalidInput("Invalid request: missing file parameter")
     source = _source(str(params.get("source", "auto")))
-    _target(str(params.get("target", "")))
-    held = await translate_upload(request, services, admission, upload, source)
+    target = _target(str(params.get("target", "")))
+    held = await translate_upload(request, services, admission, upload, source, target=target)
     key = f"{uuid.uuid4().hex}.{held.filename}"
     held_files(request, DOWNLOADS)[key] = held
     return LtFileResponse(translatedFileUrl=str(request.url_for("download_file", name=key)))

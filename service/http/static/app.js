@@ -43,6 +43,44 @@
   });
 
   // The stored glossaries and the translators a request may choose.
+  // The direction: Norwegian → English (target en), or English → Bokmål / Nynorsk (nb / nn).
+  const direction = $("direction");
+  const swapButton = $("swap-button");
+  const TARGETS = { en: "English", nb: "Bokmål", nn: "Nynorsk" };
+  let translators = [];
+  let lastNorwegian = "nb";
+  let lastResult = "";
+  function target() {
+    return direction.value;
+  }
+  const targetLanguage = target;
+  function applyDirection() {
+    const fromEnglish = target() !== "en";
+    if (fromEnglish) lastNorwegian = target();
+    $("source-label").textContent = fromEnglish ? "English text" : "Norwegian text";
+    textarea.placeholder = fromEnglish ? "Paste English text here …" : "Lim inn en norsk tekst her …";
+    $("source-column").textContent = fromEnglish ? "English" : "Norwegian";
+    $("target-column").textContent = TARGETS[target()];
+    for (const option of sourceLang.options) option.disabled = fromEnglish && !["auto", "en"].includes(option.value);
+    if (sourceLang.selectedOptions[0].disabled) sourceLang.value = "auto";
+    for (const button of detectedBox.querySelectorAll("button[data-lang]")) button.hidden = fromEnglish;
+    showModels();
+  }
+  // Only the translators that serve the direction are offered.
+  function showModels() {
+    const serving = translators.filter((t) => (t.pairs || []).some((pair) => pair.endsWith(`-${target()}`)));
+    modelSelect.replaceChildren(...serving.map((t) => new Option(t.default ? `${t.name} (default)` : t.name, t.name)));
+    modelControl.hidden = serving.length < 2;
+  }
+  direction.addEventListener("change", applyDirection);
+  swapButton.addEventListener("click", () => {
+    direction.value = target() === "en" ? lastNorwegian : "en";
+    if (lastResult) textarea.value = lastResult;
+    textarea.dispatchEvent(new Event("input"));
+    applyDirection();
+    textarea.focus();
+  });
+
   async function loadChoices() {
     const headers = apiKey.value ? { Authorization: `Bearer ${apiKey.value}` } : {};
     try {
@@ -63,9 +101,8 @@
       }
       const models = await fetch("/v1/models", { headers });
       if (models.ok) {
-        const translators = (await models.json()).translators || [];
-        modelSelect.replaceChildren(...translators.map((t) => new Option(t.default ? `${t.name} (default)` : t.name, t.name)));
-        modelControl.hidden = translators.length < 2;
+        translators = (await models.json()).translators || [];
+        showModels();
       }
     } catch (unreachable) {
       // the choices stay as they are; a translation attempt will say what is wrong
@@ -210,7 +247,7 @@
   function readInput() {
     const text = textarea.value;
     if (!text.trim()) {
-      showError("Paste some Norwegian text first.");
+      showError(target() === "en" ? "Paste some Norwegian text first." : "Paste some English text first.");
       textarea.focus();
       return null;
     }
@@ -225,7 +262,9 @@
     busy(true, "Translating …");
     const started = performance.now();
     try {
-      const response = await postRaw("/v1/translate/stream", { text, source_lang: sourceLang.value, ...choices() });
+      const response = await postRaw("/v1/translate/stream", {
+        text, source_lang: sourceLang.value, target_lang: target(), ...choices(),
+      });
       const done = [];
       let finished = false;
       for await (const line of ndjsonLines(response)) {
@@ -236,6 +275,7 @@
         } else if (line.type === "document") {
           const seconds = (performance.now() - started) / 1000;
           render(text, { translations: [line.translation], model: line.model }, seconds);
+          lastResult = line.translation.text;
           showDetected(line.translation);
           finished = true;
         } else if (line.type === "error") {
@@ -248,7 +288,9 @@
       busy(false, "");
       showError(error.message);
       if (error.code === "unsupported_language") {
-        detectedText.textContent = "Not translated: it does not look like Norwegian.";
+        detectedText.textContent = target() === "en"
+          ? "Not translated: it does not look like Norwegian."
+          : "Not translated: it does not look like English.";
         detectedBox.hidden = false;
       }
     }
@@ -260,8 +302,8 @@
     const detected = translation.detected;
     if (!detected) {
       detectedText.textContent = `Translated as ${name} (chosen).`;
-    } else if (detected.lang === "en" || detected.lang === "zxx") {
-      detectedText.textContent = `Detected ${name}: returned as it is.`;
+    } else if (translation.translated === false) {
+      detectedText.textContent = `Detected ${name}: ${translation.note || "returned as it is."}`;
     } else {
       detectedText.textContent = `Detected ${name} (${Math.round(detected.confidence * 100)}% sure).`;
     }
@@ -275,11 +317,14 @@
     busy(true, "Summarising …");
     const started = performance.now();
     try {
-      const body = await post("/v1/summarize", { text, length: lengthSelect.value, source_lang: sourceLang.value });
+      const body = await post("/v1/summarize", {
+        text, length: lengthSelect.value, source_lang: sourceLang.value, target_lang: target(),
+      });
       const seconds = (performance.now() - started) / 1000;
       summaryText.textContent = body.summary;
       summaryMeta.textContent =
-        `${body.method} summary, ${body.length}; source ${LANGUAGES[body.source_lang] || body.source_lang}; ` +
+        `${body.method} summary in ${TARGETS[body.target_lang] || body.target_lang}, ${body.length}; ` +
+        `source ${LANGUAGES[body.source_lang] || body.source_lang}; ` +
         `${body.sentences_translated} sentences translated; ${body.cached ? "from the cache; " : ""}${seconds.toFixed(1)} s`;
       summaryPanel.hidden = false;
       busy(false, "Summarised.");
@@ -459,7 +504,10 @@
     const headers = { "Content-Type": "application/json" };
     if (apiKey.value) headers.Authorization = `Bearer ${apiKey.value}`;
     const response = await fetch(`/v1/memories/${encodeURIComponent(name)}/entries`, {
-      method: "POST", headers, body: JSON.stringify({ entries: [{ source: span.dataset.source, target }] }),
+      method: "POST", headers, body: JSON.stringify({ entries: [{
+        source: span.dataset.source, target,
+        ...(targetLanguage() === "en" ? {} : { source_lang: "en", target_lang: targetLanguage() }),
+      }] }),
     });
     if (response.ok) {
       span.classList.add("from-memory", "corrected");
@@ -532,6 +580,7 @@
     const body = new FormData();
     body.append("file", file, file.name);
     body.append("source_lang", sourceLang.value);
+    body.append("target_lang", target());
     for (const [name, value] of Object.entries(choices())) body.append(name, value);
     let response;
     try {
@@ -543,7 +592,7 @@
       return;
     }
     const blob = await response.blob();
-    const name = downloadName(response, `${file.name}.en`);
+    const name = downloadName(response, `${file.name}.${target()}`);
     downloadUrl = URL.createObjectURL(blob);
     fileDownload.href = downloadUrl;
     fileDownload.download = name;
@@ -551,7 +600,7 @@
     fileDownload.hidden = false;
     const lang = response.headers.get("X-Oversett-Source-Lang");
     const flagged = Number(response.headers.get("X-Oversett-Flagged-Segments") || 0);
-    fileStatus.textContent = `Translated ${file.name} from ${LANGUAGES[lang] || lang}: `
+    fileStatus.textContent = `Translated ${file.name} from ${LANGUAGES[lang] || lang} into ${TARGETS[target()]}: `
       + `${response.headers.get("X-Oversett-Segments")} sentences`
       + (flagged ? `, ${flagged} flagged by the checks (open the file to review them)` : "") + ".";
   }
@@ -559,7 +608,7 @@
   async function copyEnglish() {
     try {
       await navigator.clipboard.writeText(english);
-      statusBox.textContent = "English copied.";
+      statusBox.textContent = "Translation copied.";
     } catch (denied) {
       const scratch = document.createElement("textarea");
       scratch.value = english;
@@ -567,7 +616,7 @@
       scratch.select();
       const copied = document.execCommand("copy");
       scratch.remove();
-      statusBox.textContent = copied ? "English copied." : "Copying was not allowed; select the English and copy it by hand.";
+      statusBox.textContent = copied ? "Translation copied." : "Copying was not allowed; select the translation and copy it by hand.";
     }
   }
 })();

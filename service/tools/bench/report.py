@@ -64,6 +64,8 @@ class Report:
     glossary: dict[str, float] = field(default_factory=dict)
     memory: dict[str, float] = field(default_factory=dict)
     libretranslate: dict[str, float] = field(default_factory=dict)
+    english: dict[str, Any] = field(default_factory=dict)  # English → Bokmål
+    three_models_rss: dict[str, float] = field(default_factory=dict)
     bench_peak_rss_mib: float = 0.0
 
 
@@ -158,6 +160,18 @@ def render(report: Report) -> str:
     if report.both_models_rss:
         r = report.both_models_rss
         lines += ["", f"service RSS, translator (big) and summariser both on ctranslate2 int8: idle {r['idle_mib']:.0f} MiB, "
+                  f"after {r['after_mib']:.0f} MiB, peak {r['peak_mib']:.0f} MiB ({r['peak_mib'] / 1024:.2f} GiB)"]
+    if report.english:
+        e = report.english
+        lines += [
+            "", f"English → Bokmål (tc-big-en-gmq architecture, the English seed, {e['sentences']} sentences, "
+            f"{e['output_tokens']} tokens each, beams {e['beams']}): naive transformers {e['naive_s']:.2f} s, "
+            f"ctranslate2 int8 {e['ct2_s']:.2f} s ({e['speedup']:.1f}× naive); pipeline {e['pipeline_s']:.2f} s "
+            f"({100 * e['overhead']:+.1f}% over bare ctranslate2)",
+        ]
+    if report.three_models_rss:
+        r = report.three_models_rss
+        lines += ["", f"service RSS, both translators (big) and the summariser on ctranslate2 int8: idle {r['idle_mib']:.0f} MiB, "
                   f"after {r['after_mib']:.0f} MiB, peak {r['peak_mib']:.0f} MiB ({r['peak_mib'] / 1024:.2f} GiB)"]
     if report.checks:
         c = report.checks

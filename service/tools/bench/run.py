@@ -22,6 +22,7 @@ from eval.testsets import DATA_DIR
 from ...domain.text import segment
 from ..tiny import seed_lines
 from .compat import bench_libretranslate
+from .english import bench_english, bench_three_models_rss, build_english_model
 from .memory import bench_memory
 from .models import OUTPUT_TOKENS_PER_WORD, bench_model, build_models
 from .pipeline import (
@@ -45,6 +46,7 @@ def run(
     concurrency: int = 16, http_repeats: int = 4, seed_file: Path = DEFAULT_SEED_FILE,
     parts: Sequence[str] = (
         "models", "cache", "pipeline", "checks", "documents", "glossary", "memory", "stream", "summary", "rss", "http",
+        "english",
     ),
     tokenizer_text: Path = DEFAULT_TOKENIZER_TEXT, out: Path | None = None, work_dir: Path | None = None,
     libretranslate_python: str | None = None,
@@ -93,12 +95,20 @@ def run(
             if "stream" in parts:
                 log("stream: the first segment of a 100-sentence document, and the last")
                 report.stream = bench_stream(big_ct2, hundred, max(beams), length, threads)
+            english = ENGLISH_SEED.read_text(encoding="utf-8")
+            if "english" in parts or "rss" in parts:
+                english_lines = [line for line in english.splitlines() if line.strip()] + lines
+                en_hf, en_ct2 = build_english_model(work, english_lines, log)
+                if "english" in parts:
+                    report.english = bench_english(en_hf, en_ct2, english, max(beams), threads, work, log)
             if "summary" in parts or "rss" in parts:
-                english = ENGLISH_SEED.read_text(encoding="utf-8")
                 report.summaries, summarizer_ct2 = bench_summaries(work, english, lines, max(beams), threads, log)
                 if "rss" in parts:
                     report.both_models_rss = bench_both_models_rss(
                         big_ct2, summarizer_ct2, english, text, max(beams), length, threads, work, log
+                    )
+                    report.three_models_rss = bench_three_models_rss(
+                        big_ct2, en_ct2, summarizer_ct2, english, text, max(beams), length, threads, work, log
                     )
             if "libretranslate" in parts:
                 if libretranslate_python is None:

@@ -83,6 +83,7 @@ def bench_both_models_rss(
     env = {
         "OVERSETT_TRANSLATOR": str(translator_ct2),
         "OVERSETT_SUMMARIZER": str(summarizer_ct2),
+        "OVERSETT_EN_TRANSLATOR": "none",  # this figure is the first direction's; english.py has all three
         "OVERSETT_CACHE": "none",
         "OVERSETT_THREADS": str(threads),
         "OVERSETT_FORCE_OUTPUT_TOKENS": str(length),

@@ -188,3 +188,24 @@ def test_health_says_why_the_service_is_not_ready(tmp_path: Path) -> None:
 
     result = _run(["health", "--timeout", "1"], {"OVERSETT_PORT": str(free_port())})
     assert result.returncode == 1 and "not ready" in result.stderr.decode()
+
+
+def test_translate_and_summarize_into_norwegian_with_to(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    env = {
+        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]), "OVERSETT_EN_TRANSLATOR": str(tiny_models["en_translator"]),
+        "OVERSETT_SUMMARIZER": str(tiny_models["summarizer"]), "OVERSETT_CACHE": "none", "OVERSETT_NUM_BEAMS": "1",
+    }
+    english = "Three people lost their jobs in Oslo on Monday.\n\nThe weather was cold.\n"
+    result = _run(["translate", "--to", "nn", "-"], env, stdin=english.encode())
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode().count("\n\n") == 1 and "[detected en" in result.stderr.decode()
+    story = tmp_path / "story.html"
+    story.write_text('<html lang="en"><body><p>Three people lost their jobs.</p></body></html>', encoding="utf-8")
+    out = tmp_path / "story.nb.html"
+    done = _run(["translate", "--to", "nb", str(story), "--out", str(out)], env)
+    assert done.returncode == 0, done.stderr.decode()
+    assert '<html lang="nb">' in out.read_text(encoding="utf-8")
+    summary = _run(["summarize", "--to", "nb", "--method", "extractive", "-"], env, stdin=english.encode())
+    assert summary.returncode == 0 and "summary in nb" in summary.stderr.decode()
+    bad = _run(["translate", "--to", "de", "-"], env, stdin=english.encode())
+    assert bad.returncode != 0 and "nn (Norwegian Nynorsk)" in bad.stderr.decode()

@@ -215,3 +215,16 @@ def test_progress_bar_on_a_terminal_and_lines_otherwise() -> None:
     lines.start_document(doc)(3)
     lines.finish_document(entry)
     assert plain.getvalue() == "[1/2] a.txt: ok (3 segments, 0.5 s)\n"
+
+
+def test_a_batch_into_nynorsk_names_its_outputs_and_records_the_direction(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = _batch([str(SEEDS / "en"), "--out", str(out), "--to", "nn", "--summary", "short"], _env(tiny_models))
+    assert result.returncode == 0, result.stderr
+    (entry,) = _manifest(out)
+    assert entry["status"] == "ok" and entry["target_lang"] == "nn" and entry["source_lang"] == "en"
+    assert sorted(entry["outputs"]) == ["000_ce698dbb45a80c69.nn.txt", "000_ce698dbb45a80c69.summary.nn.txt"]
+    again = _batch([str(SEEDS / "en"), "--out", str(out), "--to", "nn", "--summary", "short"], _env(tiny_models))
+    assert again.returncode == 0 and _manifest(out)[0]["status"] == "skipped"
+    other = _batch([str(SEEDS / "en"), "--out", str(out), "--to", "nb"], _env(tiny_models))  # another direction: work again
+    assert other.returncode == 0 and _manifest(out)[0]["status"] == "ok" and (out / "000_ce698dbb45a80c69.nb.txt").is_file()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from .copies import loops, untranslated_english
 from .english import ENGLISH_FUNCTION_WORDS, ENGLISH_MONTHS, digit_numbers, translation_numbers
@@ -216,6 +217,7 @@ def _adjacent(source: str, first: re.Match[str], second: re.Match[str]) -> bool:
     return between.strip() in ("", "of", "and", "the", "for", "of the", "-")
 
 
+@lru_cache(maxsize=65_536)
 def _zipf(word: str, lang: str = "en") -> float:
     from wordfreq import zipf_frequency
 
@@ -261,13 +263,19 @@ _NORWEGIAN_SMALL_WORDS = frozenset(
 )
 
 
+MAX_CAPITALISED = 0.4  # a share of the words beyond which the translation's capitals say nothing
+
+
 def added_names(source: str, translation: str) -> list[str]:
     """Capitalised words of the Norwegian, not first in a sentence, that the English does not have
     in any spelling: a name the translation put in (Norwegian capitalises little but names)."""
     source_words = [_fold(w) for w in re.findall(r"\w+", source)]
     english = source.lower()
+    capitalised = list(re.finditer(r"(?<![\w'’-])([A-ZÆØÅ][a-zæøåéü]+)(?![\w'’-])", translation))
+    if len(capitalised) > MAX_CAPITALISED * max(1, len(translation.split())):
+        return []  # a title-case headline, or no sentence at all: every word would stand out
     found = []
-    for match in re.finditer(r"(?<![\w'’-])([A-ZÆØÅ][a-zæøåéü]+)(?![\w'’-])", translation):
+    for match in capitalised:
         word = match.group(1)
         if _NORWEGIAN_START.search(translation[: match.start()]) or len(word) < 3 or word.lower() in _NORWEGIAN_SMALL_WORDS:
             continue

@@ -1,0 +1,103 @@
+"""The language-specific parts of English → Bokmål / Nynorsk with no model: English segmentation,
+language id that leans to English, the language pairs, the checks of English sources and the
+variety check."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.domain.checks import check
+from service.domain.checks.variety import variety_problem
+from service.domain.errors import InvalidInput, UnsupportedLanguage
+from service.domain.langid import LanguageDetector
+from service.domain.pairs import check_pair, normalise_target
+from service.domain.text import segment
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Mr. Smith met Dr. Jones at 10 a.m. They talked.", ["Mr. Smith met Dr. Jones at 10 a.m.", "They talked."]),
+        ("Prices rose 3.5 per cent, e.g. in Oslo. See No. 5 on p. 12.", ["Prices rose 3.5 per cent, e.g. in Oslo.", "See No. 5 on p. 12."]),
+        ("J. K. Rowling wrote it. The U.S. President agreed.", ["J. K. Rowling wrote it.", "The U.S. President agreed."]),
+        ('"Are you ready?" he asked. "Yes."', ['"Are you ready?" he asked.', '"Yes."']),
+        ("Apple Inc. is big. Google etc. Are they?", ["Apple Inc. is big.", "Google etc.", "Are they?"]),
+    ],
+)
+def test_english_is_segmented_with_english_abbreviations(text: str, sentences: list[str]) -> None:
+    document = segment(text, "en")
+    assert document.sentences == sentences
+    assert document.render(document.sentences) == text  # layout kept byte for byte
+
+
+def test_norwegian_segmentation_is_unchanged_by_the_english_rules() -> None:
+    assert segment("Han kom kl. 10. Mr. Smith var der.").sentences == ["Han kom kl. 10.", "Mr. Smith var der."]
+
+
+@pytest.mark.parametrize("text", ["Hello", "Good morning", "Bank", "Read more", "The bank is closed."])
+def test_short_english_is_english_when_translating_from_english(detector: LanguageDetector, text: str) -> None:
+    assert detector.detect(text, prefer_english=True).lang == "en"
+
+
+@pytest.mark.parametrize("text", ["Dette er en test av systemet.", "Eg veit ikkje kva han vil.", "Hun sa det var fint."])
+def test_norwegian_stays_norwegian_when_translating_from_english(detector: LanguageDetector, text: str) -> None:
+    assert detector.detect(text, prefer_english=True).lang in ("nb", "nn")
+
+
+@pytest.mark.parametrize("text", ["Es war fantastisch.", "Der Service ist wunderbar.", "Sehr gutes Restaurant und Hotel."])
+def test_short_german_is_refused_by_its_own_words(detector: LanguageDetector, text: str) -> None:
+    with pytest.raises(UnsupportedLanguage, match="German"):
+        detector.detect(text)
+
+
+def test_targets_and_pairs_are_checked_with_the_choices_named() -> None:
+    assert [normalise_target(c) for c in (None, "EN", "nob", "nno", " nb ")] == ["en", "en", "nb", "nn", "nb"]
+    with pytest.raises(InvalidInput, match=r"en \(English\), nb \(Norwegian Bokmål\), nn \(Norwegian Nynorsk\)"):
+        normalise_target("de")
+    check_pair("en", "nb")
+    check_pair("nn", "nb")  # already Norwegian: returned unchanged, not refused
+    with pytest.raises(InvalidInput, match="en-nb, en-nn, nb-en"):
+        check_pair("da", "nb")
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        ("The company earned 1.5 million dollars in 2023, said John Smith in London.",
+         "Selskapet tjente 1,5 millioner dollar i 2023, sa John Smith i London."),
+        ("Some 1,500 people live in Norway.", "Rundt 1 500 mennesker bor i Norge."),
+        ("The 550 pound hog attacked him on 13 February.", "Den 250 kilo tunge grisen angrep ham 13. februar."),
+        ("Rain of 2 to 4 inches is expected in Arizona.", "Det ventes 5–10 cm regn i Arizona."),
+        ("The Norwegian government met on Monday.", "Den norske regjeringen møttes mandag."),
+        ("See https://example.org/a for more.", "Se https://example.org/a for mer."),
+    ],
+)
+def test_faithful_translations_of_english_pass(source: str, translation: str) -> None:
+    assert check(source, translation, "nb") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "target", "code"),
+    [
+        ("The company earned 1.5 million dollars in 2023.", "Selskapet tjente 1,5 millioner dollar i 2022.", "nb", "number"),
+        ("Jens Stoltenberg spoke in Stockholm on Wednesday.", "Jens Hansen talte i Stockholm onsdag.", "nb", "name"),
+        ("See https://example.org/a for more.", "Se nettsiden for mer.", "nb", "link"),
+        ("The minister said the budget would be presented next week.", "The minister said the budget would be presented next week.",
+         "nb", "untranslated"),
+        ("The minister said that the new budget would be presented in parliament next week.", "Ministeren sa.", "nb", "length"),
+        ("I do not know what he wants from me.", "Jeg vet ikke hva han vil fra meg.", "nn", "variety"),
+        ("I do not know what he wants from me.", "Eg veit ikkje kva han vil frå meg.", "nb", "variety"),
+        ("It was good.", "Det var bra bra bra bra bra bra.", "nb", "repetition"),
+    ],
+)
+def test_broken_translations_of_english_are_flagged_in_plain_words(source: str, translation: str, target: str, code: str) -> None:
+    issues = check(source, translation, target)
+    assert code in [i.code for i in issues]
+    assert all(i.message.endswith((".", ").")) and len(i.message) > 20 for i in issues)
+
+
+def test_the_variety_check_needs_two_words_of_the_other_form_and_none_of_its_own() -> None:
+    assert variety_problem("Han sa ikke noe.", "nn") is None  # one Bokmål word: a quote, or a shared spelling
+    assert "Bokmål, not Nynorsk" in (variety_problem("Jeg vet ikke hva han sa.", "nn") or "")
+    assert variety_problem("Eg veit ikkje kva han sa, men ikke jeg.", "nn") is None  # it has its own form too
+    assert variety_problem("Anything at all.", "en") is None

@@ -124,19 +124,21 @@ def test_serve_with_broken_prompt_template_exits_with_message(tmp_path: Path, ti
 def test_models_pull(tiny_models: dict[str, Path], tmp_path: Path) -> None:
     result = _run(
         ["models", "pull", "--translator", str(tiny_models["translator"]), "--summarizer", "none",
-         "--ct2", str(tmp_path / "ct2")],
+         "--en-translator", str(tiny_models["en_translator"]), "--ct2", str(tmp_path / "ct2")],
         {},
     )
     assert result.returncode == 0, result.stderr.decode()
     assert (tmp_path / "ct2" / "model.bin").is_file()
     # Without --ct2, pull converts the translator into the service's own cache (the default backend).
     cache = tmp_path / "ct2-cache"
-    default = _run(["models", "pull", "--translator", str(tiny_models["translator"]), "--summarizer", "none"],
+    default = _run(["models", "pull", "--translator", str(tiny_models["translator"]), "--summarizer", "none",
+                    "--en-translator", str(tiny_models["en_translator"])],
                    {"OVERSETT_CT2_CACHE": str(cache)})
     assert default.returncode == 0, default.stderr.decode()
-    assert "translation (ctranslate2)" in default.stdout.decode() and list(cache.glob("*/model.bin"))
+    assert "translation (ctranslate2)" in default.stdout.decode() and len(list(cache.glob("*/model.bin"))) == 2
+    assert "English → Norwegian translation (ctranslate2)" in default.stdout.decode()
     offline = _run(
-        ["models", "pull", "--translator", "Helsinki-NLP/opus-mt-gmq-en", "--summarizer", "none"],
+        ["models", "pull", "--translator", "Helsinki-NLP/opus-mt-gmq-en", "--summarizer", "none", "--en-translator", "none"],
         {"OVERSETT_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")},
     )
     assert offline.returncode == 2
@@ -173,14 +175,15 @@ def test_models_pull_into_a_folder_for_an_image(tiny_models: dict[str, Path], tm
     env_file = tmp_path / "image.env"
     result = _run(
         ["models", "pull", "--translator", str(tiny_models["translator"]), "--summarizer", str(tiny_models["summarizer"]),
-         "--into", str(tmp_path / "models"), "--env-file", str(env_file)],
+         "--en-translator", str(tiny_models["en_translator"]), "--into", str(tmp_path / "models"), "--env-file", str(env_file)],
         {},
     )
     assert result.returncode == 0, result.stderr.decode()
     settings = dict(line.split("=", 1) for line in env_file.read_text().splitlines())
     assert settings["OVERSETT_TRANSLATOR"] == str(tmp_path / "models" / "translator")
+    assert settings["OVERSETT_EN_TRANSLATOR"] == str(tmp_path / "models" / "en_translator")
     assert (tmp_path / "models" / "summarizer" / "config.json").is_file()
-    assert len(list((tmp_path / "models" / "ctranslate2").glob("*/model.bin"))) == 2  # both converted
+    assert len(list((tmp_path / "models" / "ctranslate2").glob("*/model.bin"))) == 3  # all three converted
 
 
 def test_health_says_why_the_service_is_not_ready(tmp_path: Path) -> None:

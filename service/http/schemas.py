@@ -15,7 +15,9 @@ MAX_ITEMS = 128
 SourceLang = Literal["auto", "nb", "nn", "no", "da", "sv", "en"]
 
 
-def _target(value: str | None) -> str:
+def _target(value: object) -> str:
+    if value is not None and not isinstance(value, str):
+        raise ValueError("target_lang must be a string: en, nb or nn")
     try:
         return normalise_target(value)
     except InvalidInput as exc:

@@ -102,8 +102,10 @@ _UNIT_AFTER = re.compile(r"(?:\s*(?:to|-|–|and|or)\s*\d[\d.,]*)?[\s-]*(?:\(\w+
 
 def _converted(source: str, match: re.Match[str], values: set[float]) -> set[float]:
     """The metric values an English number with a unit after it may be shown as."""
-    unit = _UNIT_AFTER.match(source, match.end())
-    word = (match.group("scale") or (unit.group(1) if unit else "")).lower()
+    scale = (match.group("scale") or "").lower()
+    # the number reader takes the word after a number as its scale ("2 to"): read on from there
+    unit = _UNIT_AFTER.match(source, match.start("scale") - 1 if scale else match.end())
+    word = scale if scale in UNIT_FACTORS else (unit.group(1) if unit else "").lower()
     if word in ("°f", "f", "fahrenheit", "degrees", "degree"):  # a temperature, or a difference of one
         return {(v - 32) * 5 / 9 for v in values} | {v * 5 / 9 for v in values}
     factor = UNIT_FACTORS.get(word)

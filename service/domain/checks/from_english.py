@@ -36,7 +36,11 @@ from .variety import variety_problem
 MIRRORED_BOUNDS = [(limit, -high, -low) for limit, low, high in LENGTH_BOUNDS]
 _DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 # English capitalises these kinds of words; Norwegian writes them small (norsk, kristen, mandag).
-_SMALL_IN_NORWEGIAN = re.compile(r"(?:ian|ans|ish|ese|ean|ic|ics|ist|ists|ism|an|ans|i|is|ch|ak|aks|ard|ards|ede|edes|iss|elsh)$")
+_SMALL_IN_NORWEGIAN = re.compile(
+    r"(?:ians?|ish|ese|eans?|ics?|ists?|ism|icans?|mans?|ards?|swiss|welsh|dutch|french|greeks?|thai|czechs?|slovaks?"
+    r"|swedes?|danes?|finns?|poles?|turks?|arabs?|jews?|iraqis?|israelis?|pakistanis?|saudis?|somalis?|kuwaitis?"
+    r"|qataris?|yemenis?|nepalis?|bangladeshis?|afghans?|kurds?|serbs?|croats?|scots?|brits?)$"
+)
 _NAME = re.compile(r"(?<![\w'’-])([A-Z][\w’'-]*[\w])")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\"“‘(\[]\s*)$")
 _NORWEGIAN_EXONYMS: dict[str, tuple[str, ...]] = {}

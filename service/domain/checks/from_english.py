@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from .copies import loops, untranslated_english
 from .english import ENGLISH_FUNCTION_WORDS, ENGLISH_MONTHS, digit_numbers, translation_numbers
-from .issue import Issue
+from .issue import Issue, link_issue, number_issue
 from .length import LENGTH_BOUNDS, MIN_LENGTH_CHARS
 from .links import links
 from .norwegian import EXONYMS, bokmal_forms, source_number_words, source_numbers
@@ -59,18 +59,14 @@ def check_from_english(source: str, translation: str, target: str) -> list[Issue
     issues: list[Issue] = []
     if untranslated_english(source, translation):
         issues.append(Issue("untranslated", "The translation is the English source itself: it was not translated."))
-    missing, added = missing_numbers(source, translation), added_numbers(source, translation)
-    if missing or added:
-        messages = [f"Not in the translation: {', '.join(dict.fromkeys(missing))}."] if missing else []
-        messages += [f"Not in the source: {', '.join(dict.fromkeys(added))}."] if added else []
-        issues.append(Issue("number", " ".join(messages)))
-    lost_links = [link for link in links(source) if link not in translation]
-    if lost_links:
-        issues.append(Issue("link", f"Not carried over verbatim: {', '.join(dict.fromkeys(lost_links))}."))
+    issues += [i for i in (number_issue(missing_numbers(source, translation), added_numbers(source, translation)),
+                           link_issue(links(source), translation)) if i is not None]
     lost_names = [name for name in names(source) if not name_is_kept(name, translation)]
-    lost_names += added_names(source, translation)
-    if lost_names:
-        issues.append(Issue("name", f"Names missing in the translation: {', '.join(dict.fromkeys(lost_names))}."))
+    new_names = added_names(source, translation)
+    if lost_names or new_names:
+        said = [f"Names missing in the translation: {', '.join(dict.fromkeys(lost_names))}."] if lost_names else []
+        said += [f"Names the source does not have: {', '.join(dict.fromkeys(new_names))}."] if new_names else []
+        issues.append(Issue("name", " ".join(said)))
     new_loops = [] if loops(source) else loops(translation)
     if new_loops:
         issues.append(Issue("repetition", f"The translation repeats itself: “{new_loops[0]}…”."))

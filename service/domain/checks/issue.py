@@ -12,5 +12,20 @@ class Issue:
     message: str
 
 
+def number_issue(missing: list[str], added: list[str]) -> Issue | None:
+    """The ``number`` issue of the numbers the translation lacks and those it adds, or None."""
+    if not (missing or added):
+        return None
+    messages = [f"Not in the translation: {', '.join(dict.fromkeys(missing))}."] if missing else []
+    messages += [f"Not in the source: {', '.join(dict.fromkeys(added))}."] if added else []
+    return Issue("number", " ".join(messages))
+
+
+def link_issue(source_links: list[str], translation: str) -> Issue | None:
+    """The ``link`` issue of the source's links the translation does not carry verbatim, or None."""
+    lost = [link for link in source_links if link not in translation]
+    return Issue("link", f"Not carried over verbatim: {', '.join(dict.fromkeys(lost))}.") if lost else None
+
+
 Code = Literal["number", "link", "name", "repetition", "length", "untranslated", "empty", "glossary", "variety"]
 CODES: tuple[str, ...] = get_args(Code)  # the API's IssueOut.code takes Code itself

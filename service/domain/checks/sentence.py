@@ -7,7 +7,7 @@ from collections import Counter
 
 from .copies import loops, untranslated_copy
 from .from_english import check_from_english
-from .issue import Issue
+from .issue import Issue, link_issue, number_issue
 from .length import length_problem
 from .lexicon import without_genitive
 from .links import links
@@ -31,15 +31,8 @@ def check(source: str, translation: str, target: str = "en") -> list[Issue]:
     issues: list[Issue] = []
     if untranslated_copy(source, translation):
         issues.append(Issue("untranslated", "The translation is the source text itself: it was not translated."))
-    missing = missing_numbers(source, translation)
-    added = added_numbers(source, translation)
-    if missing or added:
-        messages = [f"Not in the translation: {', '.join(dict.fromkeys(missing))}."] if missing else []
-        messages += [f"Not in the source: {', '.join(dict.fromkeys(added))}."] if added else []
-        issues.append(Issue("number", " ".join(messages)))
-    lost_links = [link for link in links(source) if link not in translation]
-    if lost_links:
-        issues.append(Issue("link", f"Not carried over verbatim: {', '.join(dict.fromkeys(lost_links))}."))
+    issues += [i for i in (number_issue(missing_numbers(source, translation), added_numbers(source, translation)),
+                           link_issue(links(source), translation)) if i is not None]
     found_names = names(source)
     taken = spoken_for(source, translation)  # once for all the names of the sentence
     lost_names = [

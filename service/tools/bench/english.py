@@ -21,7 +21,7 @@ from ...usecases.pipeline import TranslationPipeline
 from ..tiny import EN_GMQ_TARGET_TOKENS, build_marian_translator
 from .models import ARCHITECTURES, OUTPUT_TOKENS_PER_WORD, run_naive
 from .report import timed
-from .service import ServiceProcess, vm_hwm_mib, vm_rss_mib
+from .service import rss_while
 
 # The tc-big English → North Germanic model is a transformer-big like tc-big-gmq-en; its vocabulary
 # size is taken to be the same (the real config.json would give the exact one).
@@ -100,17 +100,13 @@ def bench_three_models_rss(
         "OVERSETT_FORCE_OUTPUT_TOKENS": str(length),
         "OVERSETT_LOG_LEVEL": "warning",
     }
-    service = ServiceProcess(env, work / "service-three.log")
-    try:
-        service.wait_ready()
-        idle = vm_rss_mib(service.process.pid)
-        log("RSS: both translators and the summariser in one service, translating both ways and summarising")
-        with httpx.Client(timeout=600) as client:
-            models = client.get(f"{service.base}/v1/models").json()
-            assert models["en_translator"]["loaded"] and models["en_translator"]["backend"] == "ctranslate2"
-            client.post(f"{service.base}/v1/translate", json={"text": norwegian, "source_lang": "nb", "num_beams": beams})
-            client.post(f"{service.base}/v1/translate", json={"text": english, "target_lang": "nb", "num_beams": beams})
-            client.post(f"{service.base}/v1/summarize", json={"text": english, "target_lang": "nb", "method": "abstractive"})
-        return {"idle_mib": idle, "after_mib": vm_rss_mib(service.process.pid), "peak_mib": vm_hwm_mib(service.process.pid)}
-    finally:
-        service.stop()
+    log("RSS: both translators and the summariser in one service, translating both ways and summarising")
+
+    def work_once(client: httpx.Client, base: str) -> None:
+        models = client.get(f"{base}/v1/models").json()
+        assert models["en_translator"]["loaded"] and models["en_translator"]["backend"] == "ctranslate2"
+        client.post(f"{base}/v1/translate", json={"text": norwegian, "source_lang": "nb", "num_beams": beams})
+        client.post(f"{base}/v1/translate", json={"text": english, "target_lang": "nb", "num_beams": beams})
+        client.post(f"{base}/v1/summarize", json={"text": english, "target_lang": "nb", "method": "abstractive"})
+
+    return rss_while(env, work / "service-three.log", work_once)

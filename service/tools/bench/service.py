@@ -87,6 +87,20 @@ def load_requests(base: str, texts: list[str], beams: int, concurrency: int) -> 
     return HttpResult(mode, len(texts), errors, seconds, percentile(latencies, 50) * 1000, percentile(latencies, 95) * 1000)
 
 
+def rss_while(env: dict[str, str], log_file: Path, work: Callable[[httpx.Client, str], None]) -> dict[str, float]:
+    """RSS of an `oversett serve` started with ``env``: idle, after ``work`` (a client and the
+    service's base URL), and its peak."""
+    service = ServiceProcess(env, log_file)
+    try:
+        service.wait_ready()
+        idle = vm_rss_mib(service.process.pid)
+        with httpx.Client(timeout=600) as client:
+            work(client, service.base)
+        return {"idle_mib": idle, "after_mib": vm_rss_mib(service.process.pid), "peak_mib": vm_hwm_mib(service.process.pid)}
+    finally:
+        service.stop()
+
+
 def bench_http(
     ct2_dir: Path, sentences: list[str], beams: int, length: int, threads: int, concurrency: int,
     work: Path, log: Callable[[str], None],
@@ -96,6 +110,7 @@ def bench_http(
         "OVERSETT_CT2_MODEL": str(ct2_dir),
         "OVERSETT_TRANSLATOR": str(ct2_dir),
         "OVERSETT_SUMMARIZER": "none",
+        "OVERSETT_EN_TRANSLATOR": "none",
         "OVERSETT_CACHE": "none",  # every request does model work
         "OVERSETT_THREADS": str(threads),
         "OVERSETT_FORCE_OUTPUT_TOKENS": str(length),

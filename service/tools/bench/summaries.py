@@ -11,7 +11,7 @@ import httpx
 
 from ...backends.loading import ModelRef, convert_to_ctranslate2, load_ct2, load_seq2seq
 from .report import timed
-from .service import ServiceProcess, vm_hwm_mib, vm_rss_mib
+from .service import rss_while
 
 # sshleifer/distilbart-cnn-12-6's published configuration (config.json on the Hub).
 DISTILBART = {
@@ -89,16 +89,12 @@ def bench_both_models_rss(
         "OVERSETT_FORCE_OUTPUT_TOKENS": str(length),
         "OVERSETT_LOG_LEVEL": "warning",
     }
-    service = ServiceProcess(env, work / "service-both.log")
-    try:
-        service.wait_ready()
-        idle = vm_rss_mib(service.process.pid)
-        log("RSS: translate and summarise through a service with both models on CTranslate2")
-        with httpx.Client(timeout=600) as client:
-            models = client.get(f"{service.base}/v1/models").json()
-            assert models["translator"]["backend"] == "ctranslate2"
-            client.post(f"{service.base}/v1/translate", json={"text": text, "source_lang": "nb", "num_beams": beams})
-            client.post(f"{service.base}/v1/summarize", json={"text": english, "source_lang": "en", "method": "abstractive"})
-        return {"idle_mib": idle, "after_mib": vm_rss_mib(service.process.pid), "peak_mib": vm_hwm_mib(service.process.pid)}
-    finally:
-        service.stop()
+    log("RSS: translate and summarise through a service with both models on CTranslate2")
+
+    def work_once(client: httpx.Client, base: str) -> None:
+        models = client.get(f"{base}/v1/models").json()
+        assert models["translator"]["backend"] == "ctranslate2"
+        client.post(f"{base}/v1/translate", json={"text": text, "source_lang": "nb", "num_beams": beams})
+        client.post(f"{base}/v1/summarize", json={"text": english, "source_lang": "en", "method": "abstractive"})
+
+    return rss_while(env, work / "service-both.log", work_once)

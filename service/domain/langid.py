@@ -84,7 +84,8 @@ _GERMAN_LETTERS = re.compile(r"[ßüÜ]")
 # (short English puts the broad detector on Latin, Tagalog or Estonian).
 ENGLISH_WORDS = frozenset(
     """the and has have been with from this that which they their were would could should after about
-    said its she what when where there these those because while than into""".split()
+    said its she what when where there these those because while than into his her our your my above
+    off out not but""".split()
 )
 SURE_OF_GERMAN = 0.35  # head-to-head, with that evidence
 
@@ -173,9 +174,9 @@ class LanguageDetector:
         neighbour = code in CHECKED
         if neighbour:
             needed = SURE_OF_NEIGHBOUR if len(words) >= MIN_WORDS else SURE_OF_NEIGHBOUR_SHORT
-        elif len(words) >= MIN_WORDS_OTHER:
-            needed = SURE_OF_OTHER
-        else:
+        elif len(words) >= MIN_WORDS_OTHER and not any(w in ENGLISH_WORDS for w in words):
+            needed = SURE_OF_OTHER  # (one English word is enough against a far language: a headline
+        else:                       # put on Latin or Tagalog by the broad detector is English)
             return
         head_to_head = _head_to_head(top.language, high_accuracy=neighbour)
         sure = next(c.value for c in head_to_head.compute_language_confidence_values(text) if c.language == top.language)

@@ -101,3 +101,14 @@ def test_the_variety_check_needs_two_words_of_the_other_form_and_none_of_its_own
     assert "Bokmål, not Nynorsk" in (variety_problem("Jeg vet ikke hva han sa.", "nn") or "")
     assert variety_problem("Eg veit ikkje kva han sa, men ikke jeg.", "nn") is None  # it has its own form too
     assert variety_problem("Anything at all.", "en") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The major religion in Moldova is Orthodox Christian.", "Death toll from Indonesia tsunami rises to 832",
+     "Hats off to Thomas.", "My Olympic gold medal is Robbie.", "Pyongyang has made no public comments."],
+)
+def test_english_headlines_are_a_source_not_a_language_to_refuse(detector: LanguageDetector, text: str) -> None:
+    # the broad detector puts these on Latin, Tagalog, Vietnamese or Estonian
+    assert detector.detect(text, prefer_english=True).lang == "en"
+    detector.detect(text)  # into English too: translated or passed through, never refused

@@ -56,9 +56,7 @@ def check_pair(source: str, target: str) -> None:
     """InvalidInput (422) naming the pairs there are when ``source`` → ``target`` is not one."""
     if target == ENGLISH or source == ENGLISH or already_in_target(source, target):
         return
-    served = ", ".join(pair_label(s, t) for t in FROM_ENGLISH_TARGETS for s in [ENGLISH]) + ", " + ", ".join(
-        pair_label(s, ENGLISH) for s in INTO_ENGLISH_SOURCES
-    )
+    served = ", ".join(pair_label(s, t) for s, t in [*pairs(FROM_ENGLISH_TARGETS), *pairs([ENGLISH])])
     raise InvalidInput(
         f"oversett does not translate {source} into {target}: only English goes into {TARGET_NAMES[target]}. "
         f"Pairs: {served}."

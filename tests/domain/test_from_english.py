@@ -96,6 +96,50 @@ def test_broken_translations_of_english_are_flagged_in_plain_words(source: str, 
     assert all(i.message.endswith((".", ").")) and len(i.message) > 20 for i in issues)
 
 
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        # a name after an abbreviation's full stop is no sentence's first word
+        ("The disease was found by Dr. Tony Moll in KwaZulu-Natal.", "Sykdommen ble funnet av dr. Tony Smith i KwaZulu-Natal."),
+        # a name ending like a people's word (Spaniards) is still a name
+        ("But Prime Minister John Howard has said the act was legal.", "Men statsminister John Smith har sagt at handlingen var lovlig."),
+        # a country in a run of capitalised words is a name (CLDR), not a word Norwegian translates
+        ("The band was due to tour the United States and Canada until May.", "Bandet skulle turnere i USA og Mexico fram til mai."),
+        # a Norwegian place put in where the English has another name
+        ("Rapper Kanye West is changing his name, he said on Monday.", "Rapperen Kanye Tromsø bytter navn, sa han mandag."),
+    ],
+)
+def test_a_replaced_name_of_an_english_source_is_flagged(source: str, translation: str) -> None:
+    assert "name" in [i.code for i in check(source, translation, "nb")]
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        # a country as Norwegian writes it (CLDR), both as the name kept and as no name added
+        ("Islam took in a big way in the Comoros and Mayotte.", "Islam fikk stor innvirkning på Komorene og Mayotte."),
+        # a people's word said as a Norwegian adjective
+        ("The Norwegian Air plane landed with Christian pilots.", "Flyet til det norske selskapet landet med kristne piloter."),
+        # English words written as a name, translated into a Norwegian compound written as one
+        ("The program simulates observations of the Sagittarius galaxy.", "Programmet simulerer observasjoner av Skytten-galaksen."),
+        ("To understand the Templars one must understand the order.", "For å forstå Tempelridderne må man forstå ordenen."),
+    ],
+)
+def test_names_said_the_norwegian_way_pass(source: str, translation: str) -> None:
+    assert [i for i in check(source, translation, "nb") if i.code == "name"] == []
+
+
+def test_a_name_that_is_no_english_word_is_asked_for_even_beside_a_translated_one() -> None:
+    issues = check(
+        "In the end it was Anna Jochemsen who won the Giant Slalom on the day.",
+        "Til slutt var det Anna Jokjemien som vant Storslalåmen den dagen.",
+        "nb",
+    )
+    assert [i.message for i in issues if i.code == "name"] == [
+        "Names missing in the translation: Jochemsen. Names the source does not have: Jokjemien."
+    ]
+
+
 def test_the_variety_check_needs_two_words_of_the_other_form_and_none_of_its_own() -> None:
     assert variety_problem("Han sa ikke det.", "nn") is None  # one Bokmål word: a quote, or a shared spelling
     assert "Bokmål, not Nynorsk" in (variety_problem("Jeg vet ikke hva han sa.", "nn") or "")

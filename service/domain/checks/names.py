@@ -45,7 +45,7 @@ def names(source: str) -> list[str]:
     is no common Norwegian word (``Bush sa …`` yes, ``Regjeringen sa …`` no)."""
     from ..text import segment
 
-    starts = _sentence_starts(source, segment(source).sentences)
+    starts = sentence_starts(source, segment(source).sentences)
     found: list[str] = []
     for match in _NAME.finditer(source):
         word = match.group(1)
@@ -69,7 +69,7 @@ def names(source: str) -> list[str]:
     return found
 
 
-def _sentence_starts(source: str, sentences: list[str]) -> set[int]:
+def sentence_starts(source: str, sentences: list[str]) -> set[int]:
     """Where each sentence's first word begins (after opening quotes, brackets and dashes)."""
     starts: set[int] = set()
     for at, end in locate(sentences, source):
@@ -119,7 +119,7 @@ def _folded_keep_case(text: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _sound(text: str) -> str:
+def sound(text: str) -> str:
     """A rough spelling-independent key: Konstantinopel ~ Constantinople, Mekka ~ Mecca."""
     key = _folded(text.replace("ø", "o").replace("æ", "ae").replace("å", "a"))
     for old, new in (("ph", "f"), ("ck", "k"), ("c", "k"), ("q", "k"), ("w", "v"), ("y", "i"), ("j", "i"), ("z", "s")):
@@ -158,7 +158,7 @@ def name_is_kept(name: str, translation: str, source: str = "", taken_words: fro
     text = _folded_keep_case(translation)
     folded = _folded(translation)
     lowered = translation.lower()
-    own = {_sound(form) for part in [name, *name.split("-")] if part for form in _own_forms(part)}
+    own = {sound(form) for part in [name, *name.split("-")] if part for form in _own_forms(part)}
     taken = (spoken_for(source, translation) if taken_words is None else taken_words) - own
     derived = _derived(name, source)
     parts = [p for p in re.split(r"[-]", name) if p and p[0].isupper() and p.lower() not in DIRECTIONS]
@@ -168,7 +168,7 @@ def name_is_kept(name: str, translation: str, source: str = "", taken_words: fro
             wanted = _folded_keep_case(form)
             for found in re.finditer(rf"(?<![^\W\d_]){re.escape(wanted)}(\w*)", text):
                 longer = found.group(1) not in ("", "s")
-                if not longer or (not derived and _sound(without_genitive(found.group())) not in taken):
+                if not longer or (not derived and sound(without_genitive(found.group())) not in taken):
                     return True
         for exonym in _exonyms(part) | _exonyms(name):
             for found in re.finditer(rf"(?<!\w){re.escape(exonym)}(\w*)", lowered):
@@ -185,13 +185,13 @@ def name_is_kept(name: str, translation: str, source: str = "", taken_words: fro
             re.search(rf"(?<!\w){re.escape(_folded(form))}{_GENITIVE_END}", folded) for form in _own_forms(part)
         ):
             return True
-        wanted_sound = _sound(without_genitive(part))
+        wanted_sound = sound(without_genitive(part))
         if len(wanted_sound) < 4:
             continue
         # Spelled another way (a capitalised word), or, for a name that is an English word too,
         # inflected (County → counties).
         for word in re.findall(r"(?<![\w'’])[^\W\d_]{3,}", translation):
-            heard = _sound(without_genitive(word))
+            heard = sound(without_genitive(word))
             # In lower case only as a plural across a list (Lee og Collier County → Lee and
             # Collier counties): "talk radio" is not TogiNet Radio.
             plural = word.islower() and not loses_capital and word.endswith("s") and heard != wanted_sound
@@ -208,8 +208,8 @@ def name_is_kept(name: str, translation: str, source: str = "", taken_words: fro
 def spoken_for(source: str, translation: str) -> frozenset[str]:
     """Capitalised words of the translation (as sounds) that stand for the same word of the
     source, as often as the source says it: no other name may claim them."""
-    in_source = Counter(_sound(without_genitive(word)) for word in _CAPITALISED.findall(source))
-    in_translation = Counter(_sound(without_genitive(word)) for word in _CAPITALISED.findall(translation))
+    in_source = Counter(sound(without_genitive(word)) for word in _CAPITALISED.findall(source))
+    in_translation = Counter(sound(without_genitive(word)) for word in _CAPITALISED.findall(translation))
     return frozenset(sound for sound, times in in_source.items() if in_translation[sound] <= times)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from service.domain.checks import check
+from service.domain.checks.from_english import added_numbers, missing_numbers
 from service.domain.checks.variety import variety_problem
 from service.domain.errors import InvalidInput, UnsupportedLanguage
 from service.domain.langid import LanguageDetector
@@ -74,6 +75,33 @@ def test_targets_and_pairs_are_checked_with_the_choices_named() -> None:
 )
 def test_faithful_translations_of_english_pass(source: str, translation: str) -> None:
     assert check(source, translation, "nb") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "missing"),
+    [
+        # a conversion in brackets may go, when the figure it converts is there, either way round
+        ("The volcano sits 45 miles (72 kilometers) southeast of the capital.", "Vulkanen ligg 72 km søraust for hovudstaden.", []),
+        ("Tariffs hit $200 billion (£150 billion) worth of goods.", "Tollen rammer varer verdt 200 milliarder dollar.", []),
+        # … but not the figure itself, nor both
+        ("It stretches 80 km (50 mi) into the hinterland.", "Det strekker seg (50 mi) inn i innlandet.", ["80"]),
+        ("Tariffs hit $200 billion (£150 billion) worth of goods.", "Tollen rammer mange varer.", ["200", "150"]),
+        # a converted figure takes the nearest Norwegian figure, not the first near enough
+        ("Rosa was at category 1 as of 5 a.m. and 385 miles southwest of Punta Eugenia.",
+         "Rosa var i kategori 1 kl. 05.00 og 620 km sørvest for Punta Eugenia.", []),
+        # the inches of a height
+        ("The 6-foot-6 forward grew up in Baton Rouge.", "Den 2 m høye spilleren vokste opp i Baton Rouge.", []),
+    ],
+)
+def test_numbers_of_english_allow_for_conversions(source: str, translation: str, missing: list[str]) -> None:
+    assert missing_numbers(source, translation) == missing
+
+
+def test_units_counted_in_words_account_for_the_metric_figure() -> None:
+    assert added_numbers("It happened about a mile away.", "Det skjedde om lag 1,6 kilometer unna.") == []
+    assert added_numbers("The hat has a two-foot wide brim.", "Hatten har en 60 centimeter brei brem.") == []
+    # "fifteenth in" is a place, not inches
+    assert added_numbers("Arly Velasquez finished fifteenth in the Super-G.", "Arly Velasquez kom på 45. plass i Super-G.") == ["45"]
 
 
 @pytest.mark.parametrize(

@@ -157,11 +157,13 @@ def norwegian_places() -> frozenset[str]:
 
 
 def _translated_word(word: str, in_run: bool) -> bool:
-    english = _zipf(word)
-    return english >= (RUN_RARE_ZIPF if in_run else RARE_ZIPF) and _zipf(word, "nb") < english - (RUN_GAP if in_run else NAME_GAP)
+    english, norwegian = _zipf(word), _zipf(word, "nb")
+    return english >= RARE_ZIPF and norwegian < english - NAME_GAP or (
+        in_run and english >= RUN_RARE_ZIPF and norwegian < english - RUN_GAP
+    )
 
 
-_TITLES = frozenset({"mr", "mrs", "ms", "dr", "col", "rev", "gen", "sen", "rep", "gov", "lt", "sgt", "capt", "prof", "sir"})
+_TITLES = frozenset({"mr", "mrs", "ms", "dr", "col", "rev", "gen", "sen", "rep", "gov", "lt", "sgt", "capt", "prof", "sir", "sens", "reps"})
 
 
 def _adjacent(source: str, first: re.Match[str], second: re.Match[str]) -> bool:
@@ -211,7 +213,14 @@ def name_is_kept(name: str, translation: str) -> bool:
         stem = next((s for e, s in _DEMONYM_STEMS.items() if lower.startswith(e)), sound(lower)[:3])
         if any(w.startswith(stem) or sound(w).startswith(stem) for w in words):
             return True
+    # A country said by its adjective (China's government → kinesiske myndigheter).
+    stems = {_fold(e)[:3] for e in exonyms if len(e) >= 4}
+    if any(w[:3] in stems and _ADJECTIVE_END.search(w) for w in words if w.islower()):
+        return True
     return _like(bare, words)
+
+
+_ADJECTIVE_END = re.compile(r"(?:sk|ske|skt|ere|erne|arar|arane)$")
 
 
 _NORWEGIAN_START = re.compile(r"(?:^|[.!?:;…]\s*|[\"“”‘’«»(\[–—-]\s*)$")

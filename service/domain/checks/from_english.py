@@ -21,7 +21,7 @@ import math
 import re
 
 from .copies import untranslated_english
-from .english import ENGLISH_MONTHS, digit_numbers, translation_numbers
+from .english import ENGLISH_MONTHS, ENGLISH_NUMBER_WORDS, digit_numbers, translation_numbers
 from .english_names import added_names, lost_names
 from .issue import Issue, link_issue, number_issue
 from .length import LENGTH_BOUNDS, MIN_LENGTH_CHARS
@@ -60,12 +60,13 @@ def _same(wanted: float, shown: float) -> bool:
 
 # US and imperial units a Norwegian translation converts (550 pounds → 250 kg, 85 mph → 136 km/t,
 # 10 inches → 25 cm): the metric figure, rounded, stands for the English one.
-UNIT_FACTORS = {
-    "pound": 0.4536, "pounds": 0.4536, "lb": 0.4536, "lbs": 0.4536, "mph": 1.609, "mile": 1.609, "miles": 1.609,
-    "inch": 2.54, "inches": 2.54, "in": 2.54, "foot": 0.3048, "feet": 0.3048, "ft": 0.3048, "yard": 0.9144,
-    "yards": 0.9144, "gallon": 3.785, "gallons": 3.785, "ounce": 28.35, "ounces": 28.35, "oz": 28.35,
-    "acre": 0.4047, "acres": 0.4047, "square": 2.59,
+UNIT_FACTORS: dict[str, tuple[float, ...]] = {
+    "pound": (0.4536,), "pounds": (0.4536,), "lb": (0.4536,), "lbs": (0.4536,), "mph": (1.609,), "mile": (1.609,),
+    "miles": (1.609,), "inch": (2.54,), "inches": (2.54,), "in": (2.54,), "gallon": (3.785,), "gallons": (3.785,),
+    "ounce": (28.35,), "ounces": (28.35,), "oz": (28.35,), "acre": (0.4047,), "acres": (0.4047,), "square": (2.59,),
 }
+# feet and yards in metres or centimetres (a two-foot brim → 60 cm)
+UNIT_FACTORS |= dict.fromkeys(("foot", "feet", "ft"), (0.3048, 30.48)) | dict.fromkeys(("yard", "yards"), (0.9144, 91.44))
 CONVERTED = 0.2  # a converted figure is rounded: within this share of the exact one
 # the unit after a number, or after the range it opens ("2 to 4 inches", "6-foot-6")
 _UNIT_AFTER = re.compile(r"(?:\s*(?:to|-|–|and|or)\s*\d[\d.,]*)?[\s-]*(?:\(\w+\))?\s*([A-Za-z°]+)")
@@ -79,8 +80,7 @@ def _converted(source: str, match: re.Match[str], values: set[float]) -> set[flo
     word = scale if scale in UNIT_FACTORS else (unit.group(1) if unit else "").lower()
     if word in ("°f", "f", "fahrenheit", "degrees", "degree"):  # a temperature, or a difference of one
         return {(v - 32) * 5 / 9 for v in values} | {v * 5 / 9 for v in values}
-    factor = UNIT_FACTORS.get(word)
-    return {v * factor for v in values} if factor else set()
+    return {v * factor for v in values for factor in UNIT_FACTORS.get(word, ())}
 
 
 def _near(wanted: float, shown: float) -> bool:
@@ -89,25 +89,70 @@ def _near(wanted: float, shown: float) -> bool:
 
 def missing_numbers(source: str, translation: str) -> list[str]:
     """The English digits with no number of their own in the Norwegian (each Norwegian number
-    stands for one English one)."""
+    stands for one English one). Numbers said as they are claim theirs first; a converted unit
+    then takes the nearest figure left (385 miles → 620 km, not the 500 of 05.00). A conversion in
+    brackets comes last and may be left out when the figure it converts is there (45 miles (72
+    kilometers) → 72 km; $200 billion (£150 billion) → 200 milliarder dollar), and so may the
+    inches of a height (6-foot-6)."""
     shown = _norwegian_values(translation)
     used: set[int] = set()
+
+    def claim(candidates: list[tuple[float, int]]) -> bool:
+        if candidates:
+            used.add(min(candidates)[1])
+        return bool(candidates)
+
     missing = []
-    for match, values in sorted(digit_numbers(source), key=lambda item: len(item[1])):
-        converted = _converted(source, match, values)
-        found = next(
-            (
-                i for i, candidates in enumerate(shown)
-                if i not in used and any(_same(v, c) for v in values for c in candidates)
-                or i not in used and any(_near(v, c) for v in converted for c in candidates)
-            ),
-            None,
-        )
-        if found is None:
-            missing.append(match.group("num"))
-        else:
-            used.add(found)
-    return missing
+    numbers = sorted(digit_numbers(source), key=lambda item: len(item[1]))
+    for bracketed in (False, True):  # the figures said first, then their conversions in brackets
+        group = [(match, values) for match, values in numbers if _in_brackets(source, match) == bracketed]
+        unmatched = [
+            (match, values) for match, values in group
+            if not claim([(0.0, i) for i, found in enumerate(shown) if i not in used and any(_same(v, c) for v in values for c in found)][:1])
+        ]
+        for match, values in unmatched:
+            converted = _converted(source, match, values)
+            near = [
+                (min(abs(c - v) / v for v in converted for c in found if _near(v, c)), i)
+                for i, found in enumerate(shown)
+                if i not in used and any(_near(v, c) for v in converted for c in found)
+            ]
+            if not claim(near) and not _INCHES.search(source, 0, match.start("num")):
+                missing.append(match)
+    missed = {m.start("num") for m in missing}
+    return [m.group("num") for m in missing if not (_in_brackets(source, m) and _converts(source, m) not in missed)]
+
+
+_INCHES = re.compile(r"\d[- ](?:foot|feet|ft)[- ]$")  # 6-foot-6
+_BRACKET_BEFORE = re.compile(r"(\d)[\w.,$£€%° -]{0,25}\(\s*[$£€]?\s*$")
+
+
+def _in_brackets(source: str, match: re.Match[str]) -> bool:
+    """A figure in brackets right after another: a conversion of it."""
+    return _BRACKET_BEFORE.search(source, 0, match.start("num")) is not None
+
+
+def _converts(source: str, match: re.Match[str]) -> int:
+    """Where the figure a conversion in brackets converts begins."""
+    before = _BRACKET_BEFORE.search(source, 0, match.start("num"))
+    at = before.start(1) if before else -1
+    return next((m.start("num") for m, _ in digit_numbers(source) if m.start("num") <= at < m.end("num")), -1)
+
+
+_COUNTED_UNITS = [unit for unit in UNIT_FACTORS if unit not in ("in", "square")]  # "fifth in" is no inch
+_WORD_UNIT = re.compile(
+    rf"\b(?P<number>an?|half an?|{'|'.join(ENGLISH_NUMBER_WORDS)})[\s-]+(?P<unit>{'|'.join(_COUNTED_UNITS)})\b", re.IGNORECASE
+)
+
+
+def _words_converted(source: str) -> list[float]:
+    """The metric figures of units counted in words (a mile → 1,6 km, two-foot → 60 cm)."""
+    found = []
+    for match in _WORD_UNIT.finditer(source):
+        number = match.group("number").lower()
+        value = 0.5 if number.startswith("half") else 1.0 if number in ("a", "an") else ENGLISH_NUMBER_WORDS[number]
+        found += [value * factor for factor in UNIT_FACTORS[match.group("unit").lower()]]
+    return found
 
 
 def added_numbers(source: str, translation: str) -> list[str]:
@@ -116,6 +161,7 @@ def added_numbers(source: str, translation: str) -> list[str]:
     known = [v for values in translation_numbers(source) for v in values]
     known += [-float(n) for w, n in ENGLISH_MONTHS.items() if re.search(rf"\b{w}\b", source, re.IGNORECASE)]
     converted = [v for match, values in digit_numbers(source) for v in _converted(source, match, values)]
+    converted += _words_converted(source)
     added = []
     for raw, candidates in source_numbers(translation):
         if any(_near(v, c) for v in converted for c in candidates):

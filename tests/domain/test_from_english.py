@@ -97,6 +97,14 @@ def test_numbers_of_english_allow_for_conversions(source: str, translation: str,
     assert missing_numbers(source, translation) == missing
 
 
+def test_a_translation_may_spell_out_what_english_abbreviates() -> None:
+    source = '"I think green cards should automatically be offered to PhDs in AI," he said.'
+    spelled_out = "«Jeg mener at de som har en doktorgrad i kunstig intelligens bør motta tilbud om oppholdstillatelse automatisk», sa han."
+    assert [i for i in check(source, spelled_out, "nb") if i.code == "length"] == []
+    run_on = spelled_out + " Dette er en helt annen setning som modellen har funnet på helt av seg selv, og den er lang."
+    assert "length" in [i.code for i in check(source, run_on, "nb")]
+
+
 def test_units_counted_in_words_account_for_the_metric_figure() -> None:
     assert added_numbers("It happened about a mile away.", "Det skjedde om lag 1,6 kilometer unna.") == []
     assert added_numbers("The hat has a two-foot wide brim.", "Hatten har en 60 centimeter brei brem.") == []
@@ -151,6 +159,13 @@ def test_a_replaced_name_of_an_english_source_is_flagged(source: str, translatio
         # English words written as a name, translated into a Norwegian compound written as one
         ("The program simulates observations of the Sagittarius galaxy.", "Programmet simulerer observasjoner av Skytten-galaksen."),
         ("To understand the Templars one must understand the order.", "For å forstå Tempelridderne må man forstå ordenen."),
+        # a name the English gives by its initials, a Norwegian title, a compound English does not know
+        ("Police arrested a suspect in the death of a player at LSU on Friday.",
+         "Politiet pågrep en mistenkt for drapet på en spiller ved Louisiana State University fredag."),
+        ("The largest is King George Island with its settlement.", "Den største er Kong George-øyen med bosetningen sin."),
+        ("He will stand for the European Parliament next year.", "Han skal stille til valg til Europaparlamentet neste år."),
+        # spellings that sound alike
+        ("It was the burial place of Abraham, Isaac and Jacob.", "Det var gravstedet til Abraham, Isak og Jakob."),
     ],
 )
 def test_names_said_the_norwegian_way_pass(source: str, translation: str) -> None:

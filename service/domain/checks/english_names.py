@@ -190,8 +190,12 @@ def _fold(word: str) -> str:
 def _like(name: str, words: list[str]) -> bool:
     from rapidfuzz import fuzz
 
-    folded = _fold(name)
-    return any(w.startswith(folded[: max(4, len(folded) - 3)]) or fuzz.ratio(folded, w) >= SAME_NAME for w in words)
+    folded, heard = _fold(name), sound(name)
+    return any(
+        w.startswith(folded[: max(4, len(folded) - 3)]) or fuzz.ratio(folded, w) >= SAME_NAME
+        or sound(w).startswith(heard[: max(4, len(heard) - 3)])  # Isaac ~ Isak, Catalans ~ katalanere
+        for w in words
+    )
 
 
 SAME_NAME = 80  # rapidfuzz ratio of folded spellings: Macedonia ~ Makedonia, Brussels ~ Brussel
@@ -241,12 +245,12 @@ def _norwegian_not_english(word: str) -> bool:
     does not have. Frequency alone does not tell a word from a Norwegian name: Tromsø and Hansen
     are far more common in Norwegian than in English too, but English knows them."""
     common, capitalised = norwegian_case()
+    stems = [word, *(word[: -len(e)] for e in NORWEGIAN_ENDINGS if word.endswith(e) and len(word) >= len(e) + 5)]
+    if _zipf(word) == 0 and any(_zipf(stem, "nb") >= UNKNOWN_IN_ENGLISH_ZIPF for stem in stems):
+        return True  # Europaparlamentet, Samveldelekene
     if word.capitalize() in capitalised:
         return False  # a name Norwegian text writes with a capital (Hansen, not hans + -en)
-    stems = [word, *(word[: -len(e)] for e in NORWEGIAN_ENDINGS if word.endswith(e) and len(word) >= len(e) + 5)]
-    if any(stem in common for stem in stems) or norwegian_compound(word):
-        return True
-    return _zipf(word) == 0 and any(_zipf(stem, "nb") >= UNKNOWN_IN_ENGLISH_ZIPF for stem in stems)
+    return any(stem in common for stem in stems) or norwegian_compound(word)
 
 
 UNKNOWN_IN_ENGLISH_ZIPF = 2.5  # a word this common in Norwegian that English does not know at all
@@ -272,6 +276,25 @@ def lost_names(source: str, translation: str) -> list[str]:
 ENGLISH_WORD_ZIPF = 2.5  # this common in English: a word, which a translation may translate
 
 
+# Titles Norwegian may capitalise before a name (Kong George-øyen, «Herr President»).
+_NORWEGIAN_TITLES = frozenset(
+    "kong dronning prins prinsesse keiser pave sankt herr fru frøken senator president statsminister general".split()
+)
+_RUN = re.compile(r"(?<![\w'’-])[A-ZÆØÅ][\w'’]*(?:\s+[A-ZÆØÅ][\w'’]*)+")
+
+
+def _initialled(source: str, translation: str) -> set[int]:
+    """Where the words of a name the English gives by its initials begin in the translation
+    (Louisiana State University for LSU)."""
+    acronyms = set(re.findall(r"\b[A-Z]{2,6}\b", source))
+    found: set[int] = set()
+    for run in _RUN.finditer(translation):
+        words = list(re.finditer(r"[A-ZÆØÅ][\w'’]*", run.group()))
+        if "".join(w.group()[0] for w in words) in acronyms:
+            found.update(run.start() + w.start() for w in words)
+    return found
+
+
 def _capitalised(source: str, translation: str) -> tuple[list[str], list[str]]:
     """The capitalised words of the Norwegian, not first in a sentence, that the English does not
     have in any spelling: (names it adds, Norwegian words and compounds: names it translated)."""
@@ -280,11 +303,14 @@ def _capitalised(source: str, translation: str) -> tuple[list[str], list[str]]:
     capitalised = list(re.finditer(r"(?<![\w'’-])([A-ZÆØÅ][a-zæøåéü]+)(-[a-zæøåéü]+)*(?![\w'’-])", translation))
     if len(capitalised) > MAX_CAPITALISED * max(1, len(translation.split())):
         return [], []  # a title-case headline, or no sentence at all: every word would stand out
+    initialled = _initialled(source, translation)
     added, translated = [], []
     for match in capitalised:
         word = match.group(1)
         if _NORWEGIAN_START.search(translation[: match.start()]) or len(word) < 3 or word.lower() in _NORWEGIAN_SMALL_WORDS:
             continue
+        if word.lower() in _NORWEGIAN_TITLES or match.start() in initialled:
+            continue  # Kong George, Senator Warren; Louisiana State University for LSU
         stem = re.sub(r"(?:s|en|ens|et|ets|ene|ane|a|ar|er)$", "", word)
         exonym = any(
             n in english

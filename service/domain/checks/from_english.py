@@ -29,8 +29,11 @@ from .links import links
 from .norwegian import source_number_words, source_numbers
 from .values import ONE
 
-# log(len(Norwegian) / len(English)): the other direction's bounds, mirrored.
-MIRRORED_BOUNDS = [(limit, -high, -low) for limit, low, high in LENGTH_BOUNDS]
+# log(len(Norwegian) / len(English)): the other direction's bounds, mirrored, with more room above:
+# a Norwegian translation may spell out what English abbreviates (AI → kunstig intelligens, AM →
+# medlem av nasjonalforsamlingen), and an output that runs on is caught as a loop.
+LONGER_SLACK = 0.1
+MIRRORED_BOUNDS = [(limit, -high, -low + LONGER_SLACK) for limit, low, high in LENGTH_BOUNDS]
 
 
 def check_from_english(source: str, translation: str) -> list[Issue]:

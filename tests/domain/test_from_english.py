@@ -143,6 +143,10 @@ def test_broken_translations_of_english_are_flagged_in_plain_words(source: str, 
         ("The band was due to tour the United States and Canada until May.", "Bandet skulle turnere i USA og Mexico fram til mai."),
         # a Norwegian place put in where the English has another name
         ("Rapper Kanye West is changing his name, he said on Monday.", "Rapperen Kanye Tromsø bytter navn, sa han mandag."),
+        # in a headline, a word that is a name by its frequencies
+        ("Sarah Palin Cites Track Palin's PTSD At Rally", "Sarah Smith viser til Track Smiths PTSD på et valgmøte"),
+        # a known name right after an opening bracket or quote
+        ("The presence of a true team (Larson and LaFasto, 1989) is also unique.", "Et ekte lag (Berlin og LaFasto, 1989) er også unikt."),
     ],
 )
 def test_a_replaced_name_of_an_english_source_is_flagged(source: str, translation: str) -> None:
@@ -166,6 +170,9 @@ def test_a_replaced_name_of_an_english_source_is_flagged(source: str, translatio
         ("He will stand for the European Parliament next year.", "Han skal stille til valg til Europaparlamentet neste år."),
         # spellings that sound alike
         ("It was the burial place of Abraham, Isaac and Jacob.", "Det var gravstedet til Abraham, Isak og Jakob."),
+        # a headline's words that Norwegian does not use are no names; a quoted title's words no added ones
+        ("Killer Pig Mauls Chinese Farmer to Death", "Drapsgris tar livet av kinesisk bonde"),
+        ('The caves were named "The Seven Sisters" by the locals.', "Hulene ble kalt «De Sju Søstre» av de lokale."),
     ],
 )
 def test_names_said_the_norwegian_way_pass(source: str, translation: str) -> None:

@@ -37,13 +37,14 @@ def names(source: str) -> list[str]:
     contraction (I'm), not a word Norwegian writes small (European, Islamic), not a word Norwegian
     translates (``_translated_word``: far rarer in Norwegian than in English, all the more in a run
     of capitalised words: United States, Supreme Court, White House); a country's or city's English
-    name (CLDR) always is one. None in a headline (mostly capitalised words: every word is)."""
+    name (CLDR) always is one. In a headline (mostly capitalised words: every word is) only the
+    places and the words that are names by their frequencies (Kanye, Palin)."""
     from ..text import segment
 
     matches = list(_NAME.finditer(source))
     words = re.findall(r"[^\W\d_]+", source)
     if len(words) >= 4 and len(matches) >= 0.6 * len(words):
-        return []  # A Headline In Title Case
+        return _headline_names(matches)
     starts = sentence_starts(source, segment(source, "en").sentences)
     starts.update(m.end() for m in re.finditer(r"[;(\[‘]\s*(?=\w)", source))
     found = []
@@ -70,6 +71,24 @@ def names(source: str) -> list[str]:
             continue
         found.append(word)
     return found
+
+
+def _headline_names(matches: list[re.Match[str]]) -> list[str]:
+    found = []
+    for match in matches:
+        word = match.group(1)
+        lower = re.sub(r"['’]s$", "", word).lower()
+        if re.search(r"['’](?!s$)", word) or len(lower) < 3 or word.isupper():
+            continue
+        english = _zipf(lower)
+        if lower in english_places() or (english < HEADLINE_NAME_ZIPF and _zipf(lower, "nb") >= english - NAME_GAP):
+            found.append(word)
+    return found
+
+
+# A capitalised word of a headline is a name if it is rare in English and about as common in
+# Norwegian (Kanye, Palin), not a word Norwegian does not use (Mauls, Soars, Debacle).
+HEADLINE_NAME_ZIPF = 3.5
 
 
 def demonym(word: str) -> bool:
@@ -227,7 +246,9 @@ def name_is_kept(name: str, translation: str) -> bool:
 _ADJECTIVE_END = re.compile(r"(?:sk|ske|skt|ere|erne|arar|arane)$")
 
 
-_NORWEGIAN_START = re.compile(r"(?:^|[.!?:;…]\s*|[\"“”‘’«»(\[–—-]\s*)$")
+_NORWEGIAN_START = re.compile(r"(?:^|[.!?:;…]\s*)$")
+# after an opening quote, bracket or dash a sentence may begin too: only a known name counts there
+_NORWEGIAN_OPENING = re.compile(r"[\"“”‘’«»(\[–—-]\s*$")
 # Words a Norwegian sentence may open with after a quote or dash, and the pronoun "Jeg"'s kin.
 _NORWEGIAN_SMALL_WORDS = frozenset(
     """jeg eg det dette denne disse han hun ho de dei vi me du dere dykk når hvis viss hvordan korleis hva kva
@@ -307,8 +328,11 @@ def _capitalised(source: str, translation: str) -> tuple[list[str], list[str]]:
     added, translated = [], []
     for match in capitalised:
         word = match.group(1)
-        if _NORWEGIAN_START.search(translation[: match.start()]) or len(word) < 3 or word.lower() in _NORWEGIAN_SMALL_WORDS:
+        before = translation[: match.start()]
+        if _NORWEGIAN_START.search(before) or len(word) < 3 or word.lower() in _NORWEGIAN_SMALL_WORDS:
             continue
+        if _NORWEGIAN_OPENING.search(before) and word not in norwegian_case()[1] and _zipf(word.lower(), "nb") >= RARE_ZIPF:
+            continue  # «Dei Sju Systrer», (Tidligere …): a common word, perhaps opening a sentence
         if word.lower() in _NORWEGIAN_TITLES or match.start() in initialled:
             continue  # Kong George, Senator Warren; Louisiana State University for LSU
         stem = re.sub(r"(?:s|en|ens|et|ets|ene|ane|a|ar|er)$", "", word)

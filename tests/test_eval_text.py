@@ -110,11 +110,12 @@ def test_checks_task_covers_english_sources_too(tmp_path: Path) -> None:
     run = _only_run(tmp_path)
     alarms = {(r["test set"], r["target"]): r for r in _rows(run, 3)}
     assert set(alarms) == {(t, s) for t in ("flores200-devtest", "ntrex128") for s in ("nob", "nno")}
-    # Bokmål 3.6 and 4.1 %, Nynorsk 4.7 and 7.3 % at this version: above the 2 % target (README says so)
-    assert all(row["flagged"] <= 8.0 for row in alarms.values())
+    # Bokmål 2.3 and 2.7 %, Nynorsk 2.7 and 4.6 % at this version: above the 2 % target (README says why)
+    assert all(row["flagged"] <= 3.0 for key, row in alarms.items() if key[1] == "nob")
+    assert all(row["flagged"] <= 5.0 for row in alarms.values())
     catches = {r["corruption"]: r["caught"] for r in _rows(run, 4)}
     assert catches["number"] >= 95 and catches["copied source"] >= 95 and catches["link"] >= 95 and catches["loop"] >= 95
-    assert catches["name"] >= 85  # 89.2 %: below the 95 % target
+    assert catches["name"] >= 95
     variety = _rows(run, 5)
     assert {(r["asked for"], r["given"]) for r in variety} == {("nb", "nno"), ("nn", "nob")}
     assert all(r["caught"] > 20 for r in variety)  # single sentences: most have too few telling words

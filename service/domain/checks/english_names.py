@@ -183,6 +183,8 @@ def _translated_word(word: str, in_run: bool) -> bool:
 
 
 _TITLES = frozenset({"mr", "mrs", "ms", "dr", "col", "rev", "gen", "sen", "rep", "gov", "lt", "sgt", "capt", "prof", "sir", "sens", "reps"})
+# Titles before a name, written small in Norwegian (King Louis → kong Ludvig, Judge Kavanaugh → dommer Kavanaugh).
+_TITLES |= frozenset("king queen prince princess pope emperor empress judge president senator governor".split())
 
 
 def _adjacent(source: str, first: re.Match[str], second: re.Match[str]) -> bool:
@@ -307,7 +309,7 @@ _RUN = re.compile(r"(?<![\w'’-])[A-ZÆØÅ][\w'’]*(?:\s+[A-ZÆØÅ][\w'’]*
 def _initialled(source: str, translation: str) -> set[int]:
     """Where the words of a name the English gives by its initials begin in the translation
     (Louisiana State University for LSU)."""
-    acronyms = set(re.findall(r"\b[A-Z]{2,6}\b", source))
+    acronyms = set(re.findall(r"\b([A-Z]{2,6})s?\b", source))  # LSU, AMs
     found: set[int] = set()
     for run in _RUN.finditer(translation):
         words = list(re.finditer(r"[A-ZÆØÅ][\w'’]*", run.group()))

@@ -184,7 +184,7 @@ EXONYMS: dict[str, tuple[str, ...]] = {
     "pakistan": ("pakistan",), "filippinene": ("philippines",), "vietnam": ("vietnam",),
     "nord-amerika": ("north america",), "sør-amerika": ("south america",), "jorden": ("earth",),
     "månen": ("moon",), "solen": ("sun",), "sola": ("sun",), "stortinget": ("storting", "parliament"),
-    "gud": ("god",), "jesus": ("jesus",), "kristus": ("christ",), "bibelen": ("bible",),
+    "gud": ("god",), "jesus": ("jesus",), "kristus": ("christ",), "kristi": ("christ",), "bibelen": ("bible",),
     "finland": ("finland",), "estland": ("estonia",), "latvia": ("latvia",), "litauen": ("lithuania",),
     "grønland": ("greenland",), "færøyene": ("faroe",), "atlanterhavet": ("atlantic",),
     "stillehavet": ("pacific",), "middelhavet": ("mediterranean",), "nordpolen": ("north pole",),

@@ -174,6 +174,10 @@ def test_a_replaced_name_of_an_english_source_is_flagged(source: str, translatio
         ("It was the burial place of Abraham, Isaac and Jacob.", "Det var gravstedet til Abraham, Isak og Jakob."),
         # a headline's words that Norwegian does not use are no names; a quoted title's words no added ones
         ("Killer Pig Mauls Chinese Farmer to Death", "Drapsgris tar livet av kinesisk bonde"),
+        # a run said as one Norwegian compound; a country said by its adjective
+        ("Before then, Rangers host Rapid Vienna in the Europa League on Thursday.",
+         "Før dette tar Rangers imot Rapid Wien i Europaligaen på torsdag."),
+        ("Rosa makes landfall on the Baja California peninsula of Mexico.", "Rosa treffer land på den meksikanske halvøya Baja California."),
         ('The caves were named "The Seven Sisters" by the locals.', "Hulene ble kalt «De Sju Søstre» av de lokale."),
     ],
 )

@@ -130,7 +130,7 @@ def english_places() -> dict[str, frozenset[str]]:
 
 # A name is about as frequent in Norwegian text as in English (Trump, London, Smith); a word English
 # capitalises in a name but Norwegian translates is far rarer there (Court, Congress, Democrats).
-RARE_ZIPF = 3.0  # rarer than this in English: a name (or a rare word kept as it is)
+RARE_ZIPF = 2.5  # rarer than this in English: a name (or a rare word kept as it is)
 NAME_GAP = 1.0  # this much rarer in Norwegian than in English: a word that is translated
 RUN_GAP = 0.5  # … in a run of capitalised words (United States, White House), where more are translated
 RUN_RARE_ZIPF = 3.5  # … if an English word at all (Judge Kavanaugh: a name)
@@ -238,9 +238,9 @@ def name_is_kept(name: str, translation: str) -> bool:
         stem = next((s for e, s in _DEMONYM_STEMS.items() if lower.startswith(e)), sound(lower)[:3])
         if any(w.startswith(stem) or sound(w).startswith(stem) for w in words):
             return True
-    # A country said by its adjective (China's government → kinesiske myndigheter).
-    stems = {_fold(e)[:3] for e in exonyms if len(e) >= 4}
-    if any(w[:3] in stems and _ADJECTIVE_END.search(w) for w in words if w.islower()):
+    # A country said by its adjective (China's government → kinesiske myndigheter, Mexico → meksikanske).
+    stems = {sound(e)[:3] for e in (lower, *exonyms) if len(e) >= 4 and lower in english_places()}
+    if any(sound(w)[:3] in stems and _ADJECTIVE_END.search(w) for w in words):
         return True
     return _like(bare, words)
 
@@ -250,6 +250,7 @@ _ADJECTIVE_END = re.compile(r"(?:sk|ske|skt|ere|erne|arar|arane)$")
 
 _NORWEGIAN_START = re.compile(r"(?:^|[.!?:;…]\s*)$")
 # after an opening quote, bracket or dash a sentence may begin too: only a known name counts there
+OPENING_WORD_ZIPF = 3.0  # … and a word this common in Norwegian there is taken for a word
 _NORWEGIAN_OPENING = re.compile(r"[\"“”‘’«»(\[–—-]\s*$")
 # Words a Norwegian sentence may open with after a quote or dash, and the pronoun "Jeg"'s kin.
 _NORWEGIAN_SMALL_WORDS = frozenset(
@@ -291,12 +292,24 @@ def lost_names(source: str, translation: str) -> list[str]:
     Tempelridderne): where the translation has such a word, English words are not asked for; names
     that are no English word (Jochemsen, Khandelwal) still are."""
     lost = [name for name in names(source) if not name_is_kept(name, translation)]
+    lost = [name for name in lost if not _in_compound(name, source, translation)]
     if lost and _capitalised(source, translation)[1]:
         lost = [name for name in lost if _zipf(re.sub(r"['’]s$", "", name).lower()) < ENGLISH_WORD_ZIPF]
     return lost
 
 
 ENGLISH_WORD_ZIPF = 2.5  # this common in English: a word, which a translation may translate
+
+
+def _in_compound(name: str, source: str, translation: str) -> bool:
+    """The name ends a run whose word before it opens a Norwegian compound of the translation:
+    the two said as one word (Europa League → Europaligaen, Tsunami Warning Center →
+    Tsunamivarslingsenter)."""
+    before = re.search(rf"(?<![\w'’-])([A-Z][\w'’]*)[\s-]+(?:[A-Z][\w'’]*[\s-]+)*?{re.escape(name)}(?![\w'’])", source)
+    if not before:
+        return False
+    head = _fold(before.group(1))
+    return len(head) >= 4 and any(w.startswith(head) and len(w) > len(head) + 2 for w in map(_fold, re.findall(r"\w+", translation)))
 
 
 # Titles Norwegian may capitalise before a name (Kong George-øyen, «Herr President»).
@@ -333,7 +346,7 @@ def _capitalised(source: str, translation: str) -> tuple[list[str], list[str]]:
         before = translation[: match.start()]
         if _NORWEGIAN_START.search(before) or len(word) < 3 or word.lower() in _NORWEGIAN_SMALL_WORDS:
             continue
-        if _NORWEGIAN_OPENING.search(before) and word not in norwegian_case()[1] and _zipf(word.lower(), "nb") >= RARE_ZIPF:
+        if _NORWEGIAN_OPENING.search(before) and word not in norwegian_case()[1] and _zipf(word.lower(), "nb") >= OPENING_WORD_ZIPF:
             continue  # «Dei Sju Systrer», (Tidligere …): a common word, perhaps opening a sentence
         if word.lower() in _NORWEGIAN_TITLES or match.start() in initialled:
             continue  # Kong George, Senator Warren; Louisiana State University for LSU

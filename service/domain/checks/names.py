@@ -120,9 +120,9 @@ def _folded_keep_case(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def sound(text: str) -> str:
-    """A rough spelling-independent key: Konstantinopel ~ Constantinople, Mekka ~ Mecca."""
+    """A rough spelling-independent key: Konstantinopel ~ Constantinople, Mekka ~ Mecca, Meksiko ~ Mexico."""
     key = _folded(text.replace("ø", "o").replace("æ", "ae").replace("å", "a"))
-    for old, new in (("ph", "f"), ("ck", "k"), ("c", "k"), ("q", "k"), ("w", "v"), ("y", "i"), ("j", "i"), ("z", "s")):
+    for old, new in (("ph", "f"), ("ck", "k"), ("c", "k"), ("q", "k"), ("w", "v"), ("y", "i"), ("j", "i"), ("z", "s"), ("x", "ks")):
         key = key.replace(old, new)
     return re.sub(r"(.)\1+", r"\1", key)
 

@@ -73,6 +73,8 @@ def test_targets_and_pairs_are_checked_with_the_choices_named() -> None:
         ("See https://example.org/a for more.", "Se https://example.org/a for mer."),
         ("South Korea's Jong Seork Park finished twenty-fourth in the Super-G.", "Sør-Koreas Jong Seork Park kom på 24. plass i Super-G."),
         ("The terrified King Louis XVI and the King's sister fled to Paris.", "Den vettskremte kong Ludvig XVI og kongens søster flyktet til Paris."),
+        # a line of names alone is kept as it is
+        ("Elite League: Dundee Stars 5-3 Belfast Giants", "Elite League: Dundee Stars 5-3 Belfast Giants"),
     ],
 )
 def test_faithful_translations_of_english_pass(source: str, translation: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..text import normalise_source
+from .english import ENGLISH_FUNCTION_WORDS
 from .norwegian import looks_norwegian
 
 _LETTER_LOOP = re.compile(r"([^\W\d_]{1,4}?)\1{4,}")
@@ -35,8 +36,13 @@ def untranslated_copy(source: str, translation: str) -> bool:
 
 
 def untranslated_english(source: str, translation: str) -> bool:
-    """The translation (into Norwegian) is the English source itself, of two words or more."""
+    """The translation (into Norwegian) is the English source itself, of two words or more, and
+    not a line of names alone (Elite League: Dundee Stars 5-3 Belfast Giants: every word
+    capitalised, none a function word), which Norwegian keeps as it is."""
     if normalise_source(translation) != normalise_source(source) or len(_words(source)) < 2:
+        return False
+    words = re.findall(r"[^\W\d_]+", source)
+    if all(w[0].isupper() for w in words) and not any(w.lower() in ENGLISH_FUNCTION_WORDS for w in words):
         return False
     return lean(source) <= -LEAN
 

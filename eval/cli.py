@@ -74,7 +74,7 @@ def _info(settings: Settings, services: Any | None, outputs: str | None) -> dict
 
 
 def run_text_task(args: argparse.Namespace) -> dict[str, Any]:
-    from . import text_tasks
+    from . import checks_task, text_tasks
 
     treebanks = Path(args.treebanks) if args.treebanks else text_tasks.TREEBANKS
     if args.task == "langid":
@@ -82,7 +82,7 @@ def run_text_task(args: argparse.Namespace) -> dict[str, Any]:
     elif args.task == "segmentation":
         results = text_tasks.run_segmentation(treebanks)
     elif args.task == "checks":
-        results = text_tasks.run_checks()
+        results = checks_task.run_checks()
     else:
         results = text_tasks.run_summary_selection(Path(args.norsumm) if args.norsumm else text_tasks.NORSUMM)
     run_id = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]

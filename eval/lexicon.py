@@ -1,5 +1,5 @@
-"""Build ``service/domain/checks/data/norwegian_case.txt``: how Norwegian writes its words in mid-sentence,
-from gold text (Universal Dependencies dev treebanks, Bokmål and Nynorsk, and the NorSumm
+"""Build ``service/domain/checks/data/norwegian_case.txt`` (and ``variety_words.txt``, below): how
+Norwegian writes its words in mid-sentence, from gold text (Universal Dependencies dev treebanks, Bokmål and Nynorsk, and the NorSumm
 articles in ``eval/data``). A word seen in lower case there is a common word; a word seen only
 capitalised after a sentence's first word is a name. The faithfulness checks use it to tell a
 name that opens a sentence (Kavanaugh sa …) from a common word that does (Regjeringen sa …).
@@ -10,6 +10,7 @@ Run ``python -m eval.lexicon`` after changing the data; the file is shipped with
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -53,11 +54,51 @@ def lexicon(lines: Iterable[str]) -> tuple[set[str], set[str]]:
     return lower, {w for w in capitalised if w.lower() not in lower}
 
 
+VARIETY_OUT = OUT.parent / "variety_words.txt"
+VARIETY_HEADER = """\
+# Words only one written form of Norwegian uses: each line is "nb WORD" or "nn WORD", a word written
+# in lower case in one Universal Dependencies dev treebank (UD_Norwegian-Bokmaal, UD_Norwegian-Nynorsk;
+# CC BY-SA 4.0, the UD project and the treebanks' authors) so often that the other, for its size,
+# would have it 2.5 times if it used it, and never in the other. Built by `python -m eval.lexicon`; the `variety` check counts them. This file is shared
+# under CC BY-SA 4.0.
+"""
+VARIETY_MIN = 2.5  # expected this often in the other form's text (scaled by size), yet never seen there
+
+
+def variety_words(bokmal: Iterable[str], nynorsk: Iterable[str], least: int = VARIETY_MIN) -> dict[str, set[str]]:
+    """The words written in lower case in one form's text often enough that the other text, for
+    its size, would have them ``least`` times if it used them, and never in the other's:
+    {"nb": …, "nn": …}."""
+    counts = {}
+    for form, lines in (("nb", bokmal), ("nn", nynorsk)):
+        counts[form] = Counter(m.group() for line in lines for m in _WORD.finditer(line) if m.group().islower())
+    sizes = {form: sum(count.values()) for form, count in counts.items()}
+    # seen often enough that the other text, for its size, would have it too if it used it
+    return {
+        form: {
+            w for w, n in counts[form].items()
+            if len(w) > 1 and w not in counts[other] and n * sizes[other] / sizes[form] >= least
+        }
+        for form, other in (("nb", "nn"), ("nn", "nb"))
+    }
+
+
+def treebank_sentences(name: str, data_dir: Path = DATA_DIR) -> list[str]:
+    return [s for document in treebank_documents(data_dir / "ud-dev", name) for s in document]
+
+
+def variety_text(words: dict[str, set[str]]) -> str:
+    return VARIETY_HEADER + "".join(f"{form} {w}\n" for form in ("nb", "nn") for w in sorted(words[form]))
+
+
 def main() -> None:
     lower, names = lexicon(sentences())
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(HEADER + "".join(f"{w}\n" for w in sorted(lower | names)), encoding="utf-8")
     print(f"{OUT}: {len(lower)} common words, {len(names)} names")
+    words = variety_words(treebank_sentences("nb"), treebank_sentences("nn"))
+    VARIETY_OUT.write_text(variety_text(words), encoding="utf-8")
+    print(f"{VARIETY_OUT}: {len(words['nb'])} Bokmål words, {len(words['nn'])} Nynorsk words")
 
 
 if __name__ == "__main__":

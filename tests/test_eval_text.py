@@ -118,4 +118,5 @@ def test_checks_task_covers_english_sources_too(tmp_path: Path) -> None:
     assert catches["name"] >= 95
     variety = _rows(run, 5)
     assert {(r["asked for"], r["given"]) for r in variety} == {("nb", "nno"), ("nn", "nob")}
-    assert all(r["caught"] > 20 for r in variety)  # single sentences: most have too few telling words
+    assert all(r["caught"] > 50 for r in variety)  # single sentences: 58–71 %; some have too few telling words
+    assert all(r["documents caught"] >= 95 for r in variety)  # five lines: 98–99.5 %

@@ -178,6 +178,14 @@ def test_the_shipped_case_lexicon_is_what_its_builder_makes_of_the_data() -> Non
     assert lexicon(["Han bor i Oslo, og Oslo er stor.", "Oslo har et hus."]) == ({"bor", "i", "og", "er", "stor", "har", "et", "hus"}, {"Oslo"})  # "Han" opens a sentence
 
 
+def test_the_shipped_variety_words_are_what_their_builder_makes_of_the_treebanks() -> None:
+    from eval.lexicon import VARIETY_OUT, treebank_sentences, variety_text, variety_words
+
+    assert VARIETY_OUT.read_text(encoding="utf-8") == variety_text(variety_words(treebank_sentences("nb"), treebank_sentences("nn")))
+    words = variety_words(["ikke ikke ikke og", "hun er her"], ["ikkje ikkje ikkje og", "ho er her"], least=2)
+    assert words == {"nb": {"ikke"}, "nn": {"ikkje"}}  # shared words out; seen once is too few
+
+
 def test_a_name_that_is_an_english_word_keeps_its_capital_except_as_a_plural_across_a_list() -> None:
     from service.domain.checks import check
     from service.domain.checks.names import name_is_kept, names

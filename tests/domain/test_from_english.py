@@ -198,10 +198,16 @@ def test_a_name_that_is_no_english_word_is_asked_for_even_beside_a_translated_on
     ]
 
 
-def test_the_variety_check_needs_two_words_of_the_other_form_and_none_of_its_own() -> None:
+def test_the_variety_check_needs_two_words_of_the_other_form_outnumbering_its_own() -> None:
     assert variety_problem("Han sa ikke det.", "nn") is None  # one Bokmål word: a quote, or a shared spelling
     assert "Bokmål, not Nynorsk" in (variety_problem("Jeg vet ikke hva han sa.", "nn") or "")
-    assert variety_problem("Eg veit ikkje kva han sa, men ikke jeg.", "nn") is None  # it has its own form too
+    assert variety_problem("Eg veit ikkje kva han sa, men ikke jeg.", "nn") is None  # more of its own form
+    # words the treebanks of one form use and the other's never (regjeringen, tidligere / regjeringa, tidlegare)
+    assert "Bokmål" in (variety_problem("Regjeringen la tidligere fram saken i Stortinget.", "nn") or "")
+    assert "Nynorsk" in (variety_problem("Regjeringa la tidlegare fram saka i Stortinget.", "nb") or "")
+    assert variety_problem("Regjeringa la tidlegare fram saka i Stortinget.", "nn") is None
+    # a word said twice is one word
+    assert variety_problem("Formatene er like, eller tilnærmet lik, lik dette.", "nb") is None
     assert variety_problem("Anything at all.", "en") is None
 
 

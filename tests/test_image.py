@@ -95,6 +95,11 @@ def image(context: Path) -> Iterator[str]:
     seconds = build(context, tag)
     report(tag, build_s=round(seconds, 1))
     yield tag
+    # Each run builds its images afresh (about 2 GiB each, with their layers): leave none behind, or
+    # repeated runs on one machine fill its disk. The base image stays.
+    buildah("rm", "--all", check=False)
+    buildah("rmi", "-f", tag, "localhost/oversett:baked", check=False)
+    buildah("rmi", "--prune", check=False, timeout=600)
 
 
 @pytest.fixture(scope="module")

@@ -187,6 +187,29 @@ def test_names_said_the_norwegian_way_pass(source: str, translation: str) -> Non
     assert [i for i in check(source, translation, "nb") if i.code == "name"] == []
 
 
+@pytest.mark.parametrize(
+    ("source", "translation", "target"),
+    [
+        # a Nynorsk word opening a quote (bevisa: Bokmål bevisene) is no name
+        ('"The evidence is clear," she said.', "«Bevisa er klare,» sa ho.", "nn"),
+        # a Nynorsk compound (raude + krossen, Bokmål røde + korsen) names what English calls Red Cross
+        ("Volunteers from the Red Cross arrived on Monday.", "Frivillige frå Raudekrossen kom på måndag.", "nn"),
+        # a compound English does not know, of less common Norwegian words (samvelde + lekene)
+        ("He won gold at the Commonwealth Games in Delhi.", "Han vant gull under Samveldelekene i Delhi.", "nb"),
+        # a name said as the end of a Norwegian compound
+        ("She finished fifth in the Giant Slalom on Sunday.", "Ho enda på femteplass i storslalåm på søndag.", "nn"),
+    ],
+)
+def test_names_said_in_norwegian_words_and_compounds_pass(source: str, translation: str, target: str) -> None:
+    assert [i for i in check(source, translation, target) if i.code == "name"] == []
+
+
+def test_a_swedish_name_opening_a_quote_is_still_an_added_name() -> None:
+    # Swedish word lists know Lindqvist; a Norwegian sentence does not open with it
+    issues = check('The ship was named "Stone" by the navy.', "Skipet ble kalt «Lindqvist» av marinen.", "nb")
+    assert [i.message for i in issues if i.code == "name"] == ["Names the source does not have: Lindqvist."]
+
+
 def test_a_name_that_is_no_english_word_is_asked_for_even_beside_a_translated_one() -> None:
     issues = check(
         "In the end it was Anna Jochemsen who won the Giant Slalom on the day.",

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from .english import ENGLISH_FUNCTION_WORDS, ENGLISH_MONTHS
-from .lexicon import norwegian_case, norwegian_compound
+from .lexicon import norwegian_case, norwegian_compound, norwegian_frequency, scandinavian
 from .names import sentence_starts, sound
 from .norwegian import EXONYMS, NORWEGIAN_ENDINGS, bokmal_forms
 
@@ -242,7 +242,25 @@ def name_is_kept(name: str, translation: str) -> bool:
     stems = {sound(e)[:3] for e in (lower, *exonyms) if len(e) >= 4 and lower in english_places()}
     if any(sound(w)[:3] in stems and _ADJECTIVE_END.search(w) for w in words):
         return True
-    return _like(bare, words)
+    return _like(bare, words) or _compound_tail(bare, words)
+
+
+def _compound_tail(name: str, words: list[str]) -> bool:
+    """The name ends a Norwegian compound of the translation, after a common word (Giant Slalom →
+    storslalåm): a name of five letters or more, spelled alike."""
+    from rapidfuzz import fuzz
+
+    folded = _fold(name)
+    if len(folded) < 5:
+        return False
+    return any(
+        scandinavian(word[:cut]) >= COMPOUND_HEAD_ZIPF and fuzz.ratio(word[cut:], folded) >= SAME_NAME
+        for word in words if len(word) >= len(folded) + 3
+        for cut in range(3, len(word) - len(folded) + 2)
+    )
+
+
+COMPOUND_HEAD_ZIPF = 3.0
 
 
 _ADJECTIVE_END = re.compile(r"(?:sk|ske|skt|ere|erne|arar|arane)$")
@@ -270,11 +288,15 @@ def _norwegian_not_english(word: str) -> bool:
     are far more common in Norwegian than in English too, but English knows them."""
     common, capitalised = norwegian_case()
     stems = [word, *(word[: -len(e)] for e in NORWEGIAN_ENDINGS if word.endswith(e) and len(word) >= len(e) + 5)]
-    if _zipf(word) == 0 and any(_zipf(stem, "nb") >= UNKNOWN_IN_ENGLISH_ZIPF for stem in stems):
-        return True  # Europaparlamentet, Samveldelekene
+    if _zipf(word) == 0 and (
+        any(scandinavian(stem) >= UNKNOWN_IN_ENGLISH_ZIPF for stem in stems)
+        or norwegian_compound(word, head=UNKNOWN_IN_ENGLISH_ZIPF)
+    ):
+        return True  # Europaparlamentet, Skytten, Samveldelekene (Nynorsk, Danish and Swedish forms too)
     if word.capitalize() in capitalised:
         return False  # a name Norwegian text writes with a capital (Hansen, not hans + -en)
-    return any(stem in common for stem in stems) or norwegian_compound(word)
+    # a compound, in Nynorsk perhaps (Raudekrossen = raude + krossen, as Bokmål røde + korsen)
+    return any(stem in common for stem in stems) or any(norwegian_compound(w) for w in (word, *bokmal_forms(word)))
 
 
 UNKNOWN_IN_ENGLISH_ZIPF = 2.5  # a word this common in Norwegian that English does not know at all
@@ -346,7 +368,7 @@ def _capitalised(source: str, translation: str) -> tuple[list[str], list[str]]:
         before = translation[: match.start()]
         if _NORWEGIAN_START.search(before) or len(word) < 3 or word.lower() in _NORWEGIAN_SMALL_WORDS:
             continue
-        if _NORWEGIAN_OPENING.search(before) and word not in norwegian_case()[1] and _zipf(word.lower(), "nb") >= OPENING_WORD_ZIPF:
+        if _NORWEGIAN_OPENING.search(before) and word not in norwegian_case()[1] and norwegian_frequency(word.lower()) >= OPENING_WORD_ZIPF:
             continue  # «Dei Sju Systrer», (Tidligere …): a common word, perhaps opening a sentence
         if word.lower() in _NORWEGIAN_TITLES or match.start() in initialled:
             continue  # Kong George, Senator Warren; Louisiana State University for LSU

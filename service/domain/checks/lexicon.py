@@ -65,6 +65,14 @@ def _as_bokmal(word: str) -> float:
     return max((zipf_frequency(form, "nb") - 0.3 for form in bokmal_forms(word)), default=0.0)
 
 
+def norwegian_frequency(word: str) -> float:
+    """How common a word is in Bokmål, or in its Bokmål spellings when it is Nynorsk (bevisa →
+    bevisene), Danish and Swedish aside (Lindqvist is a name in Norwegian text)."""
+    from wordfreq import zipf_frequency
+
+    return max(zipf_frequency(word, "nb"), _as_bokmal(word))
+
+
 def commonest(word: str) -> float:
     """How common a word is in Bokmål, or as its Bokmål spelling when it is Nynorsk (eg → jeg,
     kva → hva), whichever is commoner; ``scandinavian`` asks the second only of rare words."""

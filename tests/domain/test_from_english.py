@@ -198,16 +198,32 @@ def test_names_said_the_norwegian_way_pass(source: str, translation: str) -> Non
         ("He won gold at the Commonwealth Games in Delhi.", "Han vant gull under Samveldelekene i Delhi.", "nb"),
         # a name said as the end of a Norwegian compound
         ("She finished fifth in the Giant Slalom on Sunday.", "Ho enda på femteplass i storslalåm på søndag.", "nn"),
+        # a unit glued to its number in the English
+        ("The link reaches 600Mbit/s at best.", "Forbindelsen når i beste fall 600 Mbit/s.", "nb"),
+        # the common words of a quoted title, and a name said in capitalised Norwegian words
+        ('At the end of the long evening in the old hall they all sang "Seven Evil Kings" together.',
+         "Ved slutten av den lange kvelden i den gamle salen song dei alle «Sju Onde Konger» saman.", "nn"),
+        ("Early on Monday morning the pilgrims reached the great Sanctuary of Our Lady in the north.",
+         "Tidleg måndag morgon nådde pilegrimane den store heilagdommen Vår Frue i nord.", "nn"),
     ],
 )
 def test_names_said_in_norwegian_words_and_compounds_pass(source: str, translation: str, target: str) -> None:
     assert [i for i in check(source, translation, target) if i.code == "name"] == []
 
 
-def test_a_swedish_name_opening_a_quote_is_still_an_added_name() -> None:
-    # Swedish word lists know Lindqvist; a Norwegian sentence does not open with it
-    issues = check('The ship was named "Stone" by the navy.', "Skipet ble kalt «Lindqvist» av marinen.", "nb")
-    assert [i.message for i in issues if i.code == "name"] == ["Names the source does not have: Lindqvist."]
+@pytest.mark.parametrize(
+    ("source", "translation", "added"),
+    [
+        # Swedish word lists know Lindqvist; a Norwegian sentence does not open with it
+        ('The ship was named "Stone" by the navy.', "Skipet ble kalt «Lindqvist» av marinen.", "Lindqvist"),
+        # a name in a quoted title is no common Norwegian word
+        ('The channel said that "The Rachel Maddow Show" had led the ratings on most evenings this year.',
+         "Kanalen sa at «The Rachel Maddow Ahmed» hadde ledet seertallene de fleste kveldene i år.", "Ahmed"),
+    ],
+)
+def test_a_name_put_in_a_quote_is_still_an_added_name(source: str, translation: str, added: str) -> None:
+    issues = check(source, translation, "nb")
+    assert [i.message for i in issues if i.code == "name"] == [f"Names the source does not have: {added}."]
 
 
 def test_a_name_that_is_no_english_word_is_asked_for_even_beside_a_translated_one() -> None:

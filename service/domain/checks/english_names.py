@@ -270,6 +270,7 @@ _NORWEGIAN_START = re.compile(r"(?:^|[.!?:;…]\s*)$")
 # after an opening quote, bracket or dash a sentence may begin too: only a known name counts there
 OPENING_WORD_ZIPF = 3.0  # … and a word this common in Norwegian there is taken for a word
 _NORWEGIAN_OPENING = re.compile(r"[\"“”‘’«»(\[–—-]\s*$")
+_QUOTED_TITLE = re.compile(r"[\"“”‘’«»(\[–—-]\s*(?:[A-ZÆØÅ][\w'’]*\s+)+$")  # «Dei Sju Systrer», «Herr Onde President»
 # Words a Norwegian sentence may open with after a quote or dash, and the pronoun "Jeg"'s kin.
 _NORWEGIAN_SMALL_WORDS = frozenset(
     """jeg eg det dette denne disse han hun ho de dei vi me du dere dykk når hvis viss hvordan korleis hva kva
@@ -327,11 +328,12 @@ def _in_compound(name: str, source: str, translation: str) -> bool:
     """The name ends a run whose word before it opens a Norwegian compound of the translation:
     the two said as one word (Europa League → Europaligaen, Tsunami Warning Center →
     Tsunamivarslingsenter)."""
-    before = re.search(rf"(?<![\w'’-])([A-Z][\w'’]*)[\s-]+(?:[A-Z][\w'’]*[\s-]+)*?{re.escape(name)}(?![\w'’])", source)
+    before = re.search(rf"(?<![\w'’-])((?:[A-Z][\w'’]*[\s-]+)+){re.escape(name)}(?![\w'’])", source)
     if not before:
         return False
-    head = _fold(before.group(1))
-    return len(head) >= 4 and any(w.startswith(head) and len(w) > len(head) + 2 for w in map(_fold, re.findall(r"\w+", translation)))
+    words = list(map(_fold, re.findall(r"\w+", translation)))
+    heads = [_fold(h) for h in re.findall(r"[\w'’]+", before.group(1))]  # UEFA Europa League: Europa
+    return any(len(head) >= 4 and any(w.startswith(head) and len(w) > len(head) + 2 for w in words) for head in heads)
 
 
 # Titles Norwegian may capitalise before a name (Kong George-øyen, «Herr President»).
@@ -353,10 +355,26 @@ def _initialled(source: str, translation: str) -> set[int]:
     return found
 
 
+def _run_of_norwegian_words(translation: str, match: re.Match[str]) -> bool:
+    """The word is one of a run of capitalised words that are all common Norwegian words, far
+    commoner than in English: a name said in Norwegian (Vår Frue, Leger Uten Grenser)."""
+    run = next((r for r in _RUN.finditer(translation) if r.start() <= match.start() < r.end()), None)
+    if run is None:
+        return False
+    words = [w for w in re.finditer(r"[\w'’]+", run.group()) if not _NORWEGIAN_START.search(translation[: run.start() + w.start()])]
+    return len(words) >= 2 and all(_far_commoner_in_norwegian(w.group().lower()) and w.group() not in norwegian_case()[1] for w in words)
+
+
+def _far_commoner_in_norwegian(word: str) -> bool:
+    """A common Norwegian word (Bokmål or Nynorsk) far rarer in English: no name."""
+    norwegian = norwegian_frequency(word)
+    return norwegian >= OPENING_WORD_ZIPF and _zipf(word) < norwegian - NAME_GAP
+
+
 def _capitalised(source: str, translation: str) -> tuple[list[str], list[str]]:
     """The capitalised words of the Norwegian, not first in a sentence, that the English does not
     have in any spelling: (names it adds, Norwegian words and compounds: names it translated)."""
-    source_words = [_fold(w) for w in re.findall(r"\w+", source)]
+    source_words = [_fold(w) for w in re.findall(r"[^\W\d_]+|\d+", source)]  # 600Mbit/s: 600, Mbit
     english = source.lower()
     capitalised = list(re.finditer(r"(?<![\w'’-])([A-ZÆØÅ][a-zæøåéü]+)(-[a-zæøåéü]+)*(?![\w'’-])", translation))
     if len(capitalised) > MAX_CAPITALISED * max(1, len(translation.split())):
@@ -370,6 +388,8 @@ def _capitalised(source: str, translation: str) -> tuple[list[str], list[str]]:
             continue
         if _NORWEGIAN_OPENING.search(before) and word not in norwegian_case()[1] and norwegian_frequency(word.lower()) >= OPENING_WORD_ZIPF:
             continue  # «Dei Sju Systrer», (Tidligere …): a common word, perhaps opening a sentence
+        if _QUOTED_TITLE.search(before) and _far_commoner_in_norwegian(word.lower()) and word not in norwegian_case()[1]:
+            continue  # … and the common Norwegian words of a quoted title after it (Sju, Onde)
         if word.lower() in _NORWEGIAN_TITLES or match.start() in initialled:
             continue  # Kong George, Senator Warren; Louisiana State University for LSU
         stem = re.sub(r"(?:s|en|ens|et|ets|ene|ane|a|ar|er)$", "", word)
@@ -381,7 +401,7 @@ def _capitalised(source: str, translation: str) -> tuple[list[str], list[str]]:
         compound = any(folded.startswith(w) for w in source_words if len(w) >= 4)  # Koreakrigen, Europaligaen
         if exonym or compound or _like(word, source_words) or _like(stem, source_words):
             continue
-        if _norwegian_not_english(match.group().replace("-", "").lower()):
+        if _norwegian_not_english(match.group().replace("-", "").lower()) or _run_of_norwegian_words(translation, match):
             translated.append(word)  # a Norwegian word or compound capitalised in a name (Melkeveien, Ildringen)
         else:
             added.append(word)

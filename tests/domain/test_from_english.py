@@ -95,6 +95,10 @@ def test_faithful_translations_of_english_pass(source: str, translation: str) ->
          "Rosa var i kategori 1 kl. 05.00 og 620 km sørvest for Punta Eugenia.", []),
         # the inches of a height
         ("The 6-foot-6 forward grew up in Baton Rouge.", "Den 2 m høye spilleren vokste opp i Baton Rouge.", []),
+        # a conversion rounded to the place it is written to (2.54 → 3), but no further (1.27 is not 1,5)
+        ("Locally, 1 to 4 inches of rain will fall.", "Lokalt vil det falle 3 til 10 cm regn.", []),
+        ("Rainfall above 0.5 inches is possible.", "Nedbør over 1,5 cm er mulig.", ["0.5"]),
+        ("Rainfall above 0.5 inches is possible.", "Nedbør over 1,3 cm er mulig.", []),
     ],
 )
 def test_numbers_of_english_allow_for_conversions(source: str, translation: str, missing: list[str]) -> None:
@@ -107,6 +111,16 @@ def test_a_translation_may_spell_out_what_english_abbreviates() -> None:
     assert [i for i in check(source, spelled_out, "nb") if i.code == "length"] == []
     run_on = spelled_out + " Dette er en helt annen setning som modellen har funnet på helt av seg selv, og den er lang."
     assert "length" in [i.code for i in check(source, run_on, "nb")]
+
+
+def test_a_translation_may_spell_out_each_acronym_the_english_uses() -> None:
+    source = "The comments come after parts of the U.S. government made AI announcements, even as the U.S. lacks a formal AI strategy."
+    spelled_out = (
+        "Kommentarene kommer etter at flere avdelinger av den amerikanske regjeringen har kommet med kunngjøringer om kunstig "
+        "intelligens, til tross for at USA ikke har noen formell strategi for kunstig intelligens."
+    )
+    assert [i for i in check(source, spelled_out, "nb") if i.code == "length"] == []
+    assert "length" in [i.code for i in check(source, spelled_out + " " + spelled_out, "nb")]
 
 
 def test_units_counted_in_words_account_for_the_metric_figure() -> None:
@@ -196,6 +210,10 @@ def test_names_said_the_norwegian_way_pass(source: str, translation: str) -> Non
         ("Volunteers from the Red Cross arrived on Monday.", "Frivillige frå Raudekrossen kom på måndag.", "nn"),
         # a compound English does not know, of less common Norwegian words (samvelde + lekene)
         ("He won gold at the Commonwealth Games in Delhi.", "Han vant gull under Samveldelekene i Delhi.", "nb"),
+        # an English plural rare in itself, of a word Norwegian translates (Scaffolds: scaffold)
+        ("Teachers now use Virtual Scaffolds in the new software.", "Lærere bruker nå virtuelle stillaser i den nye programvaren.", "nb"),
+        # a place the exonym table knows (not a CLDR country) said by its adjective
+        ("He served as a priest of the Church of England for forty years.", "Han var prest i den engelske kirken i førti år.", "nb"),
         # a name said as the end of a Norwegian compound
         ("She finished fifth in the Giant Slalom on Sunday.", "Ho enda på femteplass i storslalåm på søndag.", "nn"),
         # a unit glued to its number in the English

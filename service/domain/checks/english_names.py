@@ -176,10 +176,22 @@ def norwegian_places() -> frozenset[str]:
 
 
 def _translated_word(word: str, in_run: bool) -> bool:
-    english, norwegian = _zipf(word), _zipf(word, "nb")
-    return english >= RARE_ZIPF and norwegian < english - NAME_GAP or (
-        in_run and english >= RUN_RARE_ZIPF and norwegian < english - RUN_GAP
-    )
+    """Far rarer in Norwegian than in English, as written or in the singular (Headmasters)."""
+    for form in dict.fromkeys((word, _singular(word))):
+        english, norwegian = _zipf(form), _zipf(form, "nb")
+        if english >= RARE_ZIPF and norwegian < english - NAME_GAP or (
+            in_run and english >= RUN_RARE_ZIPF and norwegian < english - RUN_GAP
+        ):
+            return True
+    return False
+
+
+def _singular(word: str) -> str:
+    """The word's singular, where English uses that more than the word (Headmasters → headmaster,
+    Scaffolds → scaffold): a plural's own frequency may be too low to tell a word from a name."""
+    forms = [word, *(word[: -len(end)] + single for end, single in (("ies", "y"), ("es", ""), ("s", ""))
+                     if word.endswith(end) and not word.endswith("ss") and len(word) > len(end) + 3)]
+    return max(forms, key=_zipf)
 
 
 _TITLES = frozenset({"mr", "mrs", "ms", "dr", "col", "rev", "gen", "sen", "rep", "gov", "lt", "sgt", "capt", "prof", "sir", "sens", "reps"})
@@ -239,7 +251,7 @@ def name_is_kept(name: str, translation: str) -> bool:
         if any(w.startswith(stem) or sound(w).startswith(stem) for w in words):
             return True
     # A country said by its adjective (China's government → kinesiske myndigheter, Mexico → meksikanske).
-    stems = {sound(e)[:3] for e in (lower, *exonyms) if len(e) >= 4 and lower in english_places()}
+    stems = {sound(e)[:3] for e in (lower, *exonyms) if len(e) >= 4 and (lower in english_places() or lower in _KNOWN_PLACES)}
     if any(sound(w)[:3] in stems and _ADJECTIVE_END.search(w) for w in words):
         return True
     return _like(bare, words) or _compound_tail(bare, words)
@@ -263,6 +275,8 @@ def _compound_tail(name: str, words: list[str]) -> bool:
 COMPOUND_HEAD_ZIPF = 3.0
 
 
+# Places the exonym table knows besides CLDR's countries and cities (England, Wales, Bavaria).
+_KNOWN_PLACES = frozenset(name for names in EXONYMS.values() for name in names if name.isalpha() and len(name) >= 4)
 _ADJECTIVE_END = re.compile(r"(?:sk|ske|skt|ere|erne|arar|arane)$")
 
 

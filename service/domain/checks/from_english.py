@@ -70,7 +70,9 @@ UNIT_FACTORS: dict[str, tuple[float, ...]] = {
 }
 # feet and yards in metres or centimetres (a two-foot brim → 60 cm)
 UNIT_FACTORS |= dict.fromkeys(("foot", "feet", "ft"), (0.3048, 30.48)) | dict.fromkeys(("yard", "yards"), (0.9144, 91.44))
-CONVERTED = 0.2  # a converted figure is rounded: within this share of the exact one
+# A converted figure is rounded: within this share of the exact one, or within half the last place
+# it is written to (1 inch → 3 cm, 130 miles → 200 km; but 0.5 inches is 1,3 cm, not 1,5).
+CONVERTED = 0.1
 # the unit after a number, or after the range it opens ("2 to 4 inches", "6-foot-6")
 _UNIT_AFTER = re.compile(r"(?:\s*(?:to|-|–|and|or)\s*\d[\d.,]*)?[\s-]*(?:\(\w+\))?\s*([A-Za-z°]+)")
 
@@ -87,7 +89,18 @@ def _converted(source: str, match: re.Match[str], values: set[float]) -> set[flo
 
 
 def _near(wanted: float, shown: float) -> bool:
-    return shown > 0 and math.isclose(wanted, shown, rel_tol=CONVERTED)
+    return shown > 0 and abs(shown - wanted) <= max(CONVERTED * abs(wanted), _last_place(shown) / 2)
+
+
+def _last_place(value: float) -> float:
+    """The place value of a figure's last written digit: 200 → 100, 210 → 10, 3 → 1, 1,5 → 0.1."""
+    if value != int(value):
+        return 10.0 ** -len(f"{value:.9f}".rstrip("0").split(".")[1])
+    place, whole = 1.0, int(value)
+    while whole and whole % 10 == 0:
+        whole //= 10
+        place *= 10
+    return place
 
 
 def missing_numbers(source: str, translation: str) -> list[str]:
@@ -174,6 +187,12 @@ def added_numbers(source: str, translation: str) -> list[str]:
     return added
 
 
+# An acronym the translation does not keep is spelled out (AI → kunstig intelligens): each one
+# gives the translation this many characters more room.
+SPELLED_OUT_CHARS = 20
+_ACRONYM = re.compile(r"\b([A-Z]{2,5})s?\b")
+
+
 def length_problem(source: str, translation: str) -> str | None:
     """The mirrored bounds' verdict, worded as ``length.length_problem``'s."""
     source, translation = source.strip(), translation.strip()
@@ -183,6 +202,7 @@ def length_problem(source: str, translation: str) -> str | None:
     ratio = math.log(max(1, len(translation)) / len(source))
     if ratio < low:
         return f"the translation is much shorter than the source ({len(translation)} vs {len(source)} characters): text may be missing"
-    if ratio > high:
+    spelled_out = sum(SPELLED_OUT_CHARS for acronym in _ACRONYM.findall(source) if acronym not in translation)
+    if math.log(max(1, len(translation) - spelled_out) / len(source)) > high:
         return f"the translation is much longer than the source ({len(translation)} vs {len(source)} characters)"
     return None

@@ -123,6 +123,11 @@ def test_a_translation_may_spell_out_each_acronym_the_english_uses() -> None:
     assert "length" in [i.code for i in check(source, spelled_out + " " + spelled_out, "nb")]
 
 
+def test_a_norwegian_holiday_numbered_by_its_day_adds_no_number() -> None:
+    assert added_numbers("He was at rock bottom on Christmas Day.", "Han var helt nede 1. juledag.") == []
+    assert "1" in added_numbers("He was at rock bottom on Christmas Day.", "Han var helt nede 1. desember.")
+
+
 def test_units_counted_in_words_account_for_the_metric_figure() -> None:
     assert added_numbers("It happened about a mile away.", "Det skjedde om lag 1,6 kilometer unna.") == []
     assert added_numbers("The hat has a two-foot wide brim.", "Hatten har en 60 centimeter brei brem.") == []
@@ -214,6 +219,11 @@ def test_names_said_the_norwegian_way_pass(source: str, translation: str) -> Non
         ("Teachers now use Virtual Scaffolds in the new software.", "Lærere bruker nå virtuelle stillaser i den nye programvaren.", "nb"),
         # a place the exonym table knows (not a CLDR country) said by its adjective
         ("He served as a priest of the Church of England for forty years.", "Han var prest i den engelske kirken i førti år.", "nb"),
+        # Norwegian gives a person's first name where English gives a title (Mr. Mandagi → Petra Mandagi)
+        ("Others trapped at the hotel, Mr. Mandagi included, were his students.",
+         "Flere av dem som ble fanget på hotellet, inkludert Petra Mandagi, var elevene hans.", "nb"),
+        # an abbreviation in mixed case is said in words, like an acronym
+        ("Green cards should be offered to PhD's in physics, he said.", "Doktorander i fysikk bør få oppholdstillatelse, sa han.", "nb"),
         # a name said as the end of a Norwegian compound
         ("She finished fifth in the Giant Slalom on Sunday.", "Ho enda på femteplass i storslalåm på søndag.", "nn"),
         # a unit glued to its number in the English
@@ -242,6 +252,15 @@ def test_names_said_in_norwegian_words_and_compounds_pass(source: str, translati
 def test_a_name_put_in_a_quote_is_still_an_added_name(source: str, translation: str, added: str) -> None:
     issues = check(source, translation, "nb")
     assert [i.message for i in issues if i.code == "name"] == [f"Names the source does not have: {added}."]
+
+
+def test_a_name_given_in_full_after_a_title_is_no_first_name_norwegian_adds() -> None:
+    issues = check(
+        "The committee chose to move forward despite the testimony of Dr. Christine Blasey Ford, the paper reported.",
+        "Komiteen valgte å gå videre til tross for vitnemålet fra dr. Christine Blasey Smith, meldte avisen.",
+        "nb",
+    )
+    assert [i.message for i in issues if i.code == "name"] == ["Names the source does not have: Smith."]
 
 
 def test_a_name_that_is_no_english_word_is_asked_for_even_beside_a_translated_one() -> None:

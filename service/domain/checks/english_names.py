@@ -54,8 +54,8 @@ def names(source: str) -> list[str]:
             continue  # I'm, I've, O'Brien (said many ways)
         bare = re.sub(r"['’]s$", "", word)
         lower = bare.lower()
-        if match.start() in starts or re.fullmatch(r"[A-Z]{2,}s?", bare) or len(bare) < 3:
-            continue  # first in a sentence, or an acronym (NATO, UN, AMs: often said otherwise)
+        if match.start() in starts or re.fullmatch(r"[A-Z]{2,}s?|[A-Z][a-z]?[A-Z][a-z]?s?", bare) or len(bare) < 3:
+            continue  # first in a sentence, or an acronym or abbreviation (NATO, UN, AMs, PhD: often said otherwise)
         if lower in ENGLISH_FUNCTION_WORDS or lower in ENGLISH_MONTHS or lower in _DAYS or lower in _TITLES:
             continue
         if lower in english_places():
@@ -385,6 +385,23 @@ def _far_commoner_in_norwegian(word: str) -> bool:
     return norwegian >= OPENING_WORD_ZIPF and _zipf(word) < norwegian - NAME_GAP
 
 
+# a title and a surname alone (Mr. Mandagi; not Dr. Christine Blasey Ford, whose name is given in full)
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+([A-Z][\w'’-]+)(?![\w'’-]|\s+[A-Z])")
+
+
+def _full_names(source: str, translation: str) -> set[int]:
+    """Where the words of a person's full name begin in the translation when the English gives
+    the person a title and a surname (Mr. Mandagi → Petra Mandagi, Mr. Doseba → Doseba Sinay):
+    Norwegian writes no Mr or Ms, but the first name."""
+    surnames = [re.sub(r"['’]s$", "", m.group(1)) for m in _HONORIFIC.finditer(source)]
+    found: set[int] = set()
+    for run in _RUN.finditer(translation):
+        words = list(re.finditer(r"[\w'’]+", run.group()))
+        if any(_like(surname, [_fold(re.sub(r"['’]?s$", "", w.group())) for w in words]) for surname in surnames):
+            found.update(run.start() + w.start() for w in words)
+    return found
+
+
 def _capitalised(source: str, translation: str) -> tuple[list[str], list[str]]:
     """The capitalised words of the Norwegian, not first in a sentence, that the English does not
     have in any spelling: (names it adds, Norwegian words and compounds: names it translated)."""
@@ -394,6 +411,7 @@ def _capitalised(source: str, translation: str) -> tuple[list[str], list[str]]:
     if len(capitalised) > MAX_CAPITALISED * max(1, len(translation.split())):
         return [], []  # a title-case headline, or no sentence at all: every word would stand out
     initialled = _initialled(source, translation)
+    full_names = _full_names(source, translation)
     added, translated = [], []
     for match in capitalised:
         word = match.group(1)
@@ -404,8 +422,8 @@ def _capitalised(source: str, translation: str) -> tuple[list[str], list[str]]:
             continue  # «Dei Sju Systrer», (Tidligere …): a common word, perhaps opening a sentence
         if _QUOTED_TITLE.search(before) and _far_commoner_in_norwegian(word.lower()) and word not in norwegian_case()[1]:
             continue  # … and the common Norwegian words of a quoted title after it (Sju, Onde)
-        if word.lower() in _NORWEGIAN_TITLES or match.start() in initialled:
-            continue  # Kong George, Senator Warren; Louisiana State University for LSU
+        if word.lower() in _NORWEGIAN_TITLES or match.start() in initialled or match.start() in full_names:
+            continue  # Kong George, Senator Warren; Louisiana State University for LSU; Petra Mandagi for Mr. Mandagi
         stem = re.sub(r"(?:s|en|ens|et|ets|ene|ane|a|ar|er)$", "", word)
         exonym = any(
             n in english

@@ -198,7 +198,7 @@ def added_numbers(source: str, translation: str) -> list[str]:
 # An acronym the translation does not keep is spelled out (AI → kunstig intelligens): each one
 # gives the translation this many characters more room.
 SPELLED_OUT_CHARS = 20
-_ACRONYM = re.compile(r"\b([A-Z]{2,5})s?\b")
+_ACRONYM = re.compile(r"\b([A-Z]{2,5}|[A-Z][a-z]?[A-Z][a-z]?)s?\b")  # AI, AMs, WiFi, PhD
 
 
 def length_problem(source: str, translation: str) -> str | None:

@@ -110,9 +110,13 @@ def test_checks_task_covers_english_sources_too(tmp_path: Path) -> None:
     run = _only_run(tmp_path)
     alarms = {(r["test set"], r["target"]): r for r in _rows(run, 3)}
     assert set(alarms) == {(t, s) for t in ("flores200-devtest", "ntrex128") for s in ("nob", "nno")}
-    # Bokmål 2.1 and 2.4 %, Nynorsk 2.6 and 4.3 % at this version: above the 2 % target (README says why)
-    assert all(row["flagged"] <= 3.0 for key, row in alarms.items() if key[1] == "nob")
-    assert all(row["flagged"] <= 5.0 for row in alarms.values())
+    # flagged: Bokmål 1.7 and 1.8 %, Nynorsk 1.8 and 3.7 % (NTREX's Nynorsk file adds and drops names)
+    assert all(row["flagged"] <= 2.0 for key, row in alarms.items() if key != ("ntrex128", "nno"))
+    assert all(row["flagged"] <= 4.0 for row in alarms.values())
+    # of those, the faithful translations (judged by hand; an unjudged flag counts as one): 0.6–1.4 %
+    assert all(row["false alarms"] <= 2.0 for row in alarms.values())
+    assert alarms["ntrex128", "nno"]["deviations"] > 2.0  # the review is read: most of that file's flags are right
+    assert all(row["deviations"] + row["false alarms"] == pytest.approx(row["flagged"], abs=0.011) for row in alarms.values())
     catches = {r["corruption"]: r["caught"] for r in _rows(run, 4)}
     assert catches["number"] >= 95 and catches["copied source"] >= 95 and catches["link"] >= 95 and catches["loop"] >= 95
     assert catches["name"] >= 95

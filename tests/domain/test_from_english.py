@@ -227,6 +227,8 @@ def test_names_said_the_norwegian_way_pass(source: str, translation: str) -> Non
          "Flere av dem som ble fanget på hotellet, inkludert Petra Mandagi, var elevene hans.", "nb"),
         # an abbreviation in mixed case is said in words, like an acronym
         ("Green cards should be offered to PhD's in physics, he said.", "Doktorander i fysikk bør få oppholdstillatelse, sa han.", "nb"),
+        # a run said as one compound opened by a word that is not the run's first (UEFA Europa …)
+        ("Celtic will meet Rennes in the UEFA Europa Leage on Thursday evening.", "Celtic møter Rennes i Europaligaen torsdag kveld.", "nb"),
         # a name said as the end of a Norwegian compound
         ("She finished fifth in the Giant Slalom on Sunday.", "Ho enda på femteplass i storslalåm på søndag.", "nn"),
         # a unit glued to its number in the English

@@ -136,28 +136,6 @@ RUN_GAP = 0.5  # … in a run of capitalised words (United States, White House),
 RUN_RARE_ZIPF = 3.5  # … if an English word at all (Judge Kavanaugh: a name)
 
 
-def _norwegian_word(word: str) -> bool:
-    """Far more frequent in Norwegian than in English: a Norwegian word (a name is about as
-    frequent in both). A Nynorsk word is looked up in its Bokmål spellings (høgsterett →
-    høyesterett): wordfreq has no Nynorsk list."""
-    for form in (word, *bokmal_forms(word)):
-        norwegian = _zipf(form, "nb")
-        if norwegian >= RARE_ZIPF and _zipf(form) < norwegian - NAME_GAP:
-            return True
-    return False
-
-
-def _common_norwegian(word: str) -> bool:
-    """A Norwegian word, not a name: Norwegian text writes it small in mid-sentence (the case
-    lexicon), or it is far more frequent in Norwegian than in English and neither a name that
-    Norwegian text capitalises (Oslo, Hansen) nor a place CLDR names (Tromsø)."""
-    lower = word.lower()
-    common, capitalised = norwegian_case()
-    if lower in common:
-        return True
-    return word not in capitalised and lower not in norwegian_places() and _norwegian_word(lower)
-
-
 @lru_cache(maxsize=1)
 def english_names() -> dict[str, tuple[str, ...]]:
     """The countries, territories and cities CLDR names, as Bokmål and Nynorsk write them, with

@@ -13,7 +13,7 @@ from functools import lru_cache
 from .english import ENGLISH_FUNCTION_WORDS, ENGLISH_MONTHS
 from .lexicon import norwegian_case, norwegian_compound, norwegian_frequency, scandinavian
 from .names import sentence_starts, sound
-from .norwegian import EXONYMS, NORWEGIAN_ENDINGS, bokmal_forms
+from .norwegian import DEMONYMS, EXONYMS, NORWEGIAN_ENDINGS, bokmal_forms
 
 _DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 # English capitalises these kinds of words; Norwegian writes them small (norsk, kristen, mandag).
@@ -253,8 +253,11 @@ def _compound_tail(name: str, words: list[str]) -> bool:
 COMPOUND_HEAD_ZIPF = 3.0
 
 
-# Places the exonym table knows besides CLDR's countries and cities (England, Wales, Bavaria).
-_KNOWN_PLACES = frozenset(name for names in EXONYMS.values() for name in names if name.isalpha() and len(name) >= 4)
+# Places with a Norwegian adjective that CLDR's countries and cities leave out (England, Europe, Africa),
+# in their Norwegian and English names.
+_KNOWN_PLACES = frozenset(
+    name for place in DEMONYMS for name in (place, *EXONYMS.get(place, ())) if name.isalpha() and len(name) >= 4
+)
 _ADJECTIVE_END = re.compile(r"(?:sk|ske|skt|ere|erne|arar|arane)$")
 
 

@@ -129,6 +129,8 @@ def test_a_translation_may_spell_out_each_acronym_the_english_uses() -> None:
 def test_a_norwegian_holiday_numbered_by_its_day_adds_no_number() -> None:
     assert added_numbers("He was at rock bottom on Christmas Day.", "Han var helt nede 1. juledag.") == []
     assert "1" in added_numbers("He was at rock bottom on Christmas Day.", "Han var helt nede 1. desember.")
+    # only the digit that numbers the day: another 2 in the sentence is still a number of its own
+    assert added_numbers("He met friends on Boxing Day.", "Han møtte 2 venner 2. juledag.") == ["2"]
 
 
 def test_units_counted_in_words_account_for_the_metric_figure() -> None:

@@ -172,8 +172,8 @@ def _words_converted(source: str) -> list[float]:
 
 
 # Norwegian numbers the days of Christmas, Easter and Whitsun (1. juledag: Christmas Day, 2. påskedag:
-# Easter Monday) and the first of the year (1. nyttårsdag).
-_HOLIDAY = re.compile(r"\b([1-3])\.\s*(?:jule|påske|pinse|nyttårs)dag", re.IGNORECASE)
+# Easter Monday) and the first of the year (1. nyttårsdag): the digit is part of the day's name.
+_HOLIDAY_NUMBER = re.compile(r"\b[1-3]\.\s*(?=(?:jule|påske|pinse|nyttårs)dag)", re.IGNORECASE)
 
 
 def added_numbers(source: str, translation: str) -> list[str]:
@@ -184,10 +184,7 @@ def added_numbers(source: str, translation: str) -> list[str]:
     converted = [v for match, values in digit_numbers(source) for v in _converted(source, match, values)]
     converted += _words_converted(source)
     added = []
-    holidays = {m.group(1) for m in _HOLIDAY.finditer(translation)}
-    for raw, candidates in source_numbers(translation):
-        if raw in holidays:
-            continue  # 1. juledag: Christmas Day
+    for raw, candidates in source_numbers(_HOLIDAY_NUMBER.sub("", translation)):
         if any(_near(v, c) for v in converted for c in candidates):
             continue  # a converted unit
         if not any(_same(v, c) or (v == ONE and c == 1) for v in known for c in candidates):

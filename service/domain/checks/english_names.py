@@ -350,14 +350,19 @@ def _initialled(source: str, translation: str) -> set[int]:
     return found
 
 
-def _run_of_norwegian_words(translation: str, match: re.Match[str]) -> bool:
-    """The word is one of a run of capitalised words that are all common Norwegian words, far
-    commoner than in English: a name said in Norwegian (Vår Frue, Leger Uten Grenser)."""
-    run = next((r for r in _RUN.finditer(translation) if r.start() <= match.start() < r.end()), None)
-    if run is None:
-        return False
-    words = [w for w in re.finditer(r"[\w'’]+", run.group()) if not _NORWEGIAN_START.search(translation[: run.start() + w.start()])]
-    return len(words) >= 2 and all(_far_commoner_in_norwegian(w.group().lower()) and w.group() not in norwegian_case()[1] for w in words)
+def _runs_of_norwegian_words(translation: str) -> set[int]:
+    """Where the words of a run of capitalised words begin in the translation when they are all
+    common Norwegian words, far commoner than in English (the sentence's first word aside): a
+    name said in Norwegian (Vår Frue, Leger Uten Grenser)."""
+    found: set[int] = set()
+    for run in _RUN.finditer(translation):
+        words = list(re.finditer(r"[\w'’]+", run.group()))
+        inside = [w for w in words if not _NORWEGIAN_START.search(translation[: run.start() + w.start()])]
+        if len(inside) >= 2 and all(
+            _far_commoner_in_norwegian(w.group().lower()) and w.group() not in norwegian_case()[1] for w in inside
+        ):
+            found.update(run.start() + w.start() for w in words)
+    return found
 
 
 def _far_commoner_in_norwegian(word: str) -> bool:
@@ -393,6 +398,7 @@ def _capitalised(source: str, translation: str) -> tuple[list[str], list[str]]:
         return [], []  # a title-case headline, or no sentence at all: every word would stand out
     initialled = _initialled(source, translation)
     full_names = _full_names(source, translation)
+    norwegian_runs = _runs_of_norwegian_words(translation)
     added, translated = [], []
     for match in capitalised:
         word = match.group(1)
@@ -414,7 +420,7 @@ def _capitalised(source: str, translation: str) -> tuple[list[str], list[str]]:
         compound = any(folded.startswith(w) for w in source_words if len(w) >= 4)  # Koreakrigen, Europaligaen
         if exonym or compound or _like(word, source_words) or _like(stem, source_words):
             continue
-        if _norwegian_not_english(match.group().replace("-", "").lower()) or _run_of_norwegian_words(translation, match):
+        if _norwegian_not_english(match.group().replace("-", "").lower()) or match.start() in norwegian_runs:
             translated.append(word)  # a Norwegian word or compound capitalised in a name (Melkeveien, Ildringen)
         else:
             added.append(word)

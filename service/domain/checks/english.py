@@ -37,6 +37,8 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 # … and as ordinals: twenty-fourth
 _UNITS |= {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9}
+# An abbreviation in mixed case, said in words like an acronym (PhD, WiFi, MSc).
+MIXED_CASE_ABBREVIATION = r"[A-Z][a-z]?[A-Z][a-z]?"
 _COMPOUND_NUMBER = re.compile(rf"\b({'|'.join(_TENS)})[- ]({'|'.join(_UNITS)})\b", re.IGNORECASE)
 
 def _en_value(text: str) -> float:

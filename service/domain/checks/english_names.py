@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .english import ENGLISH_FUNCTION_WORDS, ENGLISH_MONTHS
+from .english import ENGLISH_FUNCTION_WORDS, ENGLISH_MONTHS, MIXED_CASE_ABBREVIATION
 from .lexicon import norwegian_case, norwegian_compound, norwegian_frequency, scandinavian
 from .names import sentence_starts, sound
 from .norwegian import DEMONYMS, EXONYMS, NORWEGIAN_ENDINGS, bokmal_forms
@@ -54,7 +54,7 @@ def names(source: str) -> list[str]:
             continue  # I'm, I've, O'Brien (said many ways)
         bare = re.sub(r"['’]s$", "", word)
         lower = bare.lower()
-        if match.start() in starts or re.fullmatch(r"[A-Z]{2,}s?|[A-Z][a-z]?[A-Z][a-z]?s?", bare) or len(bare) < 3:
+        if match.start() in starts or re.fullmatch(rf"(?:[A-Z]{{2,}}|{MIXED_CASE_ABBREVIATION})s?", bare) or len(bare) < 3:
             continue  # first in a sentence, or an acronym or abbreviation (NATO, UN, AMs, PhD: often said otherwise)
         if lower in ENGLISH_FUNCTION_WORDS or lower in ENGLISH_MONTHS or lower in _DAYS or lower in _TITLES:
             continue

@@ -21,7 +21,13 @@ import math
 import re
 
 from .copies import untranslated_english
-from .english import ENGLISH_MONTHS, ENGLISH_NUMBER_WORDS, digit_numbers, translation_numbers
+from .english import (
+    ENGLISH_MONTHS,
+    ENGLISH_NUMBER_WORDS,
+    MIXED_CASE_ABBREVIATION,
+    digit_numbers,
+    translation_numbers,
+)
 from .english_names import added_names, lost_names
 from .issue import Issue, link_issue, number_issue
 from .length import LENGTH_BOUNDS, MIN_LENGTH_CHARS
@@ -195,7 +201,7 @@ def added_numbers(source: str, translation: str) -> list[str]:
 # An acronym the translation does not keep is spelled out (AI → kunstig intelligens): each one
 # gives the translation this many characters more room.
 SPELLED_OUT_CHARS = 20
-_ACRONYM = re.compile(r"\b([A-Z]{2,5}|[A-Z][a-z]?[A-Z][a-z]?)s?\b")  # AI, AMs, WiFi, PhD
+_ACRONYM = re.compile(rf"\b([A-Z]{{2,5}}|{MIXED_CASE_ABBREVIATION})s?\b")  # AI, AMs, WiFi, PhD
 
 
 def length_problem(source: str, translation: str) -> str | None:

@@ -27,7 +27,7 @@ from .admission import Admission
 from .compat import deepl, libretranslate
 from .metrics import ServiceMetrics
 from .middleware import EdgeMiddleware, Gate
-from .responses import api_of, error_json, error_response, printable, unexpected_error_response
+from .responses import api_of, error_json, error_response, printable, unexpected_error_response, unreadable_body
 from .routes import documents, glossaries, jobs, memories, summarize, system, translate
 from .routes.page import add_page
 from .security import ApiKeys, RateLimiter, RedisRateLimiter, memory_writers
@@ -100,8 +100,11 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [_describe(error) for error in exc.errors()]
         api = api_of(request.url.path)
+        unreadable = unreadable_body(exc, request.headers.get("content-type"))
+        if unreadable is not None:  # not a field's value but the body itself: a bad request
+            return error_json(400, "invalid_json", unreadable, api=api)
+        problems = [_describe(error) for error in exc.errors()]
         if api != "native":  # the compatible APIs answer a bad request with 400
             return error_json(400, "invalid_request", "Invalid request: " + "; ".join(problems), api=api)
         return error_json(

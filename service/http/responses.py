@@ -122,3 +122,38 @@ def printable(text: str) -> str:
     """Text that can be sent as UTF-8: a lone surrogate (e.g. from an unpaired JSON escape in a
     field name) is written as its escape, ``\\udXXX``, instead of failing the response."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+JSON_TYPES = ("application/json",)
+
+
+def json_syntax_error(message: str, document: str | bytes, position: int) -> str:
+    """What is wrong with a body that is not JSON, and where: its line, column and the text there."""
+    text = document.decode("utf-8", "replace") if isinstance(document, bytes) else str(document)
+    before = text[:position]
+    line = before.count("\n") + 1
+    column = position - (before.rfind("\n") + 1) + 1
+    near = text[position:position + 20].split("\n")[0]
+    where = f"line {line}, column {column}" + (f", at '{near}'" if near else ", at the end")
+    return f"The request body is not valid JSON: {message[:1].lower() + message[1:]} ({where})."
+
+
+def unreadable_body(exc: Any, content_type: str | None) -> str | None:
+    """The plain-words reason when a route could not read its JSON body at all (malformed JSON, or
+    a body sent as something else), else None: those are 400s, not a field's 422."""
+    errors = exc.errors()
+    for error in errors:
+        if error.get("type") == "json_invalid":
+            loc = error.get("loc", ())
+            position = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else 0
+            reason = str((error.get("ctx") or {}).get("error", "JSON decode error"))
+            return json_syntax_error(reason, getattr(exc, "body", "") or "", position)
+    kind = (content_type or "").split(";")[0].strip().lower()
+    sent_as_json = kind in JSON_TYPES or kind.endswith("+json")
+    if not sent_as_json and any(tuple(e.get("loc", ())) == ("body",) and e.get("type") != "missing" for e in errors):
+        said = f"this request said '{kind}'" if kind else "this request had no Content-Type"
+        return (
+            "The request body must be JSON, sent with the header 'Content-Type: application/json' "
+            f"({said}; with curl, add -H 'content-type: application/json')."
+        )
+    return None

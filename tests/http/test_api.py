@@ -163,12 +163,30 @@ def test_unsupported_language_names_the_supported_ones(client: TestClient) -> No
     assert client.post("/v1/translate", json={"text": spanish}).json()["code"] == "unsupported_language"
 
 
-def test_not_json(client: TestClient) -> None:
+def test_malformed_json_is_a_400_that_says_what_is_wrong_and_where(client: TestClient) -> None:
     response = client.post(
-        "/v1/translate", content=b"{not json", headers={"content-type": "application/json"}
+        "/v1/translate", content=b'{"text": "Hei",\n "num_beams": oops}', headers={"content-type": "application/json"}
     )
-    assert response.status_code == 422
-    assert "JSON" in response.json()["detail"]
+    assert response.status_code == 400 and response.json()["code"] == "invalid_json"
+    assert response.json()["detail"] == (
+        "The request body is not valid JSON: expecting value (line 2, column 15, at 'oops}')."
+    )
+    cut = client.post("/v1/translate", content=b'{"text": "Hei"', headers={"content-type": "application/json"})
+    assert cut.status_code == 400 and "at the end" in cut.json()["detail"]
+    # the compatible APIs say the same, in their own shapes
+    libre = client.post("/translate", content=b'{"q": "Hei",}', headers={"content-type": "application/json"})
+    assert libre.status_code == 400 and "line 1, column 13" in libre.json()["error"]
+
+
+def test_a_body_sent_without_the_json_content_type_is_told_to_send_it(client: TestClient) -> None:
+    # what curl sends with -d and no -H: application/x-www-form-urlencoded
+    response = client.post("/v1/translate", content=b'{"text": "Det regner."}',
+                           headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 400
+    assert "Content-Type: application/json" in response.json()["detail"]
+    assert "application/x-www-form-urlencoded" in response.json()["detail"]
+    untyped = client.post("/v1/translate", content=b'{"text": "Det regner."}')
+    assert untyped.status_code == 400 and "had no Content-Type" in untyped.json()["detail"]
 
 
 def test_over_the_character_limit(services: Any) -> None:

@@ -75,6 +75,15 @@ def test_entries_are_listed_corrected_and_deleted(client: Any) -> None:
     assert client.post("/v1/memories/bad name!/entries", json={"entries": [{"source": "a", "target": "b"}]}).status_code == 422
 
 
+def test_one_entry_is_deleted_by_its_id_in_the_path(client: Any) -> None:
+    client.post("/v1/memories/desk/entries", json={"entries": [{"source": "Hei.", "target": "Hi."}, {"source": "Ha det.", "target": "Bye."}]})
+    first, second = client.get("/v1/memories/desk/entries").json()["entries"]
+    assert client.delete(f"/v1/memories/desk/entries/{first['id']}").status_code == 204
+    assert [e["id"] for e in client.get("/v1/memories/desk/entries").json()["entries"]] == [second["id"]]
+    again = client.delete(f"/v1/memories/desk/entries/{first['id']}")
+    assert again.status_code == 404 and str(first["id"]) in again.json()["detail"]
+
+
 def test_writing_needs_a_writing_key_and_records_who_wrote(make_client: Any) -> None:
     client = make_client(api_keys="reader-key,writer-key", memory_write_keys="writer-key")
     entry = {"entries": [{"source": "Hei.", "target": "Hi."}]}

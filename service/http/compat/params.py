@@ -11,6 +11,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 
 from ...domain.errors import InvalidInput
+from ..responses import json_syntax_error
 
 M = TypeVar("M", bound=BaseModel)
 LISTS = frozenset({"q", "text", "non_splitting_tags", "splitting_tags", "ignore_tags", "glossary_ids"})
@@ -22,8 +23,11 @@ async def read_params(request: Request) -> tuple[dict[str, Any], dict[str, Uploa
     files: dict[str, UploadFile] = {}
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/json":
+        raw = await request.body()
         try:
-            body = json.loads(await request.body() or b"{}")
+            body = json.loads(raw or b"{}")
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(json_syntax_error(exc.msg, exc.doc, exc.pos)) from exc
         except (ValueError, UnicodeDecodeError) as exc:
             raise InvalidInput(f"The request body is not valid JSON: {exc}.") from exc
         if not isinstance(body, dict):

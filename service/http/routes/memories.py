@@ -93,6 +93,14 @@ async def update_entry(name: str, entry_id: ENTRY_ID, body: MemoryEntryUpdate, r
     return _out(entry)
 
 
+@router.delete("/v1/memories/{name}/entries/{entry_id}", status_code=204, responses=ERRORS)
+async def delete_entry(name: str, entry_id: ENTRY_ID, request: Request, services: ServicesDep) -> Response:
+    """Delete one entry by its id; 404 when the memory has no such entry."""
+    author_of(request, name)
+    await run_in_threadpool(services.require_memories().delete, name, [entry_id])
+    return Response(status_code=204)
+
+
 @router.delete("/v1/memories/{name}/entries", status_code=204, responses=ERRORS)
 async def delete_entries(
     name: str, request: Request, services: ServicesDep, id: IDS

@@ -43,8 +43,11 @@ def known_model(settings: Settings, direction: str, name: str) -> str:
             f"Model '{name}' does not serve this pair: it translates {', '.join(served_pairs(other))}. "
             f"For {', '.join(served_pairs(direction))} choose one of: {', '.join(choices) or 'none is configured'}."
         )
-    every = list(settings.translator_choices) + list(settings.en_translator_choices)
-    raise InvalidInput(f"Unknown model '{name}'. Choose one of: {', '.join(every)}.")
+    named = "OVERSETT_TRANSLATORS" if direction == INTO_ENGLISH else "OVERSETT_EN_TRANSLATORS"
+    raise InvalidInput(
+        f"Unknown model '{name}'. For {', '.join(served_pairs(direction))} choose one of: {', '.join(choices)} "
+        f"(more are named in the setting {named}, e.g. {named}=accurate=MODEL,fast=MODEL)."
+    )
 
 
 def settings_for_model(settings: Settings, model: str | None, direction: str = INTO_ENGLISH) -> Settings:

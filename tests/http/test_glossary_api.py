@@ -169,6 +169,8 @@ def test_named_models_side_by_side_within_the_bound(make_client: Any, make_servi
     assert batchers() - before <= 2 + 1  # … and the English → Norwegian one
     unknown = client.post("/v1/translate", json={"text": "Hei.", "model": "huge"})
     assert unknown.status_code == 422 and "accurate, fast, third" in unknown.json()["detail"]
+    assert "from-english" not in unknown.json()["detail"]  # only the translators of the pair asked for
+    assert "OVERSETT_TRANSLATORS" in unknown.json()["detail"]
     document = client.post("/v1/translate/document", files={"file": ("a.md", b"# Tittel\n\nDet regner.\n")}, data={"model": "fast"})
     assert document.status_code == 200 and document.headers["x-oversett-model"] == "fast"
 

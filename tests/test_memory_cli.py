@@ -42,6 +42,7 @@ def test_memory_commands_and_translate_with_one(env: dict[str, str], tmp_path: P
     (tmp_path / "other.tmx").write_text(conflict, encoding="utf-8")
     refused = oversett(env, "memory", "import", "desk", str(tmp_path / "other.tmx"))
     assert refused.returncode != 0 and "nothing was stored" in refused.stderr
+    assert "--on-conflict replace" in refused.stderr and "on_conflict=" not in refused.stderr
     replaced = oversett(env, "memory", "import", "desk", str(tmp_path / "other.tmx"), "--on-conflict", "replace")
     assert replaced.returncode == 0 and "1 updated" in replaced.stderr
     listed = oversett(env, "memory", "list", "desk").stdout.splitlines()

@@ -36,7 +36,7 @@ def _read_text_argument(args: argparse.Namespace, max_chars: int) -> str:
     try:
         return decode_document(data, max_chars)
     except DocumentError as exc:
-        raise OversettError(f"{name}: {exc.message}") from exc
+        raise OversettError(f"{name}: {exc.said_on('cli')}") from exc
 
 
 def _with_memory(settings: Settings, name: str) -> Settings:
@@ -180,7 +180,7 @@ def _translate_file(args: argparse.Namespace, settings: Settings) -> int:
     try:
         done = translate_file(pipeline, kind, data, args.source_lang, args.beams, glossary=glossary, target_lang=to)
     except OversettError as exc:
-        raise OversettError(f"{name}: {exc.message}") from exc
+        raise OversettError(f"{name}: {exc.said_on('cli')}") from exc
     finally:
         pipeline.close()
     if args.xliff:
@@ -446,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except OversettError as exc:
-        print(f"oversett: error: {exc.message}", file=sys.stderr)
+        print(f"oversett: error: {exc.said_on('cli')}", file=sys.stderr)
         return 2
     except ValidationError as exc:
         problems = "; ".join(
@@ -456,6 +456,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """The reader of standard output closed it (``oversett … | head``): stop quietly, as a shell
+    tool does on SIGPIPE, with no traceback from the flush at exit."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 141
 
 
 if __name__ == "__main__":

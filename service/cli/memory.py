@@ -37,7 +37,7 @@ def cmd_memory_import(args: argparse.Namespace, settings: Settings) -> int:
     try:
         entries = entries_from_file(path.name, path.read_bytes(), "")
     except OversettError as exc:
-        raise OversettError(f"{path.name}: {exc.message}") from exc
+        raise OversettError(f"{path.name}: {exc.said_on('cli')}") from exc
     with closing(_store(settings)) as store:
         counts = store.add(args.name, entries, on_conflict=args.on_conflict)
     print(f"{args.name} ← {path.name}: " + ", ".join(f"{n} {what}" for what, n in counts.items()), file=sys.stderr)

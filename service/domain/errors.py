@@ -23,10 +23,25 @@ the request or ran the command; it says what is wrong and how to fix it.
     └── ConfigurationError        a setting is wrong; raised at startup
 
 No HTTP here: ``retry_after`` is data, and the edge (``service/http/responses.py``) maps each class
-to its status code and JSON body in one place.
+to its status code and JSON body in one place. Where the fix is said differently on each surface
+(a route and a field on the API, a command and a flag on the command line) the error carries a
+``Remedy`` with both, and each surface says its own (``said_on``).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Surface = Literal["http", "cli"]
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """How to fix an error, in the words of the surface that reports it."""
+
+    http: str
+    cli: str
 
 
 class OversettError(Exception):
@@ -34,9 +49,17 @@ class OversettError(Exception):
 
     retry_after: int | None = None  # seconds after which trying again makes sense
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, remedy: Remedy | None = None) -> None:
+        self.statement = message
+        self.remedy = remedy
+        self.message = f"{message} {remedy.http}" if remedy else message
+        super().__init__(self.message)
+
+    def said_on(self, surface: Surface) -> str:
+        """The message with the fix said the way ``surface`` says it."""
+        if self.remedy is None:
+            return self.message
+        return f"{self.statement} {getattr(self.remedy, surface)}"
 
 
 class InvalidInput(OversettError):
@@ -100,13 +123,17 @@ class JobNotFound(NotFound):
 
 class GlossaryNotFound(NotFound):
     def __init__(self, name: str) -> None:
-        super().__init__(f"No glossary named '{name}'. GET /v1/glossaries (or `oversett glossary list`) lists them.")
+        super().__init__(
+            f"No glossary named '{name}'.", Remedy("GET /v1/glossaries lists them.", "`oversett glossary list` lists them.")
+        )
 
 
 class MemoryNotFound(NotFound):
     def __init__(self, name: str, entry: int | None = None) -> None:
         what = f"No entry {entry} in the translation memory '{name}'" if entry is not None else f"No translation memory named '{name}'"
-        super().__init__(f"{what}. GET /v1/memories (or `oversett memory list`) lists them.")
+        where = f"/v1/memories/{name}/entries" if entry is not None else "/v1/memories"
+        listing = f"`oversett memory list {name}`" if entry is not None else "`oversett memory list`"
+        super().__init__(f"{what}.", Remedy(f"GET {where} lists them.", f"{listing} lists them."))
 
 
 class AlreadyExists(OversettError):
@@ -122,14 +149,20 @@ class MemoryConflict(AlreadyExists):
         more = f" (and {len(conflicts) - 3} more)" if len(conflicts) > 3 else ""
         super().__init__(
             f"{len(conflicts)} segment(s) of the file have another translation in the memory '{name}' "
-            f"and nothing was stored: {shown}{more}. Import again with on_conflict=replace (the file wins) "
-            "or on_conflict=keep (the memory wins)."
+            f"and nothing was stored: {shown}{more}.",
+            Remedy(
+                "Import again with on_conflict=replace (the file wins) or on_conflict=keep (the memory wins).",
+                "Import again with --on-conflict replace (the file wins) or --on-conflict keep (the memory wins).",
+            ),
         )
 
 
 class GlossaryExists(AlreadyExists):
     def __init__(self, name: str) -> None:
-        super().__init__(f"A glossary named '{name}' exists; PUT /v1/glossaries/{name} replaces it.")
+        super().__init__(
+            f"A glossary named '{name}' exists.",
+            Remedy(f"PUT /v1/glossaries/{name} replaces it.", f"`oversett glossary add {name} FILE --replace` replaces it."),
+        )
 
 
 class Unauthorized(OversettError):

@@ -24,7 +24,7 @@ def normalise_target(code: str | None) -> str:
     key = _TARGET_ALIASES.get(key, key)
     if key not in TARGET_NAMES:
         raise InvalidInput(
-            f"target_lang '{code}' is not supported; use one of: "
+            f"oversett does not translate into '{code}'; the target language is one of: "
             + ", ".join(f"{c} ({name})" for c, name in TARGET_NAMES.items())
         )
     return key

@@ -260,7 +260,7 @@ class DocumentTranslator:
             raise
         except OversettError as exc:
             name = document_format.name if document_format else "txt"
-            return ManifestEntry(doc.relative, sha256, "error", exc.message, name, seconds=time.perf_counter() - started)
+            return ManifestEntry(doc.relative, sha256, "error", exc.said_on("cli"), name, seconds=time.perf_counter() - started)
         entry.seconds = round(time.perf_counter() - started, 3)
         self.output.record(doc, sha256, self.key, entry)
         return entry

@@ -81,6 +81,19 @@ async def run_model_work(
             raise
 
 
+async def step_before(deadline: float, cancel: threading.Event, timeout: float, step: Callable[[], T]) -> T:
+    """One step of a streamed request's work, in a thread, if it ends before ``deadline`` (the
+    event loop's clock); RequestTimeout otherwise, with the work told to stop (``cancel``)."""
+    task = asyncio.ensure_future(run_in_threadpool(step))
+    remaining = deadline - asyncio.get_running_loop().time()
+    done, _ = await asyncio.wait({task}, timeout=max(0.0, remaining))
+    if not done:
+        cancel.set()
+        task.add_done_callback(_settle_abandoned)
+        raise RequestTimeout(timeout)
+    return task.result()
+
+
 def _settle_abandoned(task: asyncio.Future[Any]) -> None:
     """The outcome of work whose request is gone (the client hung up, or its time ran out): it
     stops at its next check with ``Cancelled``, which the request's own 499 or 504 has already

@@ -75,3 +75,32 @@ def test_an_error_after_the_first_line_ends_the_stream_with_an_error_line(
     assert lines[0]["type"] == "segment" and lines[-1]["type"] == "error"
     assert lines[-1]["code"] == "model_unavailable" and "went away" in lines[-1]["detail"]
     assert not any(line["type"] == "document" for line in lines)
+
+
+def test_the_request_timeout_holds_for_the_stream_too(make_services: Any, make_client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """OVERSETT_REQUEST_TIMEOUT: a 504 when no line has gone yet; after the first line, an error
+    line (code request_timeout) ends the stream, and the work is told to stop."""
+    import time
+
+    services = make_services(request_timeout=1.0)
+    pipeline = services.pipeline
+    original = pipeline._translate_checked
+    calls = {"n": 0}
+
+    def slow_after_the_first(units: list[str], beams: int, glossary: Any = None, target: str = "en") -> Any:
+        calls["n"] += 1
+        if calls["n"] > 1:
+            time.sleep(3)
+        return original(units, beams, glossary, target)
+
+    monkeypatch.setattr(pipeline, "_translate_checked", slow_after_the_first)
+    client = make_client(services)
+    text = " ".join(f"Setning nummer {i} kommer her." for i in range(12))
+    response, lines = stream(client, {"text": text, "source_lang": "nb"})
+    assert response.status_code == 200 and lines[0]["type"] == "segment"
+    assert lines[-1]["type"] == "error" and lines[-1]["code"] == "request_timeout"
+    assert "longer than 1 s" in lines[-1]["detail"]
+
+    calls["n"] = 1  # every call is slow now: nothing can be sent before the time runs out
+    before = client.post("/v1/translate/stream", json={"text": "Det tar tid her også.", "source_lang": "nb"})
+    assert before.status_code == 504 and before.json()["code"] == "request_timeout"

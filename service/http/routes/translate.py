@@ -3,6 +3,7 @@ with the layout kept."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import threading
@@ -17,6 +18,7 @@ from ...domain.errors import OversettError
 from ...domain.langid import LANGUAGE_NAMES
 from ...domain.pairs import TARGET_NAMES, already_in_target
 from ...usecases.pipeline import DocumentTranslation, SegmentTranslation, StreamEvent
+from ..admission import step_before
 from ..responses import error_code
 from ..schemas import (
     DetectedOut,
@@ -105,7 +107,9 @@ soon as it and the segments before it are translated (segments found in the cach
 `{"type": "document", "document": i, "translation": {…}, "model": {…}}` with the whole text (as in
 `/v1/translate`).
 Errors found before the first line (size, language, model) are ordinary JSON errors; an error after
-it ends the stream with `{"type": "error", "detail": …, "code": …}`."""
+it ends the stream with `{"type": "error", "detail": …, "code": …}`. `OVERSETT_REQUEST_TIMEOUT` holds
+for the whole stream: over it, a 504 before the first line, or an error line with the code
+`request_timeout` after it."""
 
 
 @router.post(
@@ -139,8 +143,10 @@ async def translate_stream(
         with cancellable(cancel):
             return next(events, None)
 
+    timeout = services.settings.request_timeout
+    deadline = asyncio.get_running_loop().time() + timeout  # OVERSETT_REQUEST_TIMEOUT holds for the whole stream
     try:
-        first = await run_in_threadpool(step)
+        first = await step_before(deadline, cancel, timeout, step)
     except BaseException:
         slot.__exit__(None, None, None)
         pool.release(name)
@@ -156,7 +162,7 @@ async def translate_stream(
                 yield _line(event, model, body.target_lang)
                 if await request.is_disconnected():
                     return
-                event = await run_in_threadpool(step)
+                event = await step_before(deadline, cancel, timeout, step)
         except OversettError as exc:
             yield (json.dumps({"type": "error", "detail": exc.message, "code": error_code(exc)}) + "\n").encode()
         except Exception:  # noqa: BLE001  (the stream has begun: the error becomes its last line)

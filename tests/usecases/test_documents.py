@@ -150,6 +150,7 @@ def test_upload_limits_and_form_fields(make_client: Any) -> None:
     client = make_client(max_document_bytes=2_000)
     response = post_file(client, "stor.txt", ("Det regner i Bergen. " * 200).encode())
     assert response.status_code == 413 and "the limit is 2,000" in response.json()["detail"]
+    assert "The file is 4,200 bytes" in response.json()["detail"]  # its real size, not the bytes read
     forced = post_file(client, "notat.bin", b"# Overskrift\n\nDet regner i Bergen.\n", format="md", source_lang="nb")
     assert forced.status_code == 200 and forced.headers["x-oversett-format"] == "md"
     assert forced.headers["content-disposition"].startswith('attachment; filename="notat.en.bin"')

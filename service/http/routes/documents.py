@@ -122,15 +122,17 @@ def refuse_declared_too_large(request: Request, limit: int) -> None:
     for the form's other fields)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit + 64 * 1024:
-        raise FileTooLarge("The upload is", int(declared), limit)
+        raise FileTooLarge("The upload (the file with its form) is", int(declared), limit)
 
 
-async def read_upload(file: UploadFile, name: str, limit: int) -> bytes:
+async def read_upload(file: UploadFile, name: str, limit: int, setting: str = "OVERSETT_MAX_DOCUMENT_BYTES") -> bytes:
     """The uploaded file's bytes: FileTooLarge over ``limit`` (reading no more than one byte past
-    it), InvalidInput when it is empty."""
+    it, and giving the file's real size when the form told it), InvalidInput when it is empty."""
     data = await file.read(limit + 1)
     if len(data) > limit:
-        raise FileTooLarge("The file is", len(data), limit)
+        if file.size is not None and file.size > limit:
+            raise FileTooLarge("The file is", file.size, limit, setting)
+        raise FileTooLarge("The file is more than", limit, limit, setting)
     if not data.strip():
         raise InvalidInput(f"The file '{name}' is empty.")
     return data

@@ -13,7 +13,7 @@ from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from ... import __version__
-from ...domain.errors import FileTooLarge, InvalidInput, MemoryReadOnly
+from ...domain.errors import InvalidInput, MemoryReadOnly
 from ...domain.memory import MemoryEntry
 from ...formats.exchange import entries_from_file
 from ...formats.tmx import tmx_of
@@ -28,6 +28,7 @@ from ..schemas import (
 )
 from ..security import hash_key
 from .deps import ERROR, ServicesDep
+from .documents import read_upload
 
 router = APIRouter(tags=["memories"])
 ERRORS: dict[int | str, dict[str, Any]] = {code: ERROR for code in (400, 401, 403, 404, 409, 413, 422, 429, 503)}
@@ -131,9 +132,7 @@ async def import_memory(
 ) -> MemoryWritten:
     _checked_name(name)
     author = author_of(request, name)
-    data = await file.read(MAX_IMPORT + 1)
-    if len(data) > MAX_IMPORT:
-        raise FileTooLarge("The file is", len(data), MAX_IMPORT, "(a fixed limit of the import route)")
+    data = await read_upload(file, file.filename or "the file", MAX_IMPORT, "(a fixed limit of the import route)")
     entries = await run_in_threadpool(entries_from_file, file.filename or "", data, author)
     counts = await run_in_threadpool(services.require_memories().add, name, entries, on_conflict=on_conflict)
     return MemoryWritten(name=name, **counts)

@@ -33,6 +33,7 @@ from bs4.formatter import HTMLFormatter, XMLFormatter
 
 from ..domain.errors import DocumentError
 from .base import Parsed, target_language
+from .html_source import SourceMap, parse_with_source, text_of, with_attributes
 from .inline import Piece, Unit, decode
 
 TRANSLATED_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
@@ -56,9 +57,13 @@ class Html:
     binary = False
 
     def read(self, data: bytes) -> Parsed:
-        soup = BeautifulSoup(data, "html.parser", preserve_whitespace_tags=_Everything())
-        _check_closed(data.decode(soup.original_encoding or "utf-8", "replace"))
-        return _parsed(soup, lambda: soup.encode("utf-8", formatter=_formatter()))
+        soup, source = parse_with_source(data, preserve_whitespace_tags=_Everything())
+        encoding = soup.original_encoding or "utf-8"
+        _check_closed(data.decode(encoding, "replace"))
+        if source is None:  # not matched up with its source: written through BeautifulSoup
+            return _parsed(soup, lambda: soup.encode("utf-8", formatter=_formatter()))
+        bom = data[:3] == b"\xef\xbb\xbf" and not source.text.startswith("\ufeff")
+        return _parsed(soup, lambda: b"", source=source, encoding=encoding, bom=bom)
 
 
 class Xhtml:
@@ -83,7 +88,10 @@ class Xhtml:
         return _parsed(soup, lambda: soup.encode("utf-8", formatter=formatter), xml=True)
 
 
-def _parsed(soup: BeautifulSoup, encode: Callable[[], bytes], xml: bool = False) -> Parsed:
+def _parsed(
+    soup: BeautifulSoup, encode: Callable[[], bytes], xml: bool = False, source: SourceMap | None = None,
+    encoding: str = "utf-8", bom: bool = False,
+) -> Parsed:
     runs: list[_Run] = []
     attributes: list[tuple[Tag, str]] = []
     _collect(soup, runs, attributes)
@@ -94,6 +102,9 @@ def _parsed(soup: BeautifulSoup, encode: Callable[[], bytes], xml: bool = False)
         units.append(unit)
 
     def rebuild(texts: list[str]) -> bytes:
+        if source is not None:
+            written = _rebuilt_source(soup, source, runs, attributes, texts)
+            return (b"\xef\xbb\xbf" if bom else b"") + written.encode(encoding, "xmlcharrefreplace")
         # attributes first: a run's rebuilt inline elements are copies of the originals
         for (tag, name), translation in zip(attributes, texts[len(runs) :], strict=True):
             tag[name] = translation
@@ -107,6 +118,43 @@ def _parsed(soup: BeautifulSoup, encode: Callable[[], bytes], xml: bool = False)
         return bytes(encode())
 
     return Parsed(units, rebuild)
+
+
+def _rebuilt_source(
+    soup: BeautifulSoup, source: SourceMap, runs: list[_Run], attributes: list[tuple[Tag, str]], texts: list[str]
+) -> str:
+    """The source with the changed runs and attributes (and ``<html lang>``) replaced, every other
+    character as it was."""
+    values: dict[int, dict[str, str]] = {}
+    tags: dict[int, Tag] = {}
+    for (tag, name), translation in zip(attributes, texts[len(runs) :], strict=True):
+        if translation != str(tag[name]):
+            values.setdefault(id(tag), {})[name] = translation
+            tags[id(tag)] = tag
+    root = soup.find("html")
+    if isinstance(root, Tag) and root.has_attr("lang") and root["lang"] != target_language():
+        values.setdefault(id(root), {})["lang"] = target_language()
+        tags[id(root)] = root
+    attribute_edits = [(*source.start_tags[key], with_attributes(source.start_tag(tags[key]), edit)) for key, edit in values.items()]
+    edits: list[tuple[int, int, str]] = []
+    for run, translation in zip(runs, texts, strict=False):
+        if translation == run.unit.text:
+            continue
+        start, end = source.span(run.nodes[0])[0], source.span(run.nodes[-1])[1]
+        inside = [e for e in attribute_edits if start <= e[0] and e[1] <= end]
+        edits.append((start, end, run.from_source(translation, source, inside)))
+    edits += [e for e in attribute_edits if not any(s <= e[0] and e[1] <= t for s, t, _ in edits)]
+    return _spliced(source.text, 0, len(source.text), edits)
+
+
+def _spliced(text: str, start: int, end: int, edits: list[tuple[int, int, str]]) -> str:
+    """``text[start:end]`` with the edits that fall inside it applied (they do not overlap)."""
+    out, position = [], start
+    for edit_start, edit_end, replacement in sorted(e for e in edits if start <= e[0] and e[1] <= end):
+        out += [text[position:edit_start], replacement]
+        position = edit_end
+    out.append(text[position:end])
+    return "".join(out)
 
 
 class _Everything(frozenset):  # type: ignore[type-arg]
@@ -156,16 +204,8 @@ class _Run:
                 self._encode_nodes(list(node.children))
                 self.unit.close(opening)
 
-    def replace(self, translation: str) -> None:
-        """Put the translated run where the old one was."""
-        if translation == self.unit.text:
-            return
-        anchor = self.nodes[0]
-        marker = NavigableString("")
-        anchor.insert_before(marker)
-        for node in self.nodes:
-            node.extract()
-        built: list[NavigableString | Tag] = []
+    def pieces(self, translation: str) -> list[Piece]:
+        """The translation's text and markup, with the run's outer whitespace put back."""
         pieces = decode(translation, self.unit)
         if pieces and not pieces[0].atom and self.lead:
             pieces[0] = Piece(self.lead + pieces[0].text, pieces[0].stack)
@@ -175,6 +215,43 @@ class _Run:
             pieces[-1] = Piece(pieces[-1].text + self.trail, pieces[-1].stack)
         elif self.trail:
             pieces.append(Piece(self.trail))
+        return pieces
+
+    def from_source(self, translation: str, source: SourceMap, edits: list[tuple[int, int, str]]) -> str:
+        """The translated run as HTML: its inline elements' tags and its atoms as the source writes
+        them (with ``edits``, their translated attributes), the new text escaped."""
+        out: list[str] = []
+        stack: list[int] = []
+        for piece in self.pieces(translation):
+            common = 0
+            while common < min(len(stack), len(piece.stack)) and stack[common] == piece.stack[common]:
+                common += 1
+            out += [source.end_tag(self._tag(key)) for key in reversed(stack[common:])]
+            out += [_spliced(source.text, *source.start_tags[id(self._tag(key))], edits) for key in piece.stack[common:]]
+            stack = list(piece.stack)
+            if piece.atom is not None:
+                out.append(_spliced(source.text, *source.span(self.unit.payload[piece.atom]), edits))  # type: ignore[arg-type]
+            else:
+                out.append(text_of(piece.text))
+        out += [source.end_tag(self._tag(key)) for key in reversed(stack)]
+        return "".join(out)
+
+    def _tag(self, key: int) -> Tag:
+        tag = self.unit.payload[key]
+        assert isinstance(tag, Tag)
+        return tag
+
+    def replace(self, translation: str) -> None:
+        """Put the translated run where the old one was (in the tree, for XHTML)."""
+        if translation == self.unit.text:
+            return
+        anchor = self.nodes[0]
+        marker = NavigableString("")
+        anchor.insert_before(marker)
+        for node in self.nodes:
+            node.extract()
+        built: list[NavigableString | Tag] = []
+        pieces = self.pieces(translation)
         open_copies: dict[tuple[int, ...], Tag] = {}
         for piece in pieces:
             node: NavigableString | Tag = (

@@ -81,9 +81,42 @@ def test_identity_round_trip_is_byte_for_byte(name: str, data: bytes) -> None:
     assert identity(name, data) == data
 
 
+HTML_AS_WRITTEN = [
+    b'<!doctype html>\n<html><head><meta charset="utf-8"><title>Hei</title></head>\n<body><p>Det regner.</p></body></html>\n',
+    b"<p class='a'>Hei &amp; h&aring; &#229; &#xE5; \xc2\xa0rett</p>\n",
+    b"<p>Linje<br>to<br/>tre<br />fire</p>",
+    b'<input disabled placeholder="Skriv her" value=x>',
+    b'<P CLASS="a">Store bokstaver</P>',
+    b'<p  class="a"  >Mellomrom i taggen</p >',
+    b'<p title="a &quot;b&quot;">Sitat</p>',
+    b"<p>a > b &lt; c \"q\" 's'</p>",
+    b"<!-- c --><p>x</p><![CDATA[x]]>",
+    b'\xef\xbb\xbf<p lang=nb>Med BOM</p>\r\n',
+    b'<img src="a.png" alt="Et bilde">',
+]
+
+
+@pytest.mark.parametrize("data", HTML_AS_WRITTEN)
+def test_an_identity_translation_gives_the_html_bytes_back(data: bytes) -> None:
+    """Doctype, entities, quoting, <br/>, upper case and whitespace inside tags stay as written."""
+    assert identity("html", data) == data
+
+
+def test_a_translated_html_file_is_its_source_with_only_the_translations_replaced() -> None:
+    data = (b"<!DOCTYPE html>\n<html lang=nb><body>\n<P CLASS=x>Det <B>regner</B> i <a href='/b' title=\"Bergen by\">"
+            b"Bergen</a>.</P>\n<img alt='Et bilde' src=x></body></html>")
+    parsed = FORMATS["html"].read(data)
+    assert parsed.units == ["Det QY1 regner QY2 i QY3 Bergen QY4.", "Bergen by", "Et bilde"]
+    out = parsed.write([TranslatedUnit("It QY1 rains QY2 in QY3 Bergen QY4."), TranslatedUnit("Bergen city"),
+                        TranslatedUnit("A 'picture'")])
+    assert out == (b"<!DOCTYPE html>\n<html lang=\"en\"><body>\n<P CLASS=x>It <B>rains</B> in <a href='/b' "
+                   b"title=\"Bergen city\">Bergen</a>.</P>\n<img alt='A &#39;picture&#39;' src=x></body></html>")
+
+
 def test_identity_round_trip_keeps_the_html_structure() -> None:
     data = samples.NEWS_HTML.encode()
     out = identity("html", data)
+    assert out == data.replace(b'<html lang="nb">', b'<html lang="en">')  # only the language it declares changes
     assert html_structure(out) == html_structure(data.replace(b'lang="nb"', b'lang="en"'))
     assert b"&nbsp;" in out and b"&amp;" in out and b"<!-- navigasjon -->" in out
     assert b'<a href="https://www.regjeringen.no/" class="lenke" id="r1">' in out  # attribute order

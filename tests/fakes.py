@@ -142,12 +142,18 @@ class FakeLanguageDetector:
         return None
 
 
-def zip_bomb(size: int) -> bytes:
-    """A .docx-looking zip whose one member unpacks to ``size`` bytes of zeros."""
+def zip_bomb(size: int, kind: str = "docx") -> bytes:
+    """A zip that looks like a file of ``kind`` (docx, pptx, xlsx, odt, odp, epub) whose one big
+    member unpacks to ``size`` bytes of zeros."""
+    marks = {"docx": "word/document.xml", "pptx": "ppt/presentation.xml", "xlsx": "xl/workbook.xml"}
+    mimetypes = {"odt": "application/vnd.oasis.opendocument.text",
+                 "odp": "application/vnd.oasis.opendocument.presentation", "epub": "application/epub+zip"}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        if kind in mimetypes:
+            archive.writestr("mimetype", mimetypes[kind], zipfile.ZIP_STORED)
         archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open("word/document.xml", "w") as member:
+        with archive.open(marks.get(kind, "content.xml"), "w") as member:
             chunk = b"\0" * (1 << 20)
             for _ in range(size >> 20):
                 member.write(chunk)

@@ -16,6 +16,7 @@ from .odf import odp, odt
 from .pdf import Pdf
 from .plain import PlainText
 from .pptx import Pptx
+from .sniff import ContentsChecked
 from .subtitles import Subtitles
 from .xlsx import Xlsx
 
@@ -23,13 +24,14 @@ _LIMIT = 200 * 1024 * 1024
 
 
 def formats(max_unzipped_bytes: int = _LIMIT, sheet_names: bool = False) -> dict[str, DocumentFormat]:
-    """Every format, by name."""
+    """Every format, by name; each looks at a file's bytes first and refuses a file of another kind
+    (``sniff``)."""
     found: list[DocumentFormat] = [
         Html(), Xhtml(), Markdown(), Docx(max_unzipped_bytes), Pptx(max_unzipped_bytes), Xlsx(max_unzipped_bytes, sheet_names),
         odt(max_unzipped_bytes), odp(max_unzipped_bytes), Epub(max_unzipped_bytes), Pdf(max_unzipped_bytes),
         Subtitles("srt"), Subtitles("vtt"), PlainText(),
     ]
-    return {f.name: f for f in found}
+    return {f.name: ContentsChecked(f) for f in found}
 
 
 NAMES = tuple(formats())

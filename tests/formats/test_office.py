@@ -266,7 +266,7 @@ def test_a_cut_short_or_foreign_zip_is_refused_with_the_reason(name: str) -> Non
     foreign = io.BytesIO()
     with zipfile.ZipFile(foreign, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
-    with pytest.raises(DocumentError, match=r"not a .* file \(it has no "):
+    with pytest.raises(DocumentError, match=r"The file is a Word document \(\.docx\), not .*format=docx"):
         format_for(f"x.{name}").read(foreign.getvalue())
 
 
@@ -285,8 +285,8 @@ def test_a_part_that_is_not_xml_is_named_with_its_line(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["pptx", "xlsx", "odt", "odp", "epub"])
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(name: str) -> None:
-    with pytest.raises(FileTooLarge, match="unpacks to 67,108,8.*OVERSETT_MAX_UNZIPPED_BYTES"):
-        format_for(f"bomb.{name}", max_unzipped_bytes=16 << 20).read(zip_bomb(64 << 20))
+    with pytest.raises(FileTooLarge, match=r"unpacks to 67,108,\d{3}.*OVERSETT_MAX_UNZIPPED_BYTES"):
+        format_for(f"bomb.{name}", max_unzipped_bytes=16 << 20).read(zip_bomb(64 << 20, name))
 
 
 @pytest.mark.parametrize(

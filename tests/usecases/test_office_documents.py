@@ -131,7 +131,7 @@ def test_every_place_is_translated_and_the_structure_kept(client: Any, name: str
     [
         ("skann.pdf", samples.scanned_pdf(), 422, "text recognition"),
         ("kort.pptx", samples.news_pptx()[:5000], 422, "damaged or cut short"),
-        ("feil.xlsx", samples.news_pptx(), 422, "not a Excel (.xlsx) file"),
+        ("feil.xlsx", samples.news_pptx(), 422, "is a PowerPoint presentation (.pptx), not an Excel workbook (.xlsx)"),
     ],
 )
 def test_a_broken_office_file_gets_a_clear_422(client: Any, name: str, data: bytes, status: int, words: str) -> None:

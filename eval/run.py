@@ -11,7 +11,7 @@ from typing import Any
 
 from service.domain.extractive import body_sentences
 from service.domain.presets import LENGTH_PRESETS
-from service.usecases.batch import STATE_DIR, SUMMARY_SUFFIX, TRANSLATION_SUFFIX
+from service.usecases.batch_files import STATE_DIR, SUMMARY_SUFFIX, TRANSLATION_SUFFIX
 
 from .metrics import rouge_scores, translation_scores
 from .testsets import PUBLISHED, TestSet

@@ -22,7 +22,7 @@ from .memory import add_memory_commands
 def _read_text_argument(args: argparse.Namespace, max_chars: int) -> str:
     """The text of FILE or standard input, checked as batch runs check documents."""
     from ..domain.errors import DocumentError
-    from ..usecases.batch import decode_document
+    from ..usecases.batch_files import decode_document
 
     if args.file == "-":
         data = sys.stdin.buffer.read()
@@ -159,7 +159,7 @@ def _translate_file(args: argparse.Namespace, settings: Settings) -> int:
     no file), or to standard output for text formats, or beside the input as NAME.en.EXT
     (NAME.nb.EXT, NAME.nn.EXT with --to nb / nn)."""
     from ..compose.services import document_format, load_pipeline
-    from ..usecases.batch import write_atomic
+    from ..usecases.batch_files import write_atomic
     from ..usecases.documents import translate_file
 
     if args.file == "-":
@@ -294,7 +294,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         target_lang=_target(args),
     )
     print(result.line(), file=sys.stderr)
-    return 1 if result.failed else 0
+    return 130 if result.interrupted else 1 if result.failed else 0
 
 
 def cmd_models_pull(args: argparse.Namespace) -> int:

@@ -19,7 +19,8 @@ from typing import Any
 from ..config import Settings
 from ..domain.errors import OversettError
 from ..domain.glossary import Glossary
-from ..usecases.batch import BatchEngine, ManifestEntry, Progress, SourceDocument
+from ..usecases.batch import BatchEngine, Progress
+from ..usecases.batch_files import ManifestEntry, SourceDocument
 from .services import document_worker
 
 

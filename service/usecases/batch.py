@@ -13,13 +13,11 @@ every output complete, byte for byte what an uninterrupted run writes.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,164 +31,20 @@ from ..domain.errors import (
 )
 from ..domain.glossary import Glossary
 from ..domain.protocols import DocumentFormat
+from .batch_files import (
+    ManifestEntry,
+    SourceDocument,
+    find_documents,
+    read_document,
+    read_bytes,
+    write_atomic,
+    remove_stale_temporaries,
+    OutputFolder,
+)
 from .documents import translate_file
 from .summaries import Pipelines
 
 log = logging.getLogger(__name__)
-
-STATE_DIR = ".oversett"
-MANIFEST = "manifest.jsonl"
-TEMP_SUFFIX = ".oversett-tmp"
-TRANSLATION_SUFFIX = ".en.txt"  # the outputs of a run into English (eval reads them)
-SUMMARY_SUFFIX = ".summary.en.txt"
-
-
-@dataclass
-class ManifestEntry:
-    file: str
-    sha256: str | None
-    status: str  # ok / skipped / error
-    error: str | None = None
-    format: str = "txt"  # html, md, docx, pptx, xlsx, odt, odp, epub, pdf, srt, vtt or txt
-    source_lang: str | None = None
-    target_lang: str = "en"  # the direction: what the document was translated into
-    confidence: float | None = None  # language id's, when it detected the language
-    segments: int = 0
-    cached_segments: int = 0
-    flagged_segments: int = 0  # segments the faithfulness checks flagged
-    issues: dict[str, int] = field(default_factory=dict)  # check code → segments
-    memory_hits: int = 0  # segments the translation memory gave (exact or adapted)
-    seconds: float = 0.0
-    models: dict[str, Any] = field(default_factory=dict)
-    outputs: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class SourceDocument:
-    path: Path
-    relative: str  # path under the input folder, with forward slashes
-
-    @property
-    def stem(self) -> str:
-        return self.relative.rsplit(".", 1)[0] if "." in Path(self.relative).name else self.relative
-
-
-def find_documents(root: Path, patterns: Sequence[str]) -> list[SourceDocument]:
-    """Files under ``root`` matching any pattern, in a stable order; the output folder and
-    hidden files are left out."""
-    found: dict[str, SourceDocument] = {}
-    for pattern in patterns:
-        for path in root.glob(pattern):
-            relative = path.relative_to(root).as_posix()
-            if path.is_file() and not any(part.startswith(".") for part in Path(relative).parts):
-                found[relative] = SourceDocument(path, relative)
-    return [found[key] for key in sorted(found)]
-
-
-def read_document(path: Path, max_chars: int) -> tuple[str, str]:
-    """The text of a document and the sha256 of its bytes; DocumentError for anything that
-    is not usable text."""
-    data = read_bytes(path)
-    return decode_document(data, max_chars), hashlib.sha256(data).hexdigest()
-
-
-def read_bytes(path: Path) -> bytes:
-    """A document's bytes; DocumentError when the file cannot be read."""
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(f"cannot read the file: {exc.strerror or exc}") from exc
-
-
-def decode_document(data: bytes, max_chars: int) -> str:
-    """The text of a document's bytes; DocumentError when they are not usable text (empty,
-    binary, over the limit, not UTF-8)."""
-    if not data.strip():
-        raise DocumentError("the document is empty")
-    if b"\x00" in data:
-        raise DocumentError("binary file (it contains NUL bytes), not text")
-    if len(data) > 4 * max_chars:
-        raise DocumentError(f"the document is {len(data):,} bytes; the limit is {max_chars:,} characters (OVERSETT_MAX_CHARS)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DocumentError(
-            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); "
-            "convert it to UTF-8 first, e.g. iconv -f latin1 -t utf-8"
-        ) from exc
-    if len(text) > max_chars:
-        raise DocumentError(f"the document has {len(text):,} characters; the limit is {max_chars:,} (OVERSETT_MAX_CHARS)")
-    return text
-
-
-def write_atomic(target: Path, content: str | bytes) -> None:
-    """Write to a temporary file beside ``target``, flush it to disk, rename it into place: a
-    reader never sees half a file, and a failed write leaves none."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}{TEMP_SUFFIX}")
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def remove_stale_temporaries(out_dir: Path) -> int:
-    removed = 0
-    for path in out_dir.rglob(f"*{TEMP_SUFFIX}"):
-        path.unlink(missing_ok=True)
-        removed += 1
-    return removed
-
-
-class OutputFolder:
-    """Where a run writes: outputs, state records and the manifest."""
-
-    def __init__(self, root: Path, language: str = "en") -> None:
-        self.root = root
-        self.language = language  # the outputs' language: name.LANGUAGE.ext
-
-    def translation(self, doc: SourceDocument, document_format: DocumentFormat | None = None) -> Path:
-        if document_format is None or document_format.name == "txt":
-            return self.root / f"{doc.stem}.{self.language}.txt"
-        return self.root / f"{doc.stem}.{self.language}{Path(doc.relative).suffix}"
-
-    def summary(self, doc: SourceDocument) -> Path:
-        return self.root / f"{doc.stem}.summary.{self.language}.txt"
-
-    def state(self, doc: SourceDocument) -> Path:
-        return self.root / STATE_DIR / f"{doc.relative}.json"
-
-    def outputs(self, doc: SourceDocument, summary: str | None, document_format: DocumentFormat | None = None) -> list[Path]:
-        return [self.translation(doc, document_format)] + ([self.summary(doc)] if summary else [])
-
-    def completed(
-        self, doc: SourceDocument, sha256: str, key: dict[str, Any], summary: str | None,
-        document_format: DocumentFormat | None = None,
-    ) -> ManifestEntry | None:
-        """The recorded entry when this document is done for this source and these models."""
-        try:
-            state = json.loads(self.state(doc).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if state.get("sha256") != sha256 or state.get("key") != key:
-            return None
-        if not all(path.is_file() for path in self.outputs(doc, summary, document_format)):
-            return None
-        return ManifestEntry(**state["entry"])
-
-    def record(self, doc: SourceDocument, sha256: str, key: dict[str, Any], entry: ManifestEntry) -> None:
-        write_atomic(self.state(doc), json.dumps({"sha256": sha256, "key": key, "entry": asdict(entry)}))
-
-    def write_manifest(self, entries: Iterable[ManifestEntry]) -> Path:
-        target = self.root / MANIFEST
-        write_atomic(target, "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in entries))
-        return target
-
 
 class DocumentTranslator:
     """The per-document work, the same for every engine: read, translate (and summarise),
@@ -362,12 +216,29 @@ class BatchSummary:
     failed: int
     seconds: float
     manifest: Path
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (file, what is wrong)
+    interrupted: bool = False  # stopped by Ctrl-C: the manifest holds what was finished
+    total: int = 0
 
     def line(self) -> str:
-        return (
-            f"{self.done} done, {self.skipped} skipped, {self.failed} failed in {self.seconds:.1f} s; "
-            f"manifest: {self.manifest}"
-        )
+        """What the run did, for the last lines on the terminal: the failures by name, and how
+        to go on after an interruption."""
+        counts = f"{self.done} done, {self.skipped} skipped, {self.failed} failed"
+        lines = [f"  {name}: {reason}" for name, reason in self.failures[:MAX_FAILURES_SHOWN]]
+        if len(self.failures) > MAX_FAILURES_SHOWN:
+            lines.append(f"  … and {len(self.failures) - MAX_FAILURES_SHOWN} more (status \"error\" in the manifest)")
+        if self.interrupted:
+            head = (f"Interrupted after {self.done + self.skipped + self.failed} of {self.total} documents "
+                    f"({counts}) in {self.seconds:.1f} s; manifest of what was finished: {self.manifest}")
+            tail = ["Run the same command again to resume: finished documents are skipped."]
+        else:
+            head = f"{counts} in {self.seconds:.1f} s; manifest: {self.manifest}"
+            tail = []
+        failed = [f"Failed ({self.failed}):"] + lines if lines else []
+        return "\n".join([head, *failed, *tail])
+
+
+MAX_FAILURES_SHOWN = 20
 
 
 class Progress:
@@ -381,6 +252,7 @@ class Progress:
         self.interactive = bool(getattr(self.stream, "isatty", lambda: False)())
         self._bar: Any = None
         self._sentences: Any = None
+        self.entries: list[ManifestEntry] = []  # finished documents, in order (for a manifest after Ctrl-C)
         if self.interactive:
             from tqdm import tqdm
 
@@ -396,10 +268,13 @@ class Progress:
 
     def finish_document(self, entry: ManifestEntry) -> None:
         self.count += 1
+        self.entries.append(entry)
         if self._sentences is not None:
             self._sentences.close()
             self._sentences = None
         if self.interactive:
+            if entry.status == "error":  # above the bar, where it stays on screen
+                self._bar.write(f"{entry.file}: error: {entry.error}", file=self.stream)
             self._bar.update(1)
             self._bar.set_postfix_str(f"{entry.file}: {entry.status}")
             return
@@ -452,8 +327,11 @@ def run_batch(
         log.info("removed %d temporary files left by an interrupted run", stale)
     documents = [d for d in find_documents(input_dir, patterns) if not _inside(d.path, out_dir)]
     progress = Progress(len(documents), stream)
+    interrupted = False
     try:
         entries = engine(documents, progress)
+    except KeyboardInterrupt:  # Ctrl-C: what was finished is kept, and said, so a rerun resumes
+        entries, interrupted = progress.entries, True
     finally:
         progress.close()
     manifest = OutputFolder(out_dir).write_manifest(entries)
@@ -463,6 +341,9 @@ def run_batch(
         failed=sum(e.status == "error" for e in entries),
         seconds=time.perf_counter() - started,
         manifest=manifest,
+        failures=[(e.file, e.error or "") for e in entries if e.status == "error"],
+        interrupted=interrupted,
+        total=len(documents),
     )
 
 

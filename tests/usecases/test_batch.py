@@ -13,7 +13,7 @@ import pytest
 from service.compose.runs import run_batch_with_settings as run_batch
 from service.config import Settings
 from service.domain.errors import OversettError
-from service.usecases.batch import MANIFEST, STATE_DIR, TEMP_SUFFIX, read_document
+from service.usecases.batch_files import MANIFEST, STATE_DIR, TEMP_SUFFIX, read_document
 
 from ..conftest import REPO, SEEDS
 
@@ -196,7 +196,8 @@ def test_ray_engine_matches_local(tiny_models: dict[str, Path], tmp_path: Path, 
 def test_progress_bar_on_a_terminal_and_lines_otherwise() -> None:
     import io
 
-    from service.usecases.batch import ManifestEntry, Progress, SourceDocument
+    from service.usecases.batch import Progress
+    from service.usecases.batch_files import ManifestEntry, SourceDocument
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -215,6 +216,59 @@ def test_progress_bar_on_a_terminal_and_lines_otherwise() -> None:
     lines.start_document(doc)(3)
     lines.finish_document(entry)
     assert plain.getvalue() == "[1/2] a.txt: ok (3 segments, 0.5 s)\n"
+
+
+def test_failures_stay_on_screen_and_the_last_lines_name_them() -> None:
+    import io
+
+    from service.usecases.batch import BatchSummary, Progress
+    from service.usecases.batch_files import ManifestEntry, SourceDocument
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    bar = Progress(2, terminal)
+    bar.start_document(SourceDocument(Path("b.docx"), "b.docx"))
+    bar.finish_document(ManifestEntry("b.docx", "0" * 64, "error", "the Word (.docx) file is damaged or cut short"))
+    bar.close()
+    assert "b.docx: error: the Word (.docx) file is damaged or cut short\n" in terminal.getvalue()
+    summary = BatchSummary(1, 0, 2, 3.0, Path("out/manifest.jsonl"),
+                           failures=[("b.docx", "damaged"), ("c.html", "The HTML is broken")])
+    assert summary.line() == (
+        "1 done, 0 skipped, 2 failed in 3.0 s; manifest: out/manifest.jsonl\n"
+        "Failed (2):\n  b.docx: damaged\n  c.html: The HTML is broken"
+    )
+
+
+def test_ctrl_c_writes_the_manifest_of_what_was_done_and_says_how_to_resume(
+    tiny_models: dict[str, Path], tmp_path: Path, seed_text: str
+) -> None:
+    docs = tmp_path / "docs"
+    _make_documents(docs, seed_text, 8)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service", "batch", str(docs), "--out", str(out)],
+        cwd=REPO, env=_env(tiny_models), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        if len(list((out / STATE_DIR).glob("*.json"))) >= 2:
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "the run finished before it could be interrupted"
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 130, stderr
+    finished = _manifest(out)
+    assert 2 <= len(finished) < 8 and all(e["status"] == "ok" for e in finished)
+    assert f"Interrupted after {len(finished)} of 8 documents" in stderr
+    assert "Run the same command again to resume" in stderr and "Traceback" not in stderr
+    rerun = _batch([str(docs), "--out", str(out)], _env(tiny_models))
+    assert rerun.returncode == 0
+    statuses = [e["status"] for e in _manifest(out)]
+    assert len(statuses) == 8 and statuses.count("skipped") >= len(finished)
 
 
 def test_a_batch_into_nynorsk_names_its_outputs_and_records_the_direction(tiny_models: dict[str, Path], tmp_path: Path) -> None:

@@ -171,6 +171,17 @@ def test_every_command_runs_a_function() -> None:
     assert ["bench"] in seen and ["load"] in seen and ["models", "tiny"] in seen and ["health"] in seen
 
 
+def test_the_help_says_both_directions() -> None:
+    from service.cli import build_parser
+
+    parser = build_parser()
+    top = " ".join(parser.format_help().split())
+    assert "English → Bokmål or Nynorsk" in top and "Norwegian → English translation" not in top
+    commands = next(a for a in parser._actions if getattr(a, "choices", None))
+    translate = " ".join(commands.choices["translate"].format_help().split())  # type: ignore[union-attr,index]
+    assert "--to nb" in translate and "English into Bokmål" in translate
+
+
 def test_models_pull_into_a_folder_for_an_image(tiny_models: dict[str, Path], tmp_path: Path) -> None:
     env_file = tmp_path / "image.env"
     result = _run(

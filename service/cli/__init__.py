@@ -320,7 +320,9 @@ def cmd_models_pull(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="oversett", description="Norwegian → English translation and summaries."
+        prog="oversett",
+        description="Self-hosted translation between Norwegian (Bokmål, Nynorsk) and English, with summaries: "
+        "Norwegian (Danish, Swedish) → English, and English → Bokmål or Nynorsk (--to nb|nn).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -337,7 +339,11 @@ def build_parser() -> argparse.ArgumentParser:
     health.set_defaults(run=cmd_health)
 
     translate = commands.add_parser(
-        "translate", help="translate a file (or -) to English: " + ", ".join(EXTENSIONS)
+        "translate", help="translate a file (or -) into English, or English into Bokmål or Nynorsk with --to nb|nn: "
+        + ", ".join(EXTENSIONS),
+        description="Translate a file (or standard input): Norwegian, Danish or Swedish into English, or English "
+        "into Bokmål (--to nb) or Nynorsk (--to nn). Text goes to standard output; an office file, EPUB or PDF "
+        "is written beside its source as NAME.en.EXT (NAME.nb.EXT, NAME.nn.EXT).",
     )
     translate.add_argument("file", nargs="?", default="-", help="a document, or - for stdin")
     translate.add_argument("--out", default=None, help="write the translated file here (default: stdout for text; NAME.en.EXT beside an office file, EPUB or PDF)")
@@ -359,7 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--translator", default=None, help="Hub id or folder (overrides env)")
     translate.set_defaults(run=cmd_translate)
 
-    summarize = commands.add_parser("summarize", help="a short English summary of a file (or -)")
+    summarize = commands.add_parser("summarize", help="a short summary of a file (or -), in English, or in Bokmål or Nynorsk with --to")
     summarize.add_argument("file", nargs="?", default="-", help="text file, or - for stdin")
     summarize.add_argument("--length", choices=["short", "medium", "long"], default="short")
     summarize.add_argument("--max-words", type=int, default=None, help="a word budget instead")
@@ -373,7 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     summarize.add_argument("--summarizer", default=None, help="Hub id or folder (overrides env)")
     summarize.set_defaults(run=cmd_summarize)
 
-    batch = commands.add_parser("batch", help="translate every document of a folder")
+    batch = commands.add_parser("batch", help="translate every document of a folder (into English, or with --to nb|nn)")
     batch.add_argument("folder", help="folder of documents")
     batch.add_argument("--out", required=True, help="output folder")
     batch.add_argument(

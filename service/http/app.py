@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -26,7 +27,7 @@ from ..domain.errors import OversettError
 from .admission import Admission
 from .compat import deepl, libretranslate
 from .metrics import ServiceMetrics
-from .middleware import EdgeMiddleware, Gate
+from .middleware import DOCS_ASSETS, EdgeMiddleware, Gate
 from .responses import api_of, error_json, error_response, printable, unexpected_error_response, unreadable_body
 from .routes import documents, glossaries, jobs, memories, summarize, system, translate
 from .routes.page import add_page
@@ -52,11 +53,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         if services is None:
             loaded.close()
 
-    app = FastAPI(
+    # The docs' Swagger UI assets come from the package (fastapi-offline), not a CDN: oversett runs
+    # where nothing outside may be reachable. ReDoc is left out: it always fetches its logo from one.
+    app = FastAPIOffline(
+        redoc_url=None,
         title="oversett",
         version=__version__,
-        description="Norwegian (Bokmål, Nynorsk) → English translation and summaries, layout kept.",
+        description="Translation between Norwegian (Bokmål, Nynorsk) and English, and summaries, layout kept.",
         lifespan=lifespan,
+        static_url=DOCS_ASSETS,
+        favicon_url="/favicon.ico",
     )
     app.state.admission = Admission(settings.max_pending)
     app.state.metrics = ServiceMetrics(lambda: _metrics_state(app))

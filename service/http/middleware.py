@@ -22,13 +22,14 @@ from .security import ApiKeys, RateLimiter
 access_log = logging.getLogger("oversett.access")
 log = logging.getLogger(__name__)
 
-OPEN_PATHS = frozenset({"/", "/health", "/ready", "/docs", "/redoc", "/openapi.json", "/favicon.ico"})
+OPEN_PATHS = frozenset({"/", "/health", "/ready", "/docs", "/openapi.json", "/favicon.ico", "/docs/oauth2-redirect"})
+DOCS_ASSETS = "/docs-assets"  # Swagger UI's and ReDoc's scripts and styles, served from the package
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 def is_open(path: str) -> bool:
     """Paths anyone may reach when API keys are on: liveness, readiness, the page, the docs."""
-    return path in OPEN_PATHS or path.startswith(("/static/", "/docs/"))
+    return path in OPEN_PATHS or path.startswith(("/static/", "/docs/", DOCS_ASSETS + "/"))
 
 
 class EdgeMiddleware:

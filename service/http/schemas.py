@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -463,3 +463,23 @@ class MemoryWritten(BaseModel):
     updated: int
     unchanged: int
     kept: int = Field(0, description="Entries of an import the memory already had with another translation and kept")
+
+
+def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema with its nested models written in place, for a ``requestBody`` given
+    by hand (the models of such a body are not in the document's components, so a reference to
+    them would not resolve: ReDoc refused the whole document for one)."""
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+
+    def resolved(node: Any) -> Any:
+        if isinstance(node, dict):
+            reference = node.get("$ref", "")
+            if reference.startswith("#/$defs/"):
+                return resolved(definitions[reference.removeprefix("#/$defs/")])
+            return {key: resolved(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolved(item) for item in node]
+        return node
+
+    return resolved(schema)  # type: ignore[no-any-return]

@@ -268,3 +268,10 @@ def test_app_loads_models_itself_in_the_lifespan(settings: Settings, seed_text: 
     with TestClient(create_app(settings)) as client:
         assert client.get("/ready").status_code == 200
         assert client.post("/v1/translate", json={"text": "Hei, hvordan går det?"}).status_code == 200
+
+
+def test_the_favicon_is_served(client: TestClient) -> None:
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/vnd.microsoft.icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert '<link rel="icon" href="/favicon.ico">' in client.get("/").text

@@ -427,3 +427,27 @@ def test_a_file_goes_into_bokmal_when_the_direction_says_so(browser: Any, live_u
         assert saved.name == "story.nb.html" and '<html lang="nb">' in saved.read_text(encoding="utf-8")
     finally:
         context.close()
+
+
+def test_the_api_docs_work_with_every_outside_request_blocked(browser: Any, live_url: str) -> None:
+    """oversett is self-hosted and offline-first: /docs (Swagger UI) loads its scripts and styles
+    from the service itself, so it lists the operations with the network beyond 127.0.0.1 cut off."""
+    context = browser.new_context()
+    outside: list[str] = []
+
+    def only_local(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(live_url) or url.startswith("data:"):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    docs = context.new_page()
+    docs.goto(live_url + "/docs")
+    docs.wait_for_selector(".opblock", timeout=60_000)
+    operations = docs.locator(".opblock-summary-path").all_inner_texts()
+    assert "/v1/translate" in [o.strip() for o in operations] and len(operations) > 20
+    assert outside == []
+    context.close()

@@ -12,6 +12,7 @@ from starlette.requests import Request
 
 from ...domain.errors import InvalidInput
 from ..responses import json_syntax_error
+from ..schemas import inline_schema
 
 M = TypeVar("M", bound=BaseModel)
 LISTS = frozenset({"q", "text", "non_splitting_tags", "splitting_tags", "ignore_tags", "glossary_ids"})
@@ -59,6 +60,6 @@ def parse(model: type[M], params: dict[str, Any]) -> M:
 
 def body_schema(model: type[BaseModel], *, multipart: bool = False) -> dict[str, Any]:
     """An OpenAPI ``requestBody`` that takes the model as JSON and as a form."""
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema = inline_schema(model)
     kinds = ["application/json", "application/x-www-form-urlencoded"] + (["multipart/form-data"] if multipart else [])
     return {"requestBody": {"required": True, "content": {kind: {"schema": schema} for kind in kinds}}}

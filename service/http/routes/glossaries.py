@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...domain.errors import InvalidInput
 from ...domain.glossary import Glossary, build_glossary, parse_table
-from ..schemas import GlossaryIn, GlossaryList, GlossaryOut, GlossarySummary
+from ..schemas import GlossaryIn, GlossaryList, GlossaryOut, GlossarySummary, inline_schema
 from .deps import ERROR, ServicesDep
 
 router = APIRouter(tags=["glossaries"])
@@ -24,7 +24,7 @@ BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/GlossaryIn"}},
+            "application/json": {"schema": inline_schema(GlossaryIn)},
             "text/csv": {"schema": {"type": "string"}, "example": "source,target,lang\nStortinget,the Storting,nb\nNAV,\n"},
             "text/tab-separated-values": {"schema": {"type": "string"}},
         },

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from contextlib import closing
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -13,73 +12,11 @@ from pydantic import ValidationError
 from ..config import Settings
 from ..domain.errors import OversettError
 from ..formats import EXTENSIONS
-from ..formats import NAMES as FORMAT_NAMES
 from ..tools.commands import add_development_commands
 from .glossary import add_glossary_commands, stored_glossary
 from .memory import add_memory_commands
-
-
-def _read_text_argument(args: argparse.Namespace, max_chars: int) -> str:
-    """The text of FILE or standard input, checked as batch runs check documents."""
-    from ..domain.errors import DocumentError
-    from ..usecases.batch_files import decode_document
-
-    if args.file == "-":
-        data = sys.stdin.buffer.read()
-        name = "standard input"
-    else:
-        path = Path(args.file)
-        if not path.is_file():
-            raise OversettError(f"{args.file}: no such file")
-        data = path.read_bytes()
-        name = args.file
-    try:
-        return decode_document(data, max_chars)
-    except DocumentError as exc:
-        raise OversettError(f"{name}: {exc.said_on('cli')}") from exc
-
-
-def _with_memory(settings: Settings, name: str) -> Settings:
-    """The settings with the translation memory a command names as the default ('none': none);
-    MemoryNotFound for a memory that is not there."""
-    from ..compose.services import memory_store
-    from ..domain.errors import MemoryNotFound
-
-    if name.lower() == "none":
-        return settings.model_copy(update={"memory": None})
-    with closing(memory_store(settings)) as store:
-        if not store.exists(name):
-            raise MemoryNotFound(name)
-    return settings.model_copy(update={"memory": name})
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    overrides = {
-        name: getattr(args, name)
-        for name in ("translator", "summarizer", "en_translator")
-        if getattr(args, name, None)
-    }
-    settings = Settings(**overrides)  # type: ignore[arg-type]
-    if getattr(args, "memory", None):
-        settings = _with_memory(settings, args.memory)
-    if getattr(args, "model", None) and args.run is not cmd_batch:  # batch runs choose in their workers
-        from ..compose.services import settings_for_model
-
-        settings = settings_for_model(settings, args.model, _direction(args))
-    return settings
-
-
-def _target(args: argparse.Namespace) -> str:
-    """The command's --to as oversett's code (en when not given); OversettError listing the choices."""
-    from ..domain.pairs import normalise_target
-
-    return normalise_target(getattr(args, "to", None))
-
-
-def _direction(args: argparse.Namespace) -> str:
-    from ..domain.pairs import direction
-
-    return direction(_target(args))
+from .options import read_text_argument, settings_of, target_of
+from .translate import add_translate_command
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -89,7 +26,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from ..http.app import create_app
     from ..http.logs import configure_logging
 
-    settings = _settings(args)
+    settings = settings_of(args)
     configure_logging(settings.log_level, settings.log_format)
     # Loaded here rather than in the app's lifespan so that a broken configuration is a
     # one-line message and exit status 2, not a server traceback.
@@ -121,111 +58,21 @@ def cmd_health(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_translate(args: argparse.Namespace) -> int:
-    from ..compose.services import load_pipeline
-
-    settings = _settings(args)
-    if args.format not in (None, "txt") or args.out or args.xliff or (args.file != "-" and Path(args.file).suffix.lower() not in {".txt", ""}):
-        return _translate_file(args, settings)
-    text = _read_text_argument(args, settings.max_chars)
-    glossary = stored_glossary(settings, args.glossary)
-    pipeline = load_pipeline(settings, None, _direction(args))
-    try:
-        (result,) = pipeline.translate_documents(
-            [text], args.source_lang, args.beams, glossary=glossary, target_lang=_target(args)
-        )
-    finally:
-        pipeline.close()
-    sys.stdout.write(result.text)
-    if result.detected is not None:
-        print(f"[detected {result.detected.lang}, confidence {result.detected.confidence:.2f}]", file=sys.stderr)
-    applied = sum(len(s.terms) for s in result.segments)
-    if applied:
-        print(f"[{applied} glossary terms applied]", file=sys.stderr)
-    if result.flagged:
-        from collections import Counter
-
-        codes = Counter(i.code for s in result.segments for i in s.issues)
-        print(
-            f"[{result.flagged} of {len(result.segments)} sentences flagged: "
-            + ", ".join(f"{code} {count}" for code, count in codes.most_common()) + "]",
-            file=sys.stderr,
-        )
-    return 0
-
-
-def _translate_file(args: argparse.Namespace, settings: Settings) -> int:
-    """A document of any supported format: written to --out (atomically: a failed run leaves
-    no file), or to standard output for text formats, or beside the input as NAME.en.EXT
-    (NAME.nb.EXT, NAME.nn.EXT with --to nb / nn)."""
-    from ..compose.services import document_format, load_pipeline
-    from ..usecases.batch_files import write_atomic
-    from ..usecases.documents import translate_file
-
-    if args.file == "-":
-        if not args.format:
-            raise OversettError(f"reading a document from standard input needs --format ({', '.join(FORMAT_NAMES)})")
-        data, name = sys.stdin.buffer.read(), f"document.{args.format}"
-    else:
-        path = Path(args.file)
-        if not path.is_file():
-            raise OversettError(f"{args.file}: no such file")
-        data, name = path.read_bytes(), path.name
-    kind = document_format(settings, name, args.format)
-    if len(data) > settings.max_document_bytes:
-        raise OversettError(f"{name}: {len(data):,} bytes; the limit is {settings.max_document_bytes:,} (OVERSETT_MAX_DOCUMENT_BYTES)")
-    glossary = stored_glossary(settings, args.glossary)
-    to = _target(args)
-    pipeline = load_pipeline(settings, None, _direction(args))
-    try:
-        done = translate_file(pipeline, kind, data, args.source_lang, args.beams, glossary=glossary, target_lang=to)
-    except OversettError as exc:
-        raise OversettError(f"{name}: {exc.said_on('cli')}") from exc
-    finally:
-        pipeline.close()
-    if args.xliff:
-        from ..formats.xliff import xliff_of
-
-        source = Path(args.file) if args.file != "-" else Path(name)
-        xliff_path = source.with_name(source.name + ".xlf")
-        write_atomic(xliff_path, xliff_of(source.name, done.pairs, done.source_lang, args.xliff, to))
-        print(f"[{len(done.pairs)} segments for post-editing → {xliff_path}]", file=sys.stderr)
-    if args.out:
-        target: Path | None = Path(args.out)
-    elif kind.binary:
-        source = Path(args.file) if args.file != "-" else Path(name)
-        target = source.with_name(f"{source.stem}.{to}{source.suffix or kind.extensions[0]}")
-    else:
-        target = None
-    if target is None:
-        sys.stdout.buffer.write(done.data)
-        sys.stdout.flush()
-    else:
-        write_atomic(target, done.data)
-    flagged = f", {done.flagged_segments} flagged" if done.flagged_segments else ""
-    where = f" → {target}" if target else ""
-    print(
-        f"[{name}{where}: {done.format}, {done.source_lang}, {done.units} units, {done.segments} sentences{flagged}]",
-        file=sys.stderr,
-    )
-    return 0
-
-
 def cmd_summarize(args: argparse.Namespace) -> int:
     from ..compose.services import load_services
 
-    settings = _settings(args)
-    text = _read_text_argument(args, settings.max_chars)
+    settings = settings_of(args)
+    text = read_text_argument(args, settings.max_chars)
     services = load_services(settings)
     try:
         result = services.require_summaries().summarize_document(
-            text, args.length, args.max_words, args.method, args.source_lang, _target(args)
+            text, args.length, args.max_words, args.method, args.source_lang, target_of(args)
         )
     finally:
         services.close()
     print(result.summary)
     print(
-        f"[{result.method}, {result.length}, source {result.source_lang}, summary in {_target(args)}, "
+        f"[{result.method}, {result.length}, source {result.source_lang}, summary in {target_of(args)}, "
         f"{result.sentences_translated} sentences translated]",
         file=sys.stderr,
     )
@@ -265,7 +112,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     counts: Counter[str] = Counter()
     flagged = 0
     for number, (source, translation) in enumerate(zip(sources, translations, strict=True), 1):
-        issues = check(source, translation, _target(args))
+        issues = check(source, translation, target_of(args))
         flagged += bool(issues)
         counts.update(i.code for i in issues)
         record = {"line": number, "issues": [i.code for i in issues]}
@@ -281,7 +128,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from ..compose.runs import run_batch_with_settings
 
-    settings = _settings(args)
+    settings = settings_of(args)
     result = run_batch_with_settings(
         Path(args.folder),
         Path(args.out),
@@ -291,7 +138,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         engine=args.engine,
         glossary=stored_glossary(settings, args.glossary),
         model=args.model,
-        target_lang=_target(args),
+        target_lang=target_of(args),
+        mark_flagged=args.mark_flagged,
     )
     print(result.line(), file=sys.stderr)
     return 130 if result.interrupted else 1 if result.failed else 0
@@ -300,7 +148,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_models_pull(args: argparse.Namespace) -> int:
     from ..compose.services import bake_models, convert_translator, pull_models
 
-    settings = _settings(args)
+    settings = settings_of(args)
     if args.into:
         values = bake_models(settings, Path(args.into))
         lines = "".join(f"{name}={value}\n" for name, value in values.items())
@@ -338,32 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     health.add_argument("--timeout", type=float, default=4.0)
     health.set_defaults(run=cmd_health)
 
-    translate = commands.add_parser(
-        "translate", help="translate a file (or -) into English, or English into Bokmål or Nynorsk with --to nb|nn: "
-        + ", ".join(EXTENSIONS),
-        description="Translate a file (or standard input): Norwegian, Danish or Swedish into English, or English "
-        "into Bokmål (--to nb) or Nynorsk (--to nn). Text goes to standard output; an office file, EPUB or PDF "
-        "is written beside its source as NAME.en.EXT (NAME.nb.EXT, NAME.nn.EXT).",
-    )
-    translate.add_argument("file", nargs="?", default="-", help="a document, or - for stdin")
-    translate.add_argument("--out", default=None, help="write the translated file here (default: stdout for text; NAME.en.EXT beside an office file, EPUB or PDF)")
-    translate.add_argument(
-        "--format", choices=FORMAT_NAMES, default=None,
-        help="read the file as this format (default: by its extension)",
-    )
-    translate.add_argument("--glossary", default=None, help="a stored glossary's name (oversett glossary list)")
-    translate.add_argument("--memory", default=None, help="a translation memory's name (oversett memory list); default OVERSETT_MEMORY")
-    translate.add_argument(
-        "--xliff", nargs="?", const="2.0", choices=["2.0", "1.2"], default=None,
-        help="also write NAME.EXT.xlf: every segment's source and machine translation, for post-editing in a CAT tool",
-    )
-    translate.add_argument("--model", default=None, help="a translator's name from OVERSETT_TRANSLATORS (or OVERSETT_EN_TRANSLATORS with --to nb/nn)")
-    translate.add_argument("--to", default="en", help="the language to translate into: en (default), nb (Bokmål) or nn (Nynorsk); nb and nn take English")
-    translate.add_argument("--en-translator", default=None, help="English → Norwegian Hub id or folder (overrides env)")
-    translate.add_argument("--source-lang", default="auto", help="auto, nb, nn, no, da, sv, en")
-    translate.add_argument("--beams", type=int, default=None, help="beam size")
-    translate.add_argument("--translator", default=None, help="Hub id or folder (overrides env)")
-    translate.set_defaults(run=cmd_translate)
+    add_translate_command(commands, settings_of)
 
     summarize = commands.add_parser("summarize", help="a short summary of a file (or -), in English, or in Bokmål or Nynorsk with --to")
     summarize.add_argument("file", nargs="?", default="-", help="text file, or - for stdin")
@@ -390,14 +213,18 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--translator", default=None, help="Hub id or folder (overrides env)")
     batch.add_argument("--summarizer", default=None, help="Hub id or folder (overrides env)")
     batch.add_argument("--glossary", default=None, help="a stored glossary's name (oversett glossary list)")
+    batch.add_argument(
+        "--mark-flagged", action="store_true",
+        help="mark the sentences the checks flagged in the outputs, with the reason (a comment in .docx, a highlight in HTML, EPUB, Markdown)",
+    )
     batch.add_argument("--memory", default=None, help="a translation memory's name (oversett memory list); default OVERSETT_MEMORY")
     batch.add_argument("--model", default=None, help="a translator's name from OVERSETT_TRANSLATORS (or OVERSETT_EN_TRANSLATORS with --to nb/nn)")
     batch.add_argument("--to", default="en", help="the language to translate into: en (default), nb (Bokmål) or nn (Nynorsk); nb and nn take English")
     batch.add_argument("--en-translator", default=None, help="English → Norwegian Hub id or folder (overrides env)")
     batch.set_defaults(run=cmd_batch)
 
-    add_glossary_commands(commands, _settings)
-    add_memory_commands(commands, _settings)
+    add_glossary_commands(commands, settings_of)
+    add_memory_commands(commands, settings_of)
 
     check_parser = commands.add_parser(
         "check", help="faithfulness checks of aligned source / translation files (one segment a line)"

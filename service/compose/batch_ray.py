@@ -29,11 +29,11 @@ class _DocumentActor:
 
     def __init__(
         self, settings_json: str, out_dir: str, summary: str | None, glossary_json: str | None = None,
-        model: str | None = None, target_lang: str = "en",
+        model: str | None = None, target_lang: str = "en", mark_flagged: bool = False,
     ) -> None:
         settings = Settings.model_validate_json(settings_json)
         glossary = Glossary.from_json(json.loads(glossary_json)) if glossary_json else None
-        self.worker = document_worker(settings, Path(out_dir), summary, glossary, model, target_lang)
+        self.worker = document_worker(settings, Path(out_dir), summary, glossary, model, target_lang, mark_flagged)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         entries = [
@@ -45,12 +45,12 @@ class _DocumentActor:
 
 def ray_engine(
     settings: Settings, out_dir: Path, summary: str | None, glossary: Glossary | None = None, model: str | None = None,
-    target_lang: str = "en",
+    target_lang: str = "en", mark_flagged: bool = False,
 ) -> BatchEngine:
     """The batch engine that runs the documents on Ray workers."""
 
     def run(documents: Sequence[SourceDocument], progress: Progress) -> list[ManifestEntry]:
-        return run_ray(settings, out_dir, summary, documents, progress, glossary, model, target_lang)
+        return run_ray(settings, out_dir, summary, documents, progress, glossary, model, target_lang, mark_flagged)
 
     return run
 
@@ -64,6 +64,7 @@ def run_ray(
     glossary: Glossary | None = None,
     model: str | None = None,
     target_lang: str = "en",
+    mark_flagged: bool = False,
 ) -> list[ManifestEntry]:
     try:
         import ray
@@ -95,7 +96,7 @@ def run_ray(
             _DocumentActor,
             fn_constructor_args=(
                 worker_settings.model_dump_json(), str(out_dir.resolve()), summary,
-                json.dumps(glossary.to_json()) if glossary is not None else None, model, target_lang,
+                json.dumps(glossary.to_json()) if glossary is not None else None, model, target_lang, mark_flagged,
             ),
             batch_size=1,
             concurrency=actors,

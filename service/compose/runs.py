@@ -27,13 +27,14 @@ def run_batch_with_settings(
     glossary: Glossary | None = None,
     model: str | None = None,
     target_lang: str = "en",
+    mark_flagged: bool = False,
 ) -> BatchSummary:
     """Translate every matching document of ``input_dir`` into ``out_dir`` (by default, every
     file of a supported type: .html, .md, .docx, .pptx, .xlsx, .odt, .odp, .epub, .pdf, .srt, .vtt, .txt …)."""
     chosen = (
-        ray_engine(settings, out_dir, summary, glossary, model, target_lang)
+        ray_engine(settings, out_dir, summary, glossary, model, target_lang, mark_flagged)
         if engine == "ray"
-        else local_engine(document_worker(settings, out_dir, summary, glossary, model, target_lang))
+        else local_engine(document_worker(settings, out_dir, summary, glossary, model, target_lang, mark_flagged))
     )
     wanted = patterns or DOCUMENT_PATTERNS
     return run_batch(input_dir, out_dir, engine=chosen, patterns=wanted, stream=stream)

@@ -326,7 +326,8 @@ def _prompts_for(model_type: str, settings: Settings) -> PromptSet | None:
 
 
 def batch_model_key(
-    settings: Settings, summary: str | None, glossary: Glossary | None = None, target_lang: str = "en"
+    settings: Settings, summary: str | None, glossary: Glossary | None = None, target_lang: str = "en",
+    mark_flagged: bool = False,
 ) -> dict[str, Any]:
     """What a batch run's outputs depend on, known without loading any model: a rerun with the
     same key and source hash can skip the document."""
@@ -351,6 +352,8 @@ def batch_model_key(
         key |= {"summary": summary, "summarizer": identity(settings.summarizer)}
     if glossary is not None:
         key["glossary"] = glossary.digest  # a changed glossary translates the documents again
+    if mark_flagged:  # the outputs carry the checks' marks
+        key["mark_flagged"] = True
     if settings.memory:  # so does a changed translation memory
         store = memory_store(settings)
         try:
@@ -363,6 +366,7 @@ def batch_model_key(
 def document_worker(
     settings: Settings, out_dir: Path, summary: str | None, glossary: Glossary | None = None, model: str | None = None,
     target_lang: str = "en",
+    mark_flagged: bool = False,
 ) -> DocumentTranslator:
     """A batch run's per-document worker into ``target_lang``, loading its models from
     ``settings`` (with the named translator, when ``model`` names one) on first use."""
@@ -372,7 +376,7 @@ def document_worker(
         lambda: load_services(settings),
         out_dir,
         summary,
-        key=batch_model_key(settings, summary, glossary, target_lang),
+        key=batch_model_key(settings, summary, glossary, target_lang, mark_flagged),
         max_chars=settings.max_chars,
         format_of=lambda name: document_format(settings, name),
         max_bytes=settings.max_document_bytes,
@@ -380,6 +384,7 @@ def document_worker(
         model_name=model or next(iter(settings.translator_choices if way == INTO_ENGLISH else settings.en_translator_choices), ""),
         memory=settings.memory,
         target_lang=target_lang,
+        mark_flagged=mark_flagged,
     )
 
 

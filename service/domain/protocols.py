@@ -235,6 +235,7 @@ class TranslatedUnit:
 
     text: str
     segments: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()  # what the checks found in its sentences, to mark in the file where it can be
 
 
 class ParsedDocument(Protocol):
@@ -242,6 +243,11 @@ class ParsedDocument(Protocol):
 
     @property
     def units(self) -> Sequence[str]: ...
+
+    @property
+    def marks(self) -> bool:
+        """Whether the file can carry a unit's notes (a comment in Word, a highlight in HTML)."""
+        ...
 
     def write(self, translations: Sequence[TranslatedUnit]) -> bytes:
         """The file again, each unit replaced by its translation, everything else as it was."""

@@ -12,17 +12,26 @@ from ..domain.protocols import TranslatedUnit
 from .inline import Unit, repaired
 
 
+Notes = list[tuple[str, ...]]  # each unit's notes (what the checks found in it), in unit order
+
+
 @dataclass
 class Parsed:
     """A ``ParsedDocument``: the units (with their markers) and a function that rebuilds the
-    file from the units' repaired translations (markers still in, in nesting order)."""
+    file from the units' repaired translations (markers still in, in nesting order). A format
+    that can mark a unit with notes (a comment, a highlight with its reason) gives ``rebuild_marked``."""
 
     unit_markup: list[Unit]
     rebuild: Callable[[list[str]], bytes]
+    rebuild_marked: Callable[[list[str], Notes], bytes] | None = None
 
     @property
     def units(self) -> list[str]:
         return [u.text for u in self.unit_markup]
+
+    @property
+    def marks(self) -> bool:
+        return self.rebuild_marked is not None
 
     def write(self, translations: Sequence[TranslatedUnit], language: str = "en") -> bytes:
         """The file rebuilt from the translations; a format that declares its language (HTML's
@@ -33,8 +42,11 @@ class Parsed:
             t.text if not u.payload else repaired(t.segments or ((u.text, t.text),), t.text, u)
             for u, t in zip(self.unit_markup, translations, strict=True)
         ]
+        notes = [t.notes for t in translations]
         token = _LANGUAGE.set(language)
         try:
+            if self.rebuild_marked is not None and any(notes):
+                return self.rebuild_marked(texts, notes)
             return self.rebuild(texts)
         finally:
             _LANGUAGE.reset(token)

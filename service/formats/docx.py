@@ -23,7 +23,7 @@ from typing import Any
 
 from ..domain.errors import DocumentError
 from ..domain.spans import without_markup
-from .base import Parsed
+from .base import Notes, Parsed
 from .inline import Unit, decode
 from .package import Package
 
@@ -58,12 +58,17 @@ class Docx:
         edits = [_Paragraph(p) for p in paragraphs]
         edits = [e for e in edits if without_markup(e.unit.text).strip()]  # not a separator's lone marker
 
-        def rebuild(texts: list[str]) -> bytes:
+        def rebuild(texts: list[str], flags: Notes | None = None) -> bytes:
             changed: set[int] = set()
             for edit, translation in zip(edits, texts, strict=True):
                 if translation != edit.unit.text:
                     edit.replace(translation)
                     changed.add(id(edit.paragraph._p.getroottree().getroot()))
+            if flags and any(flags):
+                commented = _comment(document, [e.paragraph for e in edits], flags)
+                if commented:
+                    changed.add(id(document.part.element))
+                    _write_comment_parts(document, package)
             # only the parts a translation changed are serialised again; the zip keeps the rest
             for part in document.part.package.iter_parts():
                 element = getattr(part, "_element", None)
@@ -74,7 +79,36 @@ class Docx:
                     package.replace(part.partname.lstrip("/"), _serialized(part.blob, root))
             return package.write()
 
-        return Parsed([e.unit for e in edits], rebuild)
+        return Parsed([e.unit for e in edits], rebuild, rebuild)
+
+
+def _comment(document: Any, paragraphs: list[Any], notes: Notes) -> int:
+    """A Word comment (author "oversett") on each paragraph of the body with notes, saying what the
+    checks found; how many were added. Paragraphs of headers, footers, notes and comments are not
+    commented (Word does not anchor comments there)."""
+    added = 0
+    for paragraph, noted in zip(paragraphs, notes, strict=True):
+        if noted and paragraph.part is document.part and paragraph.runs and not _inside_comment(paragraph):
+            document.add_comment(paragraph.runs, text="\n".join(noted), author="oversett", initials="OS")
+            added += 1
+    return added
+
+
+def _inside_comment(paragraph: Any) -> bool:
+    return any(_local(a.tag) == "comment" for a in paragraph._p.iterancestors())
+
+
+def _write_comment_parts(document: Any, package: Package) -> None:
+    """The comments part, the document's relationships and the content types, as python-docx
+    holds them once comments are added (the comments part may be new)."""
+    from docx.opc.pkgwriter import _ContentTypesItem
+
+    parts = list(document.part.package.iter_parts())
+    for part in parts:
+        if part.partname.endswith("/comments.xml"):
+            package.replace(part.partname.lstrip("/"), part.blob)
+    package.replace(document.part.partname.rels_uri.lstrip("/"), document.part.rels.xml)
+    package.replace("[Content_Types].xml", _ContentTypesItem.from_parts(parts).blob)
 
 
 def _paragraphs(document: Any) -> list[Any]:

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..domain.errors import DocumentError
-from .base import Parsed, plain_unit, target_language
+from .base import Notes, Parsed, plain_unit, target_language
 from .html import Xhtml
 from .inline import Unit
 from .package import Package
@@ -65,7 +65,7 @@ class Epub:
         for _, parsed in chapters:
             units += parsed.unit_markup
 
-        def rebuild(texts: list[str]) -> bytes:
+        def rebuild(texts: list[str], notes: Notes | None = None) -> bytes:
             changed = False
             for (part, element), unit, translation in zip(plain, units, texts, strict=False):
                 if translation != unit.text:
@@ -75,8 +75,12 @@ class Epub:
             at = len(plain)
             for path, parsed in chapters:
                 mine = texts[at : at + len(parsed.unit_markup)]
+                noted = notes[at : at + len(parsed.unit_markup)] if notes else []
                 at += len(parsed.unit_markup)
-                if mine != parsed.units:
+                if parsed.rebuild_marked is not None and any(noted):  # a chapter's flagged sentences, marked
+                    package.replace(path, parsed.rebuild_marked(mine, noted))
+                    changed = True
+                elif mine != parsed.units:
                     package.replace(path, parsed.rebuild(mine))
                     changed = True
             if changed and metadata is not None:
@@ -85,4 +89,4 @@ class Epub:
                     package.changed(opf_name)
             return package.write()
 
-        return Parsed(units, rebuild)
+        return Parsed(units, rebuild, rebuild)

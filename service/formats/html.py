@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from html import escape
 from html.parser import HTMLParser
 
 from bs4 import (
@@ -32,11 +33,12 @@ from bs4.dammit import EntitySubstitution
 from bs4.formatter import HTMLFormatter, XMLFormatter
 
 from ..domain.errors import DocumentError
-from .base import Parsed, target_language
+from .base import Notes, Parsed, target_language
 from .html_source import SourceMap, parse_with_source, text_of, with_attributes
 from .inline import Piece, Unit, decode
 
 TRANSLATED_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
+MARK_CLASS = "oversett-flagged"  # a run the checks flagged, marked on request
 UNTOUCHED = frozenset({"script", "style", "code", "pre", "kbd", "samp", "textarea", "template", "svg", "math", "noscript"})
 INLINE = frozenset({
     "a", "abbr", "b", "bdi", "bdo", "cite", "data", "dfn", "em", "i", "mark", "q", "s", "small", "span",
@@ -59,6 +61,8 @@ class Html:
     def read(self, data: bytes) -> Parsed:
         soup, source = parse_with_source(data, preserve_whitespace_tags=_Everything())
         encoding = soup.original_encoding or "utf-8"
+        if encoding.lower() in ("ascii", "us-ascii"):  # UTF-8 writes ASCII the same, and every translation too
+            encoding = "utf-8"
         _check_closed(data.decode(encoding, "replace"))
         if source is None:  # not matched up with its source: written through BeautifulSoup
             return _parsed(soup, lambda: soup.encode("utf-8", formatter=_formatter()))
@@ -101,15 +105,17 @@ def _parsed(
         unit.add_text(str(tag[name]))
         units.append(unit)
 
-    def rebuild(texts: list[str]) -> bytes:
+    def rebuild(texts: list[str], notes: Notes | None = None) -> bytes:
         if source is not None:
-            written = _rebuilt_source(soup, source, runs, attributes, texts)
+            written = _rebuilt_source(soup, source, runs, attributes, texts, notes)
             return (b"\xef\xbb\xbf" if bom else b"") + written.encode(encoding, "xmlcharrefreplace")
         # attributes first: a run's rebuilt inline elements are copies of the originals
         for (tag, name), translation in zip(attributes, texts[len(runs) :], strict=True):
             tag[name] = translation
-        for run, translation in zip(runs, texts, strict=False):
+        for index, (run, translation) in enumerate(zip(runs, texts, strict=False)):
             run.replace(translation)
+            if notes and notes[index]:
+                run.mark(soup, "\n".join(notes[index]))
         root = soup.find("html")
         if isinstance(root, Tag):
             for name in ("lang", "xml:lang") if xml else ("lang",):
@@ -117,11 +123,12 @@ def _parsed(
                     root[name] = target_language()
         return bytes(encode())
 
-    return Parsed(units, rebuild)
+    return Parsed(units, rebuild, rebuild)
 
 
 def _rebuilt_source(
-    soup: BeautifulSoup, source: SourceMap, runs: list[_Run], attributes: list[tuple[Tag, str]], texts: list[str]
+    soup: BeautifulSoup, source: SourceMap, runs: list[_Run], attributes: list[tuple[Tag, str]], texts: list[str],
+    notes: Notes | None = None,
 ) -> str:
     """The source with the changed runs and attributes (and ``<html lang>``) replaced, every other
     character as it was."""
@@ -137,14 +144,21 @@ def _rebuilt_source(
         tags[id(root)] = root
     attribute_edits = [(*source.start_tags[key], with_attributes(source.start_tag(tags[key]), edit)) for key, edit in values.items()]
     edits: list[tuple[int, int, str]] = []
-    for run, translation in zip(runs, texts, strict=False):
-        if translation == run.unit.text:
+    for index, (run, translation) in enumerate(zip(runs, texts, strict=False)):
+        noted = notes[index] if notes else ()
+        if translation == run.unit.text and not noted:
             continue
         start, end = source.span(run.nodes[0])[0], source.span(run.nodes[-1])[1]
         inside = [e for e in attribute_edits if start <= e[0] and e[1] <= end]
-        edits.append((start, end, run.from_source(translation, source, inside)))
+        written = run.from_source(translation, source, inside) if translation != run.unit.text else _spliced(source.text, start, end, inside)
+        edits.append((start, end, marked(written, noted) if noted else written))
     edits += [e for e in attribute_edits if not any(s <= e[0] and e[1] <= t for s, t, _ in edits)]
     return _spliced(source.text, 0, len(source.text), edits)
+
+
+def marked(html_text: str, notes: tuple[str, ...]) -> str:
+    """HTML enclosed in a highlight whose title (shown on hover) says what the checks found."""
+    return f'<mark class="{MARK_CLASS}" title="{escape(chr(10).join(notes), quote=True)}">{html_text}</mark>'
 
 
 def _spliced(text: str, start: int, end: int, edits: list[tuple[int, int, str]]) -> str:
@@ -241,6 +255,14 @@ class _Run:
         assert isinstance(tag, Tag)
         return tag
 
+    def mark(self, soup: BeautifulSoup, note: str) -> None:
+        """Enclose the run in a highlight whose title says why (``<mark title>``)."""
+        wrapper = soup.new_tag("mark", attrs={"class": MARK_CLASS, "title": note})
+        self.nodes[0].insert_before(wrapper)
+        for node in self.nodes:
+            wrapper.append(node.extract())
+        self.nodes = [wrapper]
+
     def replace(self, translation: str) -> None:
         """Put the translated run where the old one was (in the tree, for XHTML)."""
         if translation == self.unit.text:
@@ -275,6 +297,7 @@ class _Run:
         for node in built:
             marker.insert_before(node)
         marker.extract()
+        self.nodes = built or self.nodes
 
 
 def _untouched(tag: Tag) -> bool:

@@ -13,10 +13,11 @@ several lines keeps its line count: the translation is shared out over the lines
 from __future__ import annotations
 
 import re
+from html import escape
 
 from markdown_it import MarkdownIt
 
-from .base import Parsed, decode_text, encode_text
+from .base import Notes, Parsed, decode_text, encode_text
 from .inline import Unit, share_words, substitute
 
 _INLINE = re.compile(
@@ -57,19 +58,28 @@ class Markdown:
             units.append(unit)
             slots.append(found)
 
-        def rebuild(texts: list[str]) -> bytes:
+        def rebuild(texts: list[str], notes: Notes | None = None) -> bytes:
             out = list(lines)
             edits: dict[int, list[tuple[int, int, str]]] = {}
-            for unit, where, translation in zip(units, slots, texts, strict=True):
-                if translation == unit.text:
+            for index, (unit, where, translation) in enumerate(zip(units, slots, texts, strict=True)):
+                noted = notes[index] if notes else ()
+                if translation == unit.text and not noted:
                     continue
-                words = translation.split()
                 raw = [lines[n][a:b] for n, a, b in where]
-                counts = share_words(words, [len(r) for r in raw])
-                at = 0
-                for (n, a, b), count in zip(where, counts, strict=True):
-                    mine = substitute(" ".join(words[at : at + count]), unit).strip()
-                    at += count
+                if translation == unit.text:
+                    pieces = raw
+                else:
+                    words = translation.split()
+                    counts = share_words(words, [len(r) for r in raw])
+                    pieces, at = [], 0
+                    for count in counts:
+                        pieces.append(substitute(" ".join(words[at : at + count]), unit).strip())
+                        at += count
+                if noted:  # inline HTML, which CommonMark passes through: a highlight with the reason
+                    title = escape("\n".join(noted), quote=True)
+                    pieces[0] = f'<mark class="oversett-flagged" title="{title}">{pieces[0]}'
+                    pieces[-1] = f"{pieces[-1]}</mark>"
+                for (n, a, b), mine in zip(where, pieces, strict=True):
                     edits.setdefault(n, []).append((a, b, mine))
             for n, changes in edits.items():
                 line = out[n]
@@ -78,7 +88,7 @@ class Markdown:
                 out[n] = line
             return encode_text("".join(out), bom)
 
-        return Parsed(units, rebuild)
+        return Parsed(units, rebuild, rebuild)
 
 
 def _front_matter(lines: list[str]) -> int:

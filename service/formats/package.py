@@ -66,6 +66,10 @@ class Package:
                 self.changed(name)
 
     def replace(self, name: str, data: bytes) -> None:
+        """The part's new bytes (a part the file did not have is added at its end)."""
+        if name not in self.parts:
+            self.infos.append(zipfile.ZipInfo(name, date_time=self.infos[-1].date_time if self.infos else (1980, 1, 1, 0, 0, 0)))
+            self.infos[-1].compress_type = zipfile.ZIP_DEFLATED
         self.parts[name] = data
         self.trees.pop(name, None)
         self.dirty.discard(name)

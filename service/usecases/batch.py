@@ -66,8 +66,10 @@ class DocumentTranslator:
         model_name: str = "default",
         memory: str | None = None,
         target_lang: str = "en",
+        mark_flagged: bool = False,
     ) -> None:
         self.load = load
+        self.mark_flagged = mark_flagged
         self.target_lang = target_lang
         self.glossary = glossary
         self.memory = memory
@@ -155,7 +157,7 @@ class DocumentTranslator:
         pipeline = services.require_pipeline(self.target_lang)
         try:
             done = translate_file(pipeline, document_format, data, progress=on_sentences, glossary=self.glossary,
-                                  memory=self.memory, target_lang=self.target_lang)
+                                  memory=self.memory, target_lang=self.target_lang, mark_flagged=self.mark_flagged)
         except InputTooLarge as exc:
             raise DocumentError(exc.message) from exc
         write_atomic(self.output.translation(doc, document_format), done.data)
@@ -172,6 +174,7 @@ class DocumentTranslator:
             file=doc.relative, sha256=sha256, status="ok", format=document_format.name,
             source_lang=done.source_lang, target_lang=self.target_lang, confidence=done.confidence, segments=done.segments, cached_segments=done.cached_segments,
             flagged_segments=done.flagged_segments, issues=done.issues, memory_hits=done.memory_hits, models=models,
+            marked_segments=done.marked_segments,
             outputs=[p.relative_to(self.output.root).as_posix() for p in outputs],
         )
 

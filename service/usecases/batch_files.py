@@ -35,6 +35,7 @@ class ManifestEntry:
     segments: int = 0
     cached_segments: int = 0
     flagged_segments: int = 0  # segments the faithfulness checks flagged
+    marked_segments: int = 0  # of those, marked in the output with the reason (--mark-flagged, where the format can)
     issues: dict[str, int] = field(default_factory=dict)  # check code → segments
     memory_hits: int = 0  # segments the translation memory gave (exact or adapted)
     seconds: float = 0.0

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..domain.glossary import Glossary
 from ..domain.protocols import DocumentFormat, TranslatedUnit
 from ..domain.spans import without_markup
-from .pipeline import DETECTION_SAMPLE_CHARS, TranslationPipeline
+from .pipeline import DETECTION_SAMPLE_CHARS, SegmentTranslation, TranslationPipeline
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class TranslatedFile:
     terms: int = 0  # glossary terms applied
     memory_hits: int = 0  # sentences the translation memory gave (exact or adapted)
     pairs: tuple[tuple[str, str], ...] = ()  # every sentence and its translation, markers in (for XLIFF)
+    marked_segments: int = 0  # flagged sentences marked in the file (0 where the format cannot carry marks)
 
 
 def translate_file(
@@ -44,9 +45,12 @@ def translate_file(
     glossary: Glossary | None = None,
     memory: str | None = None,
     target_lang: str = "en",
+    mark_flagged: bool = False,
 ) -> TranslatedFile:
     """The file, translated; DocumentError for a broken file, InputTooLarge over the limits,
-    UnsupportedLanguage for a document in a language oversett does not take."""
+    UnsupportedLanguage for a document in a language oversett does not take. With
+    ``mark_flagged``, the sentences the checks flagged are marked in the file with the reason,
+    where the format can carry it (``TranslatedFile.marked_segments``)."""
     parsed = document_format.read(data)
     units = list(parsed.units)
     wanted = [i for i, unit in enumerate(units) if any(c.isalpha() for c in without_markup(unit))]
@@ -62,7 +66,8 @@ def translate_file(
     translations = [TranslatedUnit(unit) for unit in units]
     for index, document in zip(wanted, documents, strict=True):
         translations[index] = TranslatedUnit(
-            document.text, tuple((s.source, s.translation) for s in document.segments)
+            document.text, tuple((s.source, s.translation) for s in document.segments),
+            flag_notes(document.segments) if mark_flagged else (),
         )
     written = parsed.write(translations, target_lang)
     pipeline.stats.record_document(document_format.name)
@@ -75,4 +80,19 @@ def translate_file(
         sum(len(s.terms) for s in segments),
         sum(1 for s in segments if s.origin.startswith("memory")),
         tuple((s.source, s.translation) for s in segments if s.source.strip()),
+        sum(1 for s in segments if s.issues) if mark_flagged and parsed.marks else 0,
     )
+
+
+def flag_notes(segments: list[SegmentTranslation]) -> tuple[str, ...]:
+    """What the checks found in a unit's sentences, as notes for the file: the sentence (its
+    start), then each reason in plain words."""
+    return tuple(
+        f"oversett flagged «{_start_of(without_markup(s.translation))}»: " + " ".join(i.message for i in s.issues)
+        for s in segments if s.issues
+    )
+
+
+def _start_of(sentence: str, words: int = 8) -> str:
+    split = sentence.split()
+    return " ".join(split[:words]) + (" …" if len(split) > words else "")

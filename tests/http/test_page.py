@@ -451,3 +451,79 @@ def test_the_api_docs_work_with_every_outside_request_blocked(browser: Any, live
     assert "/v1/translate" in [o.strip() for o in operations] and len(operations) > 20
     assert outside == []
     context.close()
+
+
+def test_the_page_shows_nothing_left_over_from_an_earlier_text_or_direction(page: Any, seed_text: str) -> None:
+    """What is on screen answers the text and direction on screen: a new direction, a swap, a
+    refusal or a new text clears the old translation, summary and detected language."""
+    norwegian = "\n\n".join(seed_text.split("\n\n")[:3])
+    page.get_by_label("Norwegian text").fill(norwegian)
+    page.get_by_role("button", name="Translate").click()
+    wait_translated(page)
+    page.get_by_role("button", name="Summarise").click()
+    page.wait_for_function("document.getElementById('status').textContent === 'Summarised.'", timeout=120_000)
+    assert page.locator("#summary-panel").is_visible() and page.locator("#result").is_visible()
+
+    # Another direction: the Norwegian text's translation and summary go.
+    page.get_by_label("Direction").select_option("nn")
+    assert not page.locator("#summary-panel").is_visible() and not page.locator("#result").is_visible()
+    assert not page.locator("#detected").is_visible()
+
+    # English in: detected as English, and no "Translate as" offer that would end with nothing.
+    page.get_by_label("English text").fill("It rained in Bergen on Monday.")
+    page.get_by_role("button", name="Translate").click()
+    wait_translated(page)
+    assert "English" in page.locator("#detected-text").inner_text()
+    assert not page.locator("#detected .override").is_visible()
+    assert "of 1 sentence from the cache" in page.locator("#result-meta").inner_text()  # not "1 sentences"
+
+    # Swap: the box now holds the Nynorsk; "Detected English" is gone with the rest.
+    page.locator("#swap-button").click()
+    assert page.get_by_label("Direction").input_value() == "en"
+    assert not page.locator("#detected").is_visible() and not page.locator("#result").is_visible()
+
+    # A refusal: the error, and nothing of the earlier translation or summary under it.
+    page.get_by_label("Norwegian text").fill(norwegian)
+    page.get_by_role("button", name="Translate").click()
+    wait_translated(page)
+    page.get_by_role("button", name="Summarise").click()
+    page.wait_for_function("document.getElementById('status').textContent === 'Summarised.'", timeout=120_000)
+    page.get_by_label("Norwegian text").fill(
+        "Die Bundesregierung hat heute den Haushalt vorgestellt. Autofahren wird im nächsten Jahr teurer."
+    )
+    page.get_by_role("button", name="Translate").click()
+    page.locator("#error").wait_for(state="visible", timeout=60_000)
+    assert "German" in page.locator("#error").inner_text()
+    assert not page.locator("#result").is_visible() and not page.locator("#summary-panel").is_visible()
+    assert page.get_by_label("Norwegian text").input_value().startswith("Die Bundesregierung")  # the text stays
+
+
+def test_flagged_sentences_are_marked_in_a_word_file_as_comments(browser: Any, live_url: str, tmp_path: Path) -> None:
+    """The tiny model's gibberish is flagged by the checks: with the box ticked (the default)
+    the downloaded .docx has a Word comment with the reason on each flagged paragraph, and the
+    page says so instead of pointing to a review the file does not hold."""
+    import io
+
+    import docx
+
+    from service.tools import samples
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(live_url + "/")
+        page.get_by_label("Choose a file, or drop one here").set_input_files(
+            files=[{"name": "nyhet.docx", "mimeType": "application/octet-stream", "buffer": samples.news_docx(paragraphs=2)}]
+        )
+        link = page.get_by_role("link", name=re.compile(r"Download nyhet\.en\.docx"))
+        link.wait_for(timeout=120_000)
+        status = page.locator("#file-status").inner_text()
+        assert "flagged by the checks" in status and "marked in the file as Word comments" in status
+        with page.expect_download() as download:
+            link.click()
+        saved = tmp_path / "nyhet.en.docx"
+        download.value.save_as(saved)
+        comments = list(docx.Document(io.BytesIO(saved.read_bytes())).comments)
+        assert comments and all(c.author == "oversett" and "oversett flagged «" in c.text for c in comments)
+    finally:
+        context.close()

@@ -35,6 +35,7 @@ HEADERS = {
     "X-Oversett-Segments": "sentences translated",
     "X-Oversett-Cached-Segments": "sentences served from the cache",
     "X-Oversett-Flagged-Segments": "sentences the faithfulness checks flagged",
+    "X-Oversett-Marked-Segments": "flagged sentences marked in the file with mark_flagged (0 for a format that cannot carry marks)",
     "X-Oversett-Model": "the translator's name",
     "X-Oversett-Terms": "glossary terms applied",
     "X-Oversett-Memory-Segments": "sentences the translation memory gave",
@@ -70,6 +71,12 @@ async def translate_document(
     glossary: Annotated[str | None, Form(max_length=64, description="A stored glossary's name")] = None,
     model: Annotated[str | None, Form(max_length=32, description="A translator's name from /v1/models")] = None,
     memory: Annotated[str | None, Form(max_length=64, description="A translation memory's name; 'none' uses none")] = None,
+    mark_flagged: Annotated[
+        bool,
+        Form(description="Mark the sentences the checks flagged in the file, with the reason in plain words: a comment "
+             "in Word (.docx), a highlight with the reason as its title in HTML, XHTML, EPUB and Markdown. Other formats "
+             "cannot carry marks: X-Oversett-Marked-Segments is 0 there, and /v1/translate shows each flag"),
+    ] = False,
     xliff: Annotated[
         Literal["2.0", "1.2"] | None,
         Form(description="Answer with an XLIFF file of every segment's source and machine translation (for post-editing "
@@ -87,7 +94,7 @@ async def translate_document(
     async with chosen_translator(services, model, target) as (name_of_model, pipeline):
         done: TranslatedFile = await model_work(
             request, admission, services, translate_file, pipeline, kind, data, source_lang, num_beams, None,
-            chosen_glossary, chosen_memory, target,
+            chosen_glossary, chosen_memory, target, mark_flagged,
         )
     body, media, filename = done.data, kind.media_type, translated_name(name, kind.extensions[0], target)
     if xliff is not None:
@@ -105,6 +112,7 @@ async def translate_document(
             "X-Oversett-Segments": str(done.segments),
             "X-Oversett-Cached-Segments": str(done.cached_segments),
             "X-Oversett-Flagged-Segments": str(done.flagged_segments),
+            "X-Oversett-Marked-Segments": str(done.marked_segments),
             "X-Oversett-Model": name_of_model,
             "X-Oversett-Terms": str(done.terms),
             "X-Oversett-Memory-Segments": str(done.memory_hits),

@@ -50,8 +50,26 @@
   let translators = [];
   let lastNorwegian = "nb";
   let lastResult = "";
+  let outputsFor = "";  // the text (and direction) what is on screen was made from
   function target() {
     return direction.value;
+  }
+  function plural(count, word) {
+    return `${count} ${word}${count === 1 ? "" : "s"}`;
+  }
+  // What was shown belongs to the text and direction it came from: gone when either changes,
+  // and after a refusal, so nothing on screen answers a question that was not asked.
+  function clearOutputs() {
+    outputsFor = "";
+    result.hidden = true;
+    pairs.replaceChildren();
+    resultMeta.textContent = "";
+    summaryPanel.hidden = true;
+    summaryText.textContent = "";
+    summaryMeta.textContent = "";
+    detectedBox.hidden = true;
+    detectedText.textContent = "";
+    english = "";
   }
   const targetLanguage = target;
   function applyDirection() {
@@ -63,7 +81,8 @@
     $("target-column").textContent = TARGETS[target()];
     for (const option of sourceLang.options) option.disabled = fromEnglish && !["auto", "en"].includes(option.value);
     if (sourceLang.selectedOptions[0].disabled) sourceLang.value = "auto";
-    for (const button of detectedBox.querySelectorAll("button[data-lang]")) button.hidden = fromEnglish;
+    // English is never sent as another language: the override is for Norwegian text only
+    detectedBox.querySelector(".override").hidden = fromEnglish;
     showModels();
   }
   // Only the translators that serve the direction are offered.
@@ -72,10 +91,15 @@
     modelSelect.replaceChildren(...serving.map((t) => new Option(t.default ? `${t.name} (default)` : t.name, t.name)));
     modelControl.hidden = serving.length < 2;
   }
-  direction.addEventListener("change", applyDirection);
+  direction.addEventListener("change", () => {
+    clearOutputs();
+    applyDirection();
+  });
   swapButton.addEventListener("click", () => {
     direction.value = target() === "en" ? lastNorwegian : "en";
     if (lastResult) textarea.value = lastResult;
+    lastResult = "";
+    clearOutputs();
     textarea.dispatchEvent(new Event("input"));
     applyDirection();
     textarea.focus();
@@ -259,6 +283,8 @@
     const text = readInput();
     if (text === null) return;
     clearError();
+    if (outputsFor !== `${target()}:${text}`) clearOutputs();
+    outputsFor = `${target()}:${text}`;
     busy(true, "Translating …");
     const started = performance.now();
     try {
@@ -271,7 +297,7 @@
         if (line.type === "segment") {
           done.push(line.segment);
           renderPartial(text, done);
-          statusBox.textContent = `Translating … ${done.length} sentences done`;
+          statusBox.textContent = `Translating … ${plural(done.length, "sentence")} done`;
         } else if (line.type === "document") {
           const seconds = (performance.now() - started) / 1000;
           render(text, { translations: [line.translation], model: line.model }, seconds);
@@ -286,6 +312,7 @@
       busy(false, "Translated.");
     } catch (error) {
       busy(false, "");
+      clearOutputs();
       showError(error.message);
       if (error.code === "unsupported_language") {
         detectedText.textContent = target() === "en"
@@ -314,6 +341,8 @@
     const text = readInput();
     if (text === null) return;
     clearError();
+    if (outputsFor !== `${target()}:${text}`) clearOutputs();
+    outputsFor = `${target()}:${text}`;
     busy(true, "Summarising …");
     const started = performance.now();
     try {
@@ -325,11 +354,12 @@
       summaryMeta.textContent =
         `${body.method} summary in ${TARGETS[body.target_lang] || body.target_lang}, ${body.length}; ` +
         `source ${LANGUAGES[body.source_lang] || body.source_lang}; ` +
-        `${body.sentences_translated} sentences translated; ${body.cached ? "from the cache; " : ""}${seconds.toFixed(1)} s`;
+        `${plural(body.sentences_translated, "sentence")} translated; ${body.cached ? "from the cache; " : ""}${seconds.toFixed(1)} s`;
       summaryPanel.hidden = false;
       busy(false, "Summarised.");
     } catch (error) {
       busy(false, "");
+      clearOutputs();
       showError(error.message);
     }
   }
@@ -425,12 +455,12 @@
       row.appendChild(paragraphElement(left.pieces, "source", done));
       const target = document.createElement("p");
       target.className = "para target pending";
-      target.lang = "en";
+      target.lang = targetLanguage();
       target.textContent = done.slice(first, next).map((s) => s.translation).join(" ");
       row.appendChild(target);
       pairs.appendChild(row);
     }
-    resultMeta.textContent = `${done.length} sentences translated so far …`;
+    resultMeta.textContent = `${plural(done.length, "sentence")} translated so far …`;
     result.hidden = false;
   }
 
@@ -452,7 +482,7 @@
       row.className = "pair";
       row.appendChild(paragraphElement(left.pieces, "source", segments));
       const target = paragraphElement(right.pieces, "target", segments);
-      target.lang = "en";
+      target.lang = targetLanguage();
       row.appendChild(target);
       pairs.appendChild(row);
     }
@@ -462,7 +492,7 @@
     const named = body.model.name && body.model.name !== "default" ? `${body.model.name}: ` : "";
     resultMeta.textContent =
       `Source language: ${LANGUAGES[translation.source_lang] || translation.source_lang} · ` +
-      `model ${named}${body.model.id} (${body.model.backend}) · ${cached} of ${segments.length} sentences from the cache · ` +
+      `model ${named}${body.model.id} (${body.model.backend}) · ${cached} of ${plural(segments.length, "sentence")} from the cache · ` +
       `${terms ? `${terms} glossary terms applied (underlined) · ` : ""}` +
       `${flagged ? `${flagged} flagged for a second look (marked; hover or focus for why) · ` : ""}` +
       `${seconds.toFixed(1)} s`;
@@ -581,6 +611,7 @@
     body.append("file", file, file.name);
     body.append("source_lang", sourceLang.value);
     body.append("target_lang", target());
+    body.append("mark_flagged", $("mark-flagged").checked ? "true" : "false");
     for (const [name, value] of Object.entries(choices())) body.append(name, value);
     let response;
     try {
@@ -600,9 +631,22 @@
     fileDownload.hidden = false;
     const lang = response.headers.get("X-Oversett-Source-Lang");
     const flagged = Number(response.headers.get("X-Oversett-Flagged-Segments") || 0);
+    const marked = Number(response.headers.get("X-Oversett-Marked-Segments") || 0);
+    const sentences = Number(response.headers.get("X-Oversett-Segments") || 0);
     fileStatus.textContent = `Translated ${file.name} from ${LANGUAGES[lang] || lang} into ${TARGETS[target()]}: `
-      + `${response.headers.get("X-Oversett-Segments")} sentences`
-      + (flagged ? `, ${flagged} flagged by the checks (open the file to review them)` : "") + ".";
+      + plural(sentences, "sentence") + (flagged ? `, ${flagged} flagged by the checks` : "") + "."
+      + (flagged ? " " + flagReview(flagged, marked, response.headers.get("X-Oversett-Format")) : "");
+  }
+
+  function flagReview(flagged, marked, format) {
+    if (marked) {
+      const how = format === "docx" ? "as Word comments" : "highlighted, with the reason shown on hover";
+      return `They are marked in the file ${how}.`;
+    }
+    if ($("mark-flagged").checked) {
+      return `A .${format} file cannot carry marks: paste its text in the box above to see each flagged sentence and why.`;
+    }
+    return "Tick “Mark the sentences the checks flag” to have them marked in the file.";
   }
 
   async function copyEnglish() {

@@ -10,6 +10,9 @@ from typing import Any
 from ..domain.errors import OversettError
 
 
+BENCH_PARTS = ("models", "cache", "pipeline", "checks", "documents", "glossary", "memory", "stream", "summary", "rss", "http", "english")
+
+
 def add_development_commands(commands: Any, model_commands: Any) -> None:
     """Add ``bench`` and ``load`` to the CLI's commands and ``tiny`` to its ``models`` commands."""
     bench = commands.add_parser(
@@ -22,7 +25,7 @@ def add_development_commands(commands: Any, model_commands: Any) -> None:
     bench.add_argument("--http-repeats", type=int, default=4, help="seed sentences × this = requests")
     bench.add_argument("--out", default=None, help="JSON file (default eval/results/bench/<time>.json)")
     bench.add_argument(
-        "--parts", default="models,cache,pipeline,checks,documents,glossary,memory,stream,summary,rss,http,english",
+        "--parts", default=",".join(BENCH_PARTS),
         help="comma list of models (naive vs torch vs CTranslate2), cache, pipeline (vs bare CTranslate2), "
         "checks, documents (50 paragraphs as .docx, .pptx, .xlsx, .odt, .odp, .epub, .pdf vs the same .txt), glossary (200 terms vs none), memory (a 100,000-entry translation memory vs none; fuzzy lookups), stream (first segment of 100 sentences), summary (naive vs torch vs CTranslate2), rss "
         "(a service with both models on CTranslate2; and with both translators and the summariser), http, english (English → "
@@ -44,6 +47,13 @@ def add_development_commands(commands: Any, model_commands: Any) -> None:
     load.add_argument("--seeds", default="seeds", help="seed texts for --tiny")
     load.set_defaults(run=run_load)
 
+    samples = commands.add_parser(
+        "samples", help="write a Norwegian news sample in every document format to a folder, to try the document "
+        "route, the CLI and batch runs",
+    )
+    samples.add_argument("out_dir")
+    samples.set_defaults(run=run_samples)
+
     tiny = model_commands.add_parser("tiny", help="build tiny random test models")
     tiny.add_argument("out_dir")
     tiny.add_argument("--seeds", default="seeds", help="folder of seed texts (default: seeds)")
@@ -53,6 +63,14 @@ def add_development_commands(commands: Any, model_commands: Any) -> None:
         help="summariser family: bart (like the default, no prompt) or t5 (takes prompts)",
     )
     tiny.set_defaults(run=run_models_tiny)
+
+
+def run_samples(args: argparse.Namespace) -> int:
+    from .samples import write_samples
+
+    for path in write_samples(Path(args.out_dir), every_format=True):
+        print(path)
+    return 0
 
 
 def run_models_tiny(args: argparse.Namespace) -> int:
@@ -67,7 +85,7 @@ def run_models_tiny(args: argparse.Namespace) -> int:
     for role, path in paths.items():
         print(f"{role}: {path}")
     print(
-        f"Try them: OVERSETT_TRANSLATOR={paths['translator']} OVERSETT_EN_TRANSLATOR={paths['en_translator']} "
+        f"Serve them: OVERSETT_TRANSLATOR={paths['translator']} OVERSETT_EN_TRANSLATOR={paths['en_translator']} "
         f"OVERSETT_SUMMARIZER={paths['summarizer']} oversett serve"
     )
     return 0

@@ -139,14 +139,23 @@ def docx_of(paragraphs: list[str]) -> bytes:
     return out.getvalue()
 
 
-def write_samples(folder: Path) -> list[Path]:
-    """One file of each format in ``folder``."""
+def write_samples(folder: Path, every_format: bool = False) -> list[Path]:
+    """One file of each text format and .docx in ``folder`` (with ``every_format``, also .pptx,
+    .xlsx, .odt, .odp, .epub and .pdf)."""
     folder.mkdir(parents=True, exist_ok=True)
     files = {
         "nyhet.html": NEWS_HTML.encode(), "readme.md": README_MD.encode(), "nyhet.docx": news_docx(),
         "nyheter.srt": SUBTITLES_SRT.encode(), "nyheter.vtt": SUBTITLES_VTT.encode(),
         "nyhet.txt": "Regjeringen la fram statsbudsjettet i dag.\n\nDet blir dyrere å kjøre bil.\n".encode(),
     }
+    if every_format:
+        from . import office_samples
+
+        files |= {
+            "nyhet.pptx": office_samples.news_pptx(), "nyhet.xlsx": office_samples.news_xlsx(),
+            "nyhet.odt": office_samples.news_odt(), "nyhet.odp": office_samples.news_odp(),
+            "nyhet.epub": office_samples.news_epub(), "nyhet.pdf": office_samples.news_pdf(),
+        }
     for name, data in files.items():
         (folder / name).write_bytes(data)
     return [folder / name for name in files]

@@ -97,3 +97,15 @@ def test_every_reference_of_the_openapi_document_resolves(client: Any) -> None:
     references = set(re.findall(r'"\$ref": "([^"]+)"', json.dumps(spec)))
     defined = {f"#/components/schemas/{name}" for name in spec["components"]["schemas"]}
     assert references and references <= defined, references - defined
+
+
+def test_the_schema_says_both_directions_where_the_compatible_apis_take_them(client: Any) -> None:
+    """The descriptions once said the compatible APIs translate into English only."""
+    import json
+
+    spec = json.dumps(client.get("/openapi.json").json(), ensure_ascii=False)
+    assert "EN, EN-GB or EN-US; NB or NN from English" in spec
+    assert "English only" not in spec and "until English" not in spec
+    targets = [t["language"] for t in client.get("/v2/languages", params={"type": "target"},
+                                                   headers={"Authorization": "DeepL-Auth-Key any"}).json()]
+    assert {"NB", "NN"} <= set(targets)

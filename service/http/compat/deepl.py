@@ -45,7 +45,7 @@ class DeepLTranslateRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")  # formality, context, split_sentences … are taken and ignored
 
     text: str | list[str] = Field(description=f"Up to {MAX_TEXTS} texts")
-    target_lang: str = Field(description="EN, EN-GB or EN-US")
+    target_lang: str = Field(description="EN, EN-GB or EN-US; NB or NN from English")
     source_lang: str | None = Field(None, description="NB, NN, DA, SV or EN; detected when left out")
     tag_handling: Literal["html", "xml"] | None = None
     glossary_id: str | None = None

@@ -76,3 +76,9 @@ def test_the_lock_pins_every_dependency_within_its_range() -> None:
         assert requirement.specifier.contains(pins[name], prereleases=True), (
             f"requirements.lock pins {name}=={pins[name]}, outside {requirement.specifier}: refresh the lock"
         )
+
+
+def test_the_virtualenv_readme_suggests_is_ignored_by_git() -> None:
+    """README says `python3 -m venv .venv` in the checkout; git must not offer it for a commit."""
+    ignored = (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert ".venv/" in ignored

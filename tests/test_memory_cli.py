@@ -46,7 +46,8 @@ def test_memory_commands_and_translate_with_one(env: dict[str, str], tmp_path: P
     replaced = oversett(env, "memory", "import", "desk", str(tmp_path / "other.tmx"), "--on-conflict", "replace")
     assert replaced.returncode == 0 and "1 updated" in replaced.stderr
     listed = oversett(env, "memory", "list", "desk").stdout.splitlines()
-    assert len(listed) == 1 and listed[0].split("\t")[1:4] == ["Det regner i Bergen i dag.", "It rains in Bergen today.", "import"]
+    # the file's own origin of the unit (an oversett export says correction) is kept, as its author and times are
+    assert len(listed) == 1 and listed[0].split("\t")[1:4] == ["Det regner i Bergen i dag.", "It rains in Bergen today.", "correction"]
     assert oversett(env, "memory", "list").stdout == "desk\t1 entries\n"
     entry_id = listed[0].split("\t")[0]
     assert oversett(env, "memory", "delete", "desk", "--id", entry_id).returncode == 0

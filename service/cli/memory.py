@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..domain.errors import OversettError
+from ..domain.spans import plain_text
 
 
 def _store(settings: Settings):  # type: ignore[no-untyped-def]
@@ -71,7 +72,7 @@ def cmd_memory_list(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{name}\t{count} entries")
             return 0
         for entry in store.entries(args.name, 0, 1_000_000):
-            print(f"{entry.id}\t{entry.source}\t{entry.target}\t{entry.origin}\t{entry.author}")
+            print(f"{entry.id}\t{plain_text(entry.source)}\t{plain_text(entry.target)}\t{entry.origin}\t{entry.author}")
     return 0
 
 

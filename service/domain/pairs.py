@@ -42,6 +42,26 @@ def pairs(targets: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
     return [(ENGLISH, target) for target in targets]
 
 
+# Language tags as exchange files and clients write them (BCP 47, ISO 639-1/2/3, locales), by base.
+_TAG_BASES = {
+    "en": "en", "eng": "en", "nb": "nb", "nob": "nb", "no": "nb", "nor": "nb", "nn": "nn", "nno": "nn",
+    "da": "da", "dan": "da", "sv": "sv", "swe": "sv",
+}
+
+
+def language_of_tag(tag: str | None) -> str | None:
+    """oversett's code of a language tag (``en-US`` → en, ``nb-NO``, ``no`` and ``nob`` → nb,
+    ``nn-NO`` and ``nno`` → nn, ``da-DK`` → da, ``sv-SE`` → sv), or None for any other language."""
+    if not tag:
+        return None
+    return _TAG_BASES.get(tag.strip().replace("_", "-").split("-")[0].lower())
+
+
+def served_pairs() -> list[tuple[str, str]]:
+    """Every (source, target) pair oversett translates, as memory entries may go."""
+    return [*pairs([ENGLISH]), *pairs(FROM_ENGLISH_TARGETS)]
+
+
 def pair_label(source: str, target: str) -> str:
     return f"{source}-{target}"
 

@@ -33,6 +33,19 @@ def without_markup(text: str) -> str:
     return MARKUP_PLACEHOLDER.sub(" ", text)
 
 
+_SPACE_BEFORE_CLOSING = re.compile(r"\s+([.,;:!?)\]}»”’])")
+_SPACE_AFTER_OPENING = re.compile(r"([(\[{«“‘])\s+")
+
+
+def plain_text(text: str) -> str:
+    """The text as a reader sees it, its markup placeholders gone with the spaces they brought
+    (``QY1 Det var kaldt. QY2`` → ``Det var kaldt.``): for lists and exports that show text."""
+    if not MARKUP_PLACEHOLDER.search(text):
+        return text
+    spaced = " ".join(MARKUP_PLACEHOLDER.sub(" ", text).split())
+    return _SPACE_AFTER_OPENING.sub(r"\1", _SPACE_BEFORE_CLOSING.sub(r"\1", spaced))
+
+
 @dataclass(frozen=True)
 class Protected:
     text: str  # with placeholders

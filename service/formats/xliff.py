@@ -14,6 +14,7 @@ from typing import Any
 
 from ..domain.errors import DocumentError
 from ..domain.memory import MemoryEntry
+from ..domain.pairs import language_of_tag, pair_label, served_pairs
 from ..domain.spans import MARKUP, MARKUP_PLACEHOLDER
 
 XLIFF_2 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -98,8 +99,8 @@ def _squeezed(text: str) -> str:
 
 def _target(code: str) -> str | None:
     """oversett's code of an XLIFF target language (en-GB → en, nb-NO → nb, no → nb), or None."""
-    base = code.split("-")[0].lower()
-    return {"en": "en", "nb": "nb", "nob": "nb", "no": "nb", "nn": "nn", "nno": "nn"}.get(base)
+    found = language_of_tag(code)
+    return found if found in ("en", "nb", "nn") else None
 
 
 def entries_from_xliff(data: bytes, author: str = "") -> list[MemoryEntry]:
@@ -144,7 +145,12 @@ def entries_from_xliff(data: bytes, author: str = "") -> list[MemoryEntry]:
             pairs.append((unit, unit.find(f"{{{ns}}}source"), unit.find(f"{{{ns}}}target"), note))
     else:
         raise DocumentError(f"The file is not XLIFF 2.0 or 1.2: its root element is <{root.tag}> (line {root.sourceline}).")
-    language = lang.split("-")[0].lower()
+    source_code, target_code = language_of_tag(lang), _target(target_lang) or "en"
+    if (source_code, target_code) not in served_pairs():
+        raise DocumentError(
+            f"The XLIFF file goes from '{lang}' into '{target_lang}' (line {root.sourceline}): no pair oversett's memories "
+            f"hold ({', '.join(pair_label(s, t) for s, t in served_pairs())})."
+        )
     entries = []
     for holder, source, target, machine in pairs:
         if source is None:
@@ -154,7 +160,5 @@ def entries_from_xliff(data: bytes, author: str = "") -> list[MemoryEntry]:
         source_text, target_text = _squeezed(_text(source)), _squeezed(_text(target))
         if machine is not None and _squeezed(machine) == target_text:
             continue  # the machine's translation, unchanged
-        target_code = _target(target_lang) or "en"
-        source_code = "en" if target_code != "en" else language if language in ("nb", "nn", "no", "da", "sv") else "nb"
-        entries.append(MemoryEntry(source_text, target_text, target_code, source_code, author, "import"))
+        entries.append(MemoryEntry(source_text, target_text, target_code, source_code or "nb", author, "import"))
     return entries

@@ -433,8 +433,10 @@ class MemoryEntryUpdate(BaseModel):
 
 class MemoryEntryOut(BaseModel):
     id: int
-    source: str
-    target: str
+    source: str = Field(description="The sentence as a reader sees it (inline markup, if any, is kept in the entry: see markup)")
+    target: str = Field(description="Its translation, as a reader sees it")
+    markup: bool = Field(False, description="The entry holds inline markup (bold, a link …) from a document: a hit "
+                         "puts it back in the document, and the TMX export writes it as <ph> codes")
     source_lang: str
     target_lang: str
     author: str = Field(description="The label of the key that wrote it ('' on a service without keys)")

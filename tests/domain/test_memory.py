@@ -107,7 +107,7 @@ def test_tmx_round_trip_keeps_every_entry(store: Any) -> None:
     [
         (b"<tmx version='1.4'><body><tu><tuv xml:lang='nb'><seg>Hei</seg></tuv>", "not well-formed XML.*line 1"),
         (b"<tmx version='1.4'><header srclang='nb'/><body>\n<tu><tuv xml:lang='nb'><seg>Hei</seg></tuv></tu></body></tmx>",
-         "<tu> on line 2 has no English <tuv>"),
+         r"<tu> on line 2 has only one <tuv> \(nb\): it needs a source and its translation"),
         (b"<tmx version='1.4'><header srclang='nb'/><body><tu>\n<tuv xml:lang='nb'><seg>Hei</seg></tuv>\n<tuv xml:lang='en'></tuv></tu></body></tmx>",
          r'<tuv xml:lang="en"> in the <tu> on line 1 has no <seg>'),
         (b"<xliff/>", "not TMX"),

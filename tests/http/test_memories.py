@@ -147,3 +147,39 @@ def test_the_routes_are_in_the_openapi_document(client: Any) -> None:
     for path in ("/v1/memories", "/v1/memories/{name}/entries", "/v1/memories/{name}/entries/{entry_id}",
                  "/v1/memories/{name}/import", "/v1/memories/{name}/export", "/v1/memories/{name}"):
         assert path in paths
+
+
+def test_a_cat_tools_english_to_bokmal_memory_is_used_for_english_to_bokmal(client: Any) -> None:
+    """Before, the import said 200 and stored it backwards (nb → en): never used this way."""
+    tmx = b"""<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="SomeCAT" creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en-US"
+ srclang="en-US" datatype="plaintext"/><body>
+<tu><tuv xml:lang="en-US"><seg>The budget is ready.</seg></tuv><tuv xml:lang="nb-NO"><seg>Budsjettet er klart.</seg></tuv></tu>
+</body></tmx>"""
+    imported = client.post("/v1/memories/desk/import", files={"file": ("desk.tmx", tmx)})
+    assert imported.status_code == 200 and imported.json()["added"] == 1
+    (entry,) = client.get("/v1/memories/desk/entries").json()["entries"]
+    assert (entry["source_lang"], entry["target_lang"]) == ("en", "nb")
+    used = translate(client, "The budget is ready.", memory="desk", target_lang="nb", source_lang="en")
+    assert used["segments"][0]["origin"] == "memory" and used["text"] == "Budsjettet er klart."
+    refused = client.post("/v1/memories/desk/import", files={"file": ("x.tmx", tmx.replace(b'srclang="en-US"', b'srclang="*all*"'))})
+    assert refused.status_code == 422 and "set srclang" in refused.json()["detail"] and "line 4" in refused.json()["detail"]
+
+
+def test_markup_from_a_document_is_shown_as_text_and_exported_as_tmx_codes(client: Any) -> None:
+    source = samples.news_docx(paragraphs=2)
+    out = client.post("/v1/translate/document", files={"file": ("nyhet.docx", source)}, data={"xliff": "2.0"})
+    from lxml import etree
+
+    root = etree.fromstring(out.content)
+    ns = {"x": "urn:oasis:names:tc:xliff:document:2.0"}
+    marked = next(t for t in root.findall(".//x:segment/x:target", ns) if len(t.getparent().find("x:source", ns)))
+    marked.text = "EDITED "
+    assert client.post("/v1/memories/desk/import", files={"file": ("nyhet.docx.xlf", etree.tostring(root))}).status_code == 200
+    (entry,) = client.get("/v1/memories/desk/entries").json()["entries"]
+    assert entry["markup"] is True and "QY" not in entry["source"] + entry["target"]
+    assert entry["target"].startswith("EDITED")
+    exported = client.get("/v1/memories/desk/export").content
+    assert b"QY" not in exported and b"<ph x=" in exported
+    again = client.post("/v1/memories/desk/import", files={"file": ("desk.tmx", exported)})
+    assert again.json() == {"name": "desk", "added": 0, "updated": 0, "unchanged": 1, "kept": 0}  # the same entry, markup and all

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from ... import __version__
 from ...domain.errors import InvalidInput, MemoryReadOnly
 from ...domain.memory import MemoryEntry
+from ...domain.spans import MARKUP_PLACEHOLDER, plain_text
 from ...formats.exchange import entries_from_file
 from ...formats.tmx import tmx_of
 from ..schemas import (
@@ -59,7 +60,11 @@ def _checked_name(name: str) -> str:
 
 
 def _out(entry: MemoryEntry) -> MemoryEntryOut:
-    return MemoryEntryOut.model_validate(entry.to_json())
+    """An entry as the API shows it: plain text, oversett's markup placeholders never shown."""
+    marked = bool(MARKUP_PLACEHOLDER.search(entry.source) or MARKUP_PLACEHOLDER.search(entry.target))
+    return MemoryEntryOut.model_validate(
+        entry.to_json() | {"source": plain_text(entry.source), "target": plain_text(entry.target), "markup": marked}
+    )
 
 
 @router.get("/v1/memories", response_model=MemoryList, responses=ERRORS)

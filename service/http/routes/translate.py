@@ -17,6 +17,7 @@ from ...domain.cancel import cancellable
 from ...domain.errors import OversettError
 from ...domain.langid import LANGUAGE_NAMES
 from ...domain.pairs import TARGET_NAMES, already_in_target
+from ...domain.spans import plain_text
 from ...usecases.pipeline import DocumentTranslation, SegmentTranslation, StreamEvent
 from ..admission import step_before
 from ..responses import error_code
@@ -84,7 +85,8 @@ def segment_out(segment: SegmentTranslation) -> SegmentOut:
         issues=[IssueOut(code=i.code, message=i.message) for i in segment.issues],
         terms=[TermOut(source=source, target=target) for source, target in segment.terms],
         origin=segment.origin,
-        suggestions=[SuggestionOut(source=s.source, target=s.target, score=s.score) for s in segment.suggestions],
+        suggestions=[SuggestionOut(source=plain_text(s.source), target=plain_text(s.target), score=s.score)
+                     for s in segment.suggestions],
     )
 
 

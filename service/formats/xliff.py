@@ -4,7 +4,8 @@ also kept in a note, so what a translator changed can be told on the way back: r
 the segments whose target differs from it (all segments with a target, for an XLIFF oversett did
 not write). A document's inline markup (``QY1`` … in a segment) is written as XLIFF placeholders
 (``<ph id="1"/>``, ``<x id="1"/>``) and read back as markers, so the segments match the document's
-sentences exactly when it is translated again."""
+sentences exactly when it is translated again; the note holds the machine translation as text, its
+markup left out, as a CAT tool shows it."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Any
 from ..domain.errors import DocumentError
 from ..domain.memory import MemoryEntry
 from ..domain.pairs import language_of_tag, pair_label, served_pairs
-from ..domain.spans import MARKUP, MARKUP_PLACEHOLDER
+from ..domain.spans import MARKUP, MARKUP_PLACEHOLDER, plain_text
 
 XLIFF_2 = "urn:oasis:names:tc:xliff:document:2.0"
 XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
@@ -60,7 +61,7 @@ def xliff_of(
         for number, (source, target) in enumerate(segments, 1):
             unit = etree.SubElement(file, f"{{{XLIFF_2}}}unit", id=f"u{number}")
             notes = etree.SubElement(unit, f"{{{XLIFF_2}}}notes")
-            etree.SubElement(notes, f"{{{XLIFF_2}}}note", category=MT_NOTE).text = target
+            etree.SubElement(notes, f"{{{XLIFF_2}}}note", category=MT_NOTE).text = plain_text(target)
             segment = etree.SubElement(unit, f"{{{XLIFF_2}}}segment", state="translated")
             _fill(etree.SubElement(segment, f"{{{XLIFF_2}}}source"), source, "ph", XLIFF_2)
             _fill(etree.SubElement(segment, f"{{{XLIFF_2}}}target"), target, "ph", XLIFF_2)
@@ -74,7 +75,7 @@ def xliff_of(
             _fill(etree.SubElement(unit, f"{{{XLIFF_12}}}source"), source, "x", XLIFF_12)
             target_element = etree.SubElement(unit, f"{{{XLIFF_12}}}target", state="translated")
             _fill(target_element, target, "x", XLIFF_12)
-            etree.SubElement(unit, f"{{{XLIFF_12}}}note", **{"from": MT_NOTE}).text = target
+            etree.SubElement(unit, f"{{{XLIFF_12}}}note", **{"from": MT_NOTE}).text = plain_text(target)
     else:
         raise ValueError(f"XLIFF version {version} (oversett writes {' and '.join(VERSIONS)})")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -158,7 +159,7 @@ def entries_from_xliff(data: bytes, author: str = "") -> list[MemoryEntry]:
         if target is None or not _squeezed(_text(target)):
             continue  # not translated: nothing to keep
         source_text, target_text = _squeezed(_text(source)), _squeezed(_text(target))
-        if machine is not None and _squeezed(machine) == target_text:
+        if machine is not None and _squeezed(plain_text(machine)) == _squeezed(plain_text(target_text)):
             continue  # the machine's translation, unchanged
         entries.append(MemoryEntry(source_text, target_text, target_code, source_code or "nb", author, "import"))
     return entries

@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     memory_fuzzy_threshold: float = Field(
         85.0, ge=50, le=100, description="How close (0–100) a memory entry must be to be offered as a suggestion"
     )
+    key_memories: str | None = Field(
+        None, description="Each key's own default translation memory, KEY=memory,… (a key or its SHA-256 digest): "
+        "used when a request names none, on every API (a DeepL or LibreTranslate client has no field for it)",
+    )
     memory_write_keys: str | None = Field(
         None,
         description="API keys (or their SHA-256 digests), comma-separated, allowed to change translation memories; "

@@ -90,3 +90,15 @@ def test_a_batch_manifest_counts_the_memory_sentences(env: dict[str, str], tmp_p
     assert again.returncode == 0 and again.stderr.rstrip().splitlines()[-1].startswith("1 done, 0 skipped"), again.stderr  # the memory changed
     entries = [json.loads(line) for line in (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()]
     assert entries[-1]["memory_hits"] == 2
+
+
+def test_memory_add_takes_english_into_bokmal_or_nynorsk(env: dict[str, str], tmp_path: Path) -> None:
+    added = oversett(env, "memory", "add", "desk", "The budget is ready.", "Budsjettet er klart.", "--to", "nb")
+    assert added.returncode == 0, added.stderr
+    exported = oversett(env, "memory", "export", "desk")
+    assert '<tu srclang="en"' in exported.stdout and '<tuv xml:lang="nb">' in exported.stdout
+    (tmp_path / "story.txt").write_text("The budget is ready.\n", encoding="utf-8")
+    used = oversett(env, "translate", str(tmp_path / "story.txt"), "--to", "nb", "--memory", "desk")
+    assert used.returncode == 0 and used.stdout == "Budsjettet er klart.\n", used.stderr
+    wrong = oversett(env, "memory", "add", "desk", "Hei.", "Hallo.", "--to", "de")
+    assert wrong.returncode == 2 and "oversett does not translate into 'de'" in wrong.stderr

@@ -22,9 +22,12 @@ def _store(settings: Settings):  # type: ignore[no-untyped-def]
 
 def cmd_memory_add(args: argparse.Namespace, settings: Settings) -> int:
     from ..domain.memory import MemoryEntry
+    from ..domain.pairs import ENGLISH, normalise_target
 
+    target = normalise_target(args.to)
+    source = ENGLISH if target != ENGLISH else args.source_lang
     with closing(_store(settings)) as store:
-        counts = store.add(args.name, [MemoryEntry(args.source, args.target, "en", args.source_lang, "", "correction")])
+        counts = store.add(args.name, [MemoryEntry(args.source, args.target, target, source, "", "correction")])
     print(f"{args.name}: " + ", ".join(f"{n} {what}" for what, n in counts.items() if n), file=sys.stderr)
     return 0
 
@@ -91,9 +94,11 @@ def add_memory_commands(commands: argparse._SubParsersAction, settings_of: Calla
     memory_commands = memory.add_subparsers(dest="memory_command", required=True)
     add = memory_commands.add_parser("add", help="store one sentence's translation (a correction)")
     add.add_argument("name")
-    add.add_argument("source", help="the Norwegian sentence")
-    add.add_argument("target", help="its English translation")
-    add.add_argument("--source-lang", default="nb", choices=["nb", "nn", "no", "da", "sv"])
+    add.add_argument("source", help="the sentence (Norwegian, or English with --to nb|nn)")
+    add.add_argument("target", help="its translation")
+    add.add_argument("--to", default="en", help="the translation's language: en (default), or nb / nn for an English sentence")
+    add.add_argument("--source-lang", default="nb", choices=["nb", "nn", "no", "da", "sv"],
+                     help="the sentence's language when it goes into English")
     add.set_defaults(run=runs(cmd_memory_add))
     imported = memory_commands.add_parser(
         "import", help="store a TMX file, or the segments a translator changed in an XLIFF file oversett wrote"

@@ -115,16 +115,17 @@ class Services:
             self.memories = memory_store(self.settings)
         return self.memories
 
-    def memory_for(self, name: str | None) -> str | None:
-        """The memory a request names (MemoryNotFound if there is none of that name); None (the
-        pipeline's default, OVERSETT_MEMORY) when it names none; "" for 'none' (no memory)."""
+    def memory_for(self, name: str | None, default: str | None = None) -> str | None:
+        """The memory a request names (MemoryNotFound if there is none of that name); when it names
+        none, ``default`` (its key's memory, which needs no entries yet) or None (the pipeline's
+        default, OVERSETT_MEMORY); "" for 'none' (no memory)."""
         if name is not None and name.lower() == "none":
             return ""
         if name:
             if not self.require_memories().exists(name):
                 raise MemoryNotFound(name)
             return name
-        return None
+        return default
 
     def pool(self, target: str = ENGLISH) -> TranslatorPool:
         """The named translators into ``target`` (a language code, or a direction's name)."""

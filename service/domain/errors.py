@@ -166,12 +166,10 @@ class GlossaryExists(AlreadyExists):
 
 
 class Unauthorized(OversettError):
-    """No valid API key was presented."""
+    """No valid API key was presented; ``ways`` says how the route takes one."""
 
-    def __init__(self) -> None:
-        super().__init__(
-            "A valid API key is required: send it as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'."
-        )
+    def __init__(self, ways: str = "'Authorization: Bearer KEY' or 'X-API-Key: KEY'") -> None:
+        super().__init__(f"A valid API key is required: send it as {ways}.")
 
 
 class Forbidden(OversettError):

@@ -187,7 +187,8 @@ class JobRecords(Protocol):
     Every method may raise StoreUnavailable when a shared store cannot be reached."""
 
     def create(
-        self, documents: list[JobDocument], summary: str | None, source_lang: str, target_lang: str = "en"
+        self, documents: list[JobDocument], summary: str | None, source_lang: str, target_lang: str = "en",
+        memory: str | None = None,
     ) -> str: ...
 
     def recover(self) -> None:

@@ -31,7 +31,7 @@ from .middleware import DOCS_ASSETS, EdgeMiddleware, Gate
 from .responses import api_of, error_json, error_response, printable, unexpected_error_response, unreadable_body
 from .routes import documents, glossaries, jobs, memories, summarize, system, translate
 from .routes.page import add_page
-from .security import ApiKeys, RateLimiter, RedisRateLimiter, memory_writers
+from .security import ApiKeys, RateLimiter, RedisRateLimiter, key_memories, memory_writers
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.metrics = ServiceMetrics(lambda: _metrics_state(app))
     app.state.gate = Gate(ApiKeys.load(settings.api_keys, settings.api_keys_file), rate_limiter(settings))
     app.state.memory_writers = memory_writers(settings.memory_write_keys)
+    app.state.key_memories = key_memories(settings.key_memories)
     app.add_middleware(EdgeMiddleware, gate=app.state.gate, metrics=app.state.metrics)
     _add_error_handlers(app)
     for router in (system.router, translate.router, documents.router, glossaries.router, memories.router, summarize.router,

@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..domain.errors import Cancelled, RateLimited, Unauthorized
 from .logs import REQUEST_ID
 from .metrics import ServiceMetrics
-from .responses import STATUS_BY_ERROR, api_of, error_response, unexpected_error_response
+from .responses import STATUS_BY_ERROR, Api, api_of, error_response, unexpected_error_response
 from .security import ApiKeys, RateLimiter
 
 access_log = logging.getLogger("oversett.access")
@@ -25,6 +25,12 @@ log = logging.getLogger(__name__)
 OPEN_PATHS = frozenset({"/", "/health", "/ready", "/docs", "/openapi.json", "/favicon.ico", "/docs/oauth2-redirect"})
 DOCS_ASSETS = "/docs-assets"  # Swagger UI's and ReDoc's scripts and styles, served from the package
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# How each API takes a key, as its clients send it (said in every refusal).
+KEY_WAYS: dict[Api, str] = {
+    "native": "'Authorization: Bearer KEY' or 'X-API-Key: KEY'",
+    "deepl": "'Authorization: DeepL-Auth-Key KEY', or the auth_key form field or query parameter",
+    "libretranslate": "api_key in the JSON body, the form or the query string (or 'Authorization: Bearer KEY')",
+}
 
 
 def is_open(path: str) -> bool:
@@ -89,8 +95,8 @@ class EdgeMiddleware:
     def _deny(self, scope: Scope, headers: Headers) -> JSONResponse | None:
         path = scope.get("path", "")
         api = api_of(path)
-        if is_open(path) or (api == "libretranslate" and self.gate.keys.enabled):
-            return None  # LibreTranslate's clients send the key in the body: the route asks the gate
+        if is_open(path) or (api != "native" and self.gate.keys.enabled):
+            return None  # the compatible APIs' clients may send the key in the body: their routes ask the gate
         peer: Any = scope.get("client")
         try:
             self.gate.admit(presented_key(headers), peer[0] if peer else None)
@@ -106,12 +112,13 @@ class Gate:
         self.keys = keys
         self.limiter = limiter
 
-    def admit(self, key: str | None, peer: str | None) -> str:
-        """The client (a key's label, or the address when keys are off); Unauthorized or RateLimited."""
+    def admit(self, key: str | None, peer: str | None, api: Api = "native") -> str:
+        """The client (a key's label, or the address when keys are off); Unauthorized (saying how
+        ``api`` takes a key) or RateLimited."""
         if self.keys.enabled:
             client = self.keys.identify(key)
             if client is None:
-                raise Unauthorized()
+                raise Unauthorized(KEY_WAYS[api])
         else:
             client = f"addr:{peer or 'unknown'}"
         wait = self.limiter.retry_after(client)

@@ -50,7 +50,7 @@ EXTRA_HEADERS: dict[type[OversettError], dict[str, str]] = {Unauthorized: {"WWW-
 
 
 Api = Literal["native", "libretranslate", "deepl"]
-LIBRETRANSLATE_PATHS = frozenset({"/translate", "/detect", "/languages", "/translate_file", "/frontend/settings"})
+LIBRETRANSLATE_PATHS = frozenset({"/translate", "/detect", "/languages", "/translate_file", "/frontend/settings", "/suggest", "/spec"})
 
 
 def api_of(path: str) -> Api:

@@ -86,7 +86,8 @@ class GlossaryChoice(BaseModel):
 
 MEMORY_FIELD = Field(
     None, max_length=64,
-    description="A translation memory's name (see /v1/memories); default: OVERSETT_MEMORY; 'none' uses none",
+    description="A translation memory's name (see /v1/memories); default: the key's memory (OVERSETT_KEY_MEMORIES), "
+    "else OVERSETT_MEMORY; 'none' uses none",
 )
 
 
@@ -132,6 +133,7 @@ class SummarizeRequest(BaseModel):
     )
     source_lang: SourceLang = Field("auto", description="'auto' detects the language")
     target_lang: TargetLang = "en"
+    memory: str | None = MEMORY_FIELD
 
     @field_validator("text")
     @classmethod
@@ -184,6 +186,7 @@ class JobRequest(BaseModel):
     summary: Literal["short", "medium", "long"] | None = Field(None, description="Also summarise")
     source_lang: SourceLang = Field("auto", description="'auto' detects each document's language")
     target_lang: TargetLang = "en"
+    memory: str | None = MEMORY_FIELD
 
 
 class JobCreated(BaseModel):
@@ -217,6 +220,7 @@ class JobOut(BaseModel):
     summary: str | None
     source_lang: str
     target_lang: str = "en"
+    memory: str | None = Field(None, description="The translation memory the job uses (None: the service's default)")
     created: float
     updated: float
     progress: JobProgress

@@ -71,6 +71,29 @@ class ApiKeys:
         return None
 
 
+def _digest(item: str) -> str:
+    """A key as its SHA-256 hex digest (a digest is taken as it is)."""
+    is_digest = len(item) == 64 and all(c in "0123456789abcdef" for c in item.lower())
+    return item.lower() if is_digest else hash_key(item)
+
+
+def key_memories(setting: str | None) -> dict[str, str]:
+    """Each key's default translation memory (OVERSETT_KEY_MEMORIES: ``KEY=memory`` pairs, a key or
+    its SHA-256 hex digest, comma-separated), by the key's digest; ConfigurationError for a pair
+    that is not one."""
+    found: dict[str, str] = {}
+    for item in (setting or "").split(","):
+        if not item.strip():
+            continue
+        key, _, memory = item.strip().rpartition("=")
+        if not key or not memory or not all(c.isalnum() or c in "_.-" for c in memory):
+            raise ConfigurationError(
+                f"OVERSETT_KEY_MEMORIES: '{item.strip()}' is not KEY=memory (a memory's name: letters, digits, '_', '.' or '-')"
+            )
+        found[_digest(key)] = memory
+    return found
+
+
 def memory_writers(setting: str | None) -> frozenset[str]:
     """The digests of the keys that may change translation memories (OVERSETT_MEMORY_WRITE_KEYS:
     keys, or their SHA-256 hex digests, comma-separated)."""

@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     summary TEXT,
     source_lang TEXT NOT NULL,
     target_lang TEXT NOT NULL DEFAULT 'en',
+    memory TEXT,                   -- the translation memory it uses (NULL: the service's default)
     created REAL NOT NULL,
     updated REAL NOT NULL,
     error TEXT
@@ -57,6 +58,7 @@ def job_view(job: dict[str, Any], documents: list[dict[str, Any]]) -> dict[str, 
         "summary": job.get("summary"),
         "source_lang": job["source_lang"],
         "target_lang": job.get("target_lang") or "en",
+        "memory": job.get("memory") or None,
         "created": job["created"],
         "updated": job["updated"],
         "progress": {"done": done, "total": len(documents)},
@@ -87,17 +89,21 @@ class JobStore:
         if "target_lang" not in columns:  # a database of an older version: every job went into English
             with self._db:
                 self._db.execute("ALTER TABLE jobs ADD COLUMN target_lang TEXT NOT NULL DEFAULT 'en'")
+        if "memory" not in columns:  # older still: every job used the default memory
+            with self._db:
+                self._db.execute("ALTER TABLE jobs ADD COLUMN memory TEXT")
 
     def create(
-        self, documents: list[JobDocument], summary: str | None, source_lang: str, target_lang: str = "en"
+        self, documents: list[JobDocument], summary: str | None, source_lang: str, target_lang: str = "en",
+        memory: str | None = None,
     ) -> str:
         job_id = uuid.uuid4().hex
         now = time.time()
         with self._lock, self._db:
             self._db.execute(
-                "INSERT INTO jobs (id, status, summary, source_lang, target_lang, created, updated) "
-                "VALUES (?, 'queued', ?, ?, ?, ?, ?)",
-                (job_id, summary, source_lang, target_lang, now, now),
+                "INSERT INTO jobs (id, status, summary, source_lang, target_lang, memory, created, updated) "
+                "VALUES (?, 'queued', ?, ?, ?, ?, ?, ?)",
+                (job_id, summary, source_lang, target_lang, memory, now, now),
             )
             self._db.executemany(
                 "INSERT INTO job_documents (job_id, position, name, text, status) VALUES (?, ?, ?, ?, 'pending')",

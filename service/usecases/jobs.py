@@ -75,14 +75,15 @@ class JobRunner:
         self._thread.start()
 
     def submit(
-        self, documents: list[JobDocument], summary: str | None, source_lang: str, target_lang: str = "en"
+        self, documents: list[JobDocument], summary: str | None, source_lang: str, target_lang: str = "en",
+        memory: str | None = None,
     ) -> str:
         """Queue a job; raise InvalidInput / InputTooLarge over the limits, ModelUnavailable
         when there is no translator (refused now rather than failed later), StoreUnavailable
         when the job cannot be stored."""
         self.check(documents)
         self.services.require_pipeline(target_lang)
-        job_id = self.store.create(documents, summary, source_lang, target_lang)
+        job_id = self.store.create(documents, summary, source_lang, target_lang, memory)
         self._wake.set()
         return job_id
 
@@ -182,8 +183,10 @@ class JobRunner:
         document: JobDocument,
     ) -> tuple[dict[str, Any] | None, str | None]:
         source_lang, target_lang = job["source_lang"], job.get("target_lang") or "en"
+        stored = job.get("memory") or None  # None: the pipeline's default memory; "none": no memory
+        memory = "" if stored == "none" else stored
         try:
-            (translation,) = pipeline.translate_documents([document.text], source_lang, target_lang=target_lang)
+            (translation,) = pipeline.translate_documents([document.text], source_lang, memory=memory, target_lang=target_lang)
             result: dict[str, Any] = {
                 "source_lang": translation.source_lang,
                 "confidence": translation.detected.confidence if translation.detected else None,
@@ -194,7 +197,8 @@ class JobRunner:
             }
             if summaries is not None:
                 summary = summaries.summarize_document(
-                    document.text, job["summary"], source_lang=translation.source_lang, target_lang=target_lang
+                    document.text, job["summary"], source_lang=translation.source_lang, target_lang=target_lang,
+                    memory=memory,
                 )
                 result |= {"summary": summary.summary, "summary_method": summary.method}
             return result, None

@@ -325,6 +325,14 @@ class TranslationPipeline:
         )
         return _PlannedSentence(sentence, units)
 
+    def memory_identity(self, memory: str | None) -> str | None:
+        """The memory a request's translations use, with its version (``name@version``), or None
+        when it uses none: what a cache of results made through it must be keyed by."""
+        name = self.default_memory if memory is None else memory
+        if not name or self.memories is None:
+            return None
+        return f"{name}@{self.memories.version(name)}"
+
     def _remember(self, plans: list[_PlannedSentence], memory: str | None, target: str = ENGLISH) -> None:
         """Sentences the memory has a translation for need no model (their units go); near
         matches are noted as suggestions."""

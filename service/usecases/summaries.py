@@ -118,7 +118,10 @@ class SummaryPipeline:
         method: SummaryMethod = "auto",
         source_lang: str = "auto",
         target_lang: str = "en",
+        memory: str | None = None,
     ) -> SummaryResult:
+        """The summary in ``target_lang``; its translations use the translation memory ``memory``
+        (None: the pipeline's default; "": none)."""
         self.translation.check_size([text])
         chosen = self.resolve_method(method)
         outbound = self._outbound(target_lang)
@@ -126,7 +129,11 @@ class SummaryPipeline:
         detected = detection if source_lang == "auto" else None
         language = detection.lang
         preset = preset_for(length, max_words)
-        key = cache_key(self._namespace(chosen, length, max_words, outbound, target_lang), text)
+        namespace = self._namespace(chosen, length, max_words, outbound, target_lang)
+        remembered = self.translation.memory_identity(memory)
+        if remembered:  # a changed memory is a new summary
+            namespace["memory"] = remembered
+        key = cache_key(namespace, text)
         stored = self.cache.get_many([key]).get(key)
         if stored is not None:
             return SummaryResult(**{**json.loads(stored), "cached": True, "detected": detected})
@@ -138,11 +145,11 @@ class SummaryPipeline:
         else:
             if chosen == "abstractive":
                 assert self.summarizer is not None
-                summary, translated = self._abstractive(text, language, preset, self.summarizer)
+                summary, translated = self._abstractive(text, language, preset, self.summarizer, memory)
             else:
-                summary, translated = self._extractive(text, language, preset)
+                summary, translated = self._extractive(text, language, preset, memory)
             if outbound is not None:  # the English summary, into Bokmål or Nynorsk
-                (done,) = outbound.translate_documents([summary], source_lang="en", target_lang=target_lang)
+                (done,) = outbound.translate_documents([summary], source_lang="en", memory=memory, target_lang=target_lang)
                 summary, translated = done.text, translated + len(done.segments)
         result = SummaryResult(
             summary=summary,
@@ -158,19 +165,19 @@ class SummaryPipeline:
         return result
 
     def _abstractive(
-        self, text: str, language: str, preset: LengthPreset, summarizer: Summarizer
+        self, text: str, language: str, preset: LengthPreset, summarizer: Summarizer, memory: str | None = None
     ) -> tuple[str, int]:
-        (document,) = self.translation.translate_documents([text], source_lang=language)
+        (document,) = self.translation.translate_documents([text], source_lang=language, memory=memory)
         translated = 0 if language == "en" else len(document.segments)
         summary = summarize_long(document.text, summarizer, preset, summarizer.text_budget(preset))
         return trim_summary(summary, preset), translated
 
-    def _extractive(self, text: str, language: str, preset: LengthPreset) -> tuple[str, int]:
+    def _extractive(self, text: str, language: str, preset: LengthPreset, memory: str | None = None) -> tuple[str, int]:
         picked = extractive.extract(text, language, preset.max_sentences, preset.max_words)
         sources = [c.text for c in picked]
         if language == "en":
             return " ".join(sources), 0
-        documents = self.translation.translate_documents(sources, source_lang=language)
+        documents = self.translation.translate_documents(sources, source_lang=language, memory=memory)
         return " ".join(d.text for d in documents), len(sources)
 
     def _outbound(self, target_lang: str) -> TranslationPipeline | None:

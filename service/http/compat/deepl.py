@@ -12,18 +12,34 @@ import time
 import uuid
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from ...domain.errors import GlossaryNotFound, InvalidInput, NotFound
 from ...domain.glossary import Glossary, build_glossary, parse_table
-from ..routes.deps import AdmissionDep, ServicesDep
+from ..middleware import presented_key
+from ..routes.deps import AdmissionDep, ServicesDep, key_memory
 from .params import body_schema, parse, read_params
 from .work import HeldFile, held_files, translate_texts, translate_upload
 
-router = APIRouter(tags=["DeepL-compatible"])
+
+async def admitted(request: Request) -> None:
+    """The key as DeepL's clients send it, through the gate every API passes: the Authorization
+    header (``DeepL-Auth-Key KEY``), or, as older clients and plugins do, an ``auth_key`` query
+    parameter or form field. Without keys the edge has rate-limited by address already."""
+    key = presented_key(request.headers) or request.query_params.get("auth_key")
+    if not key:
+        params, _ = await read_params(request)
+        key = str(params["auth_key"]) if params.get("auth_key") else None
+    request.state.api_key = key
+    gate = request.app.state.gate
+    if gate.keys.enabled:
+        gate.admit(key, request.client.host if request.client else None, "deepl")
+
+
+router = APIRouter(tags=["DeepL-compatible"], dependencies=[Depends(admitted)])
 
 SOURCES = {"NB": ("nb", "Norwegian (bokmål)"), "NN": ("nn", "Norwegian (nynorsk)"), "DA": ("da", "Danish"),
            "SV": ("sv", "Swedish"), "EN": ("en", "English")}
@@ -159,12 +175,25 @@ def _count(request: Request, characters: int) -> None:
     state.deepl_characters = getattr(state, "deepl_characters", 0) + characters
 
 
+@router.get(
+    "/v2/translate", response_model=DeepLTranslateResponse, response_model_exclude_none=True, responses=ERRORS,
+    operation_id="deepl_translate_get",
+    openapi_extra={"parameters": [
+        {"name": "text", "in": "query", "required": True, "schema": {"type": "array", "items": {"type": "string"}},
+         "description": f"Up to {MAX_TEXTS} texts (repeat the parameter)"},
+        {"name": "target_lang", "in": "query", "required": True, "schema": {"type": "string"}},
+        {"name": "source_lang", "in": "query", "schema": {"type": "string"}},
+        {"name": "auth_key", "in": "query", "schema": {"type": "string"}},
+    ]},
+)
 @router.post(
     "/v2/translate", response_model=DeepLTranslateResponse, response_model_exclude_none=True, responses=ERRORS,
     openapi_extra=body_schema(DeepLTranslateRequest),
 )
 async def translate(request: Request, services: ServicesDep, admission: AdmissionDep) -> DeepLTranslateResponse:
-    """Translate ``text`` (plain, or HTML/XML with ``tag_handling``), with a glossary if named."""
+    """Translate ``text`` (plain, or HTML/XML with ``tag_handling``), with a glossary if named; the
+    key's translation memory (OVERSETT_KEY_MEMORIES) is used, DeepL having no field for one. GET
+    with query parameters is taken too, as DeepL took it for years."""
     params, _ = await read_params(request)
     body = parse(DeepLTranslateRequest, params)
     source = _source(body.source_lang)
@@ -172,7 +201,7 @@ async def translate(request: Request, services: ServicesDep, admission: Admissio
     texts: list[str] = body.text  # type: ignore[assignment]  # the validator made it a list
     glossary = await run_in_threadpool(services.glossary_for, body.glossary_id) if body.glossary_id else None
     done = await translate_texts(request, services, admission, texts, source, html=body.tag_handling is not None,
-                                 glossary=glossary, target=target)
+                                 glossary=glossary, target=target, memory=key_memory(request, request.state.api_key))
     _count(request, sum(len(t) for t in texts))
     return DeepLTranslateResponse(translations=[
         DeepLTranslation(
@@ -282,7 +311,8 @@ async def upload_document(request: Request, services: ServicesDep, admission: Ad
     glossary_id = params.get("glossary_id")
     glossary = await run_in_threadpool(services.glossary_for, glossary_id) if glossary_id else None
     held = await translate_upload(request, services, admission, upload, source,
-                                  filename=str(params.get("filename") or "") or None, glossary=glossary, target=target)
+                                  filename=str(params.get("filename") or "") or None, glossary=glossary, target=target,
+                                  memory=key_memory(request, request.state.api_key))
     _count(request, held.characters)
     document_id = uuid.uuid4().hex.upper()
     key = secrets.token_hex(32).upper()

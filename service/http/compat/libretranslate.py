@@ -13,11 +13,14 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
-from ...domain.errors import InvalidInput, NotFound, UnsupportedLanguage
+from ...domain.errors import Forbidden, InvalidInput, MemoryReadOnly, NotFound, UnsupportedLanguage
 from ...domain.langid import NO_LINGUISTIC_CONTENT
+from ...domain.memory import MemoryEntry
+from ...domain.pairs import served_pairs
 from ...formats import EXTENSIONS
 from ..middleware import presented_key
-from ..routes.deps import AdmissionDep, ServicesDep
+from ..security import hash_key
+from ..routes.deps import AdmissionDep, ServicesDep, key_memory
 from .params import body_schema, parse, read_params
 from .work import held_files, translate_texts, translate_upload
 
@@ -66,6 +69,20 @@ class LtKeyRequest(BaseModel):
     api_key: str | None = None
 
 
+class LtSuggestRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    q: str = Field(min_length=1, max_length=10_000, description="The text that was translated")
+    s: str = Field(min_length=1, max_length=10_000, description="The translation suggested for it")
+    source: str = Field(description="The text's language code (not auto)")
+    target: str = Field(description="The suggestion's language code")
+    api_key: str | None = None
+
+
+class LtSuggested(BaseModel):
+    success: bool
+
+
 class LtDetected(BaseModel):
     language: str
     confidence: float = Field(description="0–100")
@@ -96,7 +113,7 @@ async def _admitted(request: Request, api_key: str | None) -> None:
     gate = request.app.state.gate
     if gate.keys.enabled:
         peer = request.client.host if request.client else None
-        gate.admit(api_key or presented_key(request.headers), peer)
+        gate.admit(api_key or presented_key(request.headers), peer, "libretranslate")
 
 
 def _source(code: str) -> str:
@@ -129,7 +146,8 @@ async def translate(request: Request, services: ServicesDep, admission: Admissio
     source = _source(body.source)
     target = _target(body.target)
     texts = [body.q] if isinstance(body.q, str) else body.q
-    done = await translate_texts(request, services, admission, texts, source, html=body.format == "html", target=target)
+    done = await translate_texts(request, services, admission, texts, source, html=body.format == "html", target=target,
+                                 memory=key_memory(request, body.api_key))
     outputs = [d.text for d in done]
     detected = [_detected(d.lang, d.confidence) for d in done]
     one = isinstance(body.q, str)
@@ -162,6 +180,38 @@ async def languages() -> list[LtLanguage]:
     return [LtLanguage(code=code, name=name, targets=TARGETS[code]) for code, name in NAMES.items()]
 
 
+@router.post("/suggest", response_model=LtSuggested, responses=ERRORS, openapi_extra=body_schema(LtSuggestRequest))
+async def suggest(request: Request, services: ServicesDep) -> LtSuggested:
+    """A better translation a user suggests: kept as a correction in the key's translation memory
+    (OVERSETT_KEY_MEMORIES), else the service's (OVERSETT_MEMORY), so the next translation of the
+    sentence is the suggestion. Without a memory suggestions are off (403, as LibreTranslate says)."""
+    params, _ = await read_params(request)
+    body = parse(LtSuggestRequest, params)
+    await _admitted(request, body.api_key)
+    memory = key_memory(request, body.api_key) or services.settings.memory
+    if not memory:
+        raise Forbidden("Suggestions are disabled on this server: it keeps them in a translation memory, and none is set "
+                        "(OVERSETT_MEMORY, or OVERSETT_KEY_MEMORIES for this key).")
+    source, target = _source(body.source), _target(body.target)
+    if source == "auto" or (source, target) not in served_pairs():
+        raise InvalidInput(f"A suggestion needs its languages: {body.source} → {body.target} is no pair oversett translates.")
+    entry = MemoryEntry(body.q.strip(), body.s.strip(), target, source, _writer(request, body.api_key, memory), "correction")
+    await run_in_threadpool(services.require_memories().add, memory, [entry])
+    return LtSuggested(success=True)
+
+
+def _writer(request: Request, api_key: str | None, memory: str) -> str:
+    """Who writes a suggestion: the key's label (MemoryReadOnly for a key that may only read), or ""
+    on a service without keys."""
+    gate = request.app.state.gate
+    if not gate.keys.enabled:
+        return ""
+    key = api_key or presented_key(request.headers) or ""
+    if hash_key(key) not in request.app.state.memory_writers:
+        raise MemoryReadOnly(memory)
+    return str(gate.keys.identify(key))
+
+
 @router.get("/frontend/settings", responses=ERRORS)
 async def frontend_settings(services: ServicesDep, request: Request) -> dict[str, Any]:
     """What LibreTranslate's page and tools read before they start."""
@@ -171,7 +221,7 @@ async def frontend_settings(services: ServicesDep, request: Request) -> dict[str
         "frontendTimeout": 500,
         "apiKeys": keys,
         "keyRequired": keys,
-        "suggestions": False,
+        "suggestions": bool(services.settings.memory or request.app.state.key_memories),
         "filesTranslation": True,
         "supportedFilesFormat": sorted(EXTENSIONS),
         "language": {"source": {"code": "auto", "name": "Auto Detect"}, "target": {"code": "en", "name": "English"}},
@@ -189,13 +239,15 @@ async def frontend_settings(services: ServicesDep, request: Request) -> dict[str
 async def translate_file_route(request: Request, services: ServicesDep, admission: AdmissionDep) -> LtFileResponse:
     """Translate an uploaded file; the answer points to where the translation can be downloaded."""
     params, files = await read_params(request)
-    await _admitted(request, parse(LtKeyRequest, params).api_key)
+    api_key = parse(LtKeyRequest, params).api_key
+    await _admitted(request, api_key)
     upload = files.get("file")
     if upload is None:
         raise InvalidInput("Invalid request: missing file parameter")
     source = _source(str(params.get("source", "auto")))
     target = _target(str(params.get("target", "")))
-    held = await translate_upload(request, services, admission, upload, source, target=target)
+    held = await translate_upload(request, services, admission, upload, source, target=target,
+                                  memory=key_memory(request, api_key))
     key = f"{uuid.uuid4().hex}.{held.filename}"
     held_files(request, DOWNLOADS)[key] = held
     return LtFileResponse(translatedFileUrl=str(request.url_for("download_file", name=key)))

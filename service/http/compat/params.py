@@ -20,7 +20,10 @@ LISTS = frozenset({"q", "text", "non_splitting_tags", "splitting_tags", "ignore_
 
 async def read_params(request: Request) -> tuple[dict[str, Any], dict[str, UploadFile]]:
     """The request's fields (repeated fields of a list parameter as a list) and its files."""
-    params: dict[str, Any] = dict(request.query_params)
+    params: dict[str, Any] = {}
+    for key in request.query_params:  # a list parameter repeated in the query string is a list (GET /v2/translate)
+        values = request.query_params.getlist(key)
+        params[key] = values if key in LISTS and len(values) > 1 else values[-1]
     files: dict[str, UploadFile] = {}
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/json":

@@ -30,21 +30,22 @@ class Translated:
 
 async def translate_texts(
     request: Request, services: Services, admission: Admission, texts: list[str], source: str, *, html: bool,
-    glossary: Glossary | None = None, target: str = "en",
+    glossary: Glossary | None = None, target: str = "en", memory: str | None = None,
 ) -> list[Translated]:
     """Each text translated into ``target`` by the pair's default translator: as plain text in one
-    pipeline call, or as an HTML fragment each (tags kept)."""
+    pipeline call, or as an HTML fragment each (tags kept); with the translation memory ``memory``
+    (None: the service's default)."""
     async with chosen_translator(services, None, target) as (_, pipeline):
         if html:
             kind = document_format(services.settings, "text.html")
             done = [
                 await model_work(request, admission, services, translate_file, pipeline, kind, text.encode(), source,
-                                 None, None, glossary, None, target)
+                                 None, None, glossary, memory, target)
                 for text in texts
             ]
             return [Translated(d.data.decode("utf-8"), d.source_lang, d.confidence) for d in done]
         results = await model_work(
-            request, admission, services, pipeline.translate_documents, texts, source, None, None, glossary, None, target
+            request, admission, services, pipeline.translate_documents, texts, source, None, None, glossary, memory, target
         )
     return [Translated(r.text, r.source_lang, r.detected.confidence if r.detected else None) for r in results]
 
@@ -61,7 +62,7 @@ class HeldFile:
 
 async def translate_upload(
     request: Request, services: Services, admission: Admission, upload: UploadFile, source: str, *,
-    filename: str | None = None, glossary: Glossary | None = None, target: str = "en",
+    filename: str | None = None, glossary: Glossary | None = None, target: str = "en", memory: str | None = None,
 ) -> HeldFile:
     """An uploaded file read within the limits, as the native route reads it, and translated in its
     own format; ``filename`` overrides the upload's name (only its last part is kept)."""
@@ -72,7 +73,7 @@ async def translate_upload(
     data = await read_upload(upload, name, limit)
     async with chosen_translator(services, None, target) as (_, pipeline):
         done: TranslatedFile = await model_work(
-            request, admission, services, translate_file, pipeline, kind, data, source, None, None, glossary, None, target
+            request, admission, services, translate_file, pipeline, kind, data, source, None, None, glossary, memory, target
         )
     return HeldFile(time.monotonic(), done.data, kind.media_type, name, len(done.source_text))
 

@@ -15,13 +15,23 @@ from ...usecases.jobs import JobRunner
 from ...usecases.pipeline import TranslationPipeline
 from ...usecases.summaries import SummaryPipeline
 from ..admission import Admission, run_model_work
+from ..middleware import presented_key
 from ..schemas import ErrorResponse
+from ..security import hash_key
 
 T = TypeVar("T")
 
 ERROR = {"model": ErrorResponse}
 # What every data route may answer besides success (documented so clients and fuzzers know).
 DATA_ERRORS: dict[int | str, dict[str, Any]] = {code: ERROR for code in (400, 401, 404, 413, 422, 429, 503, 504)}
+
+
+def key_memory(request: Request, key: str | None = None) -> str | None:
+    """The default translation memory of the key a request shows (``key``, else its headers'), from
+    OVERSETT_KEY_MEMORIES; None when it has none."""
+    memories: dict[str, str] = getattr(request.app.state, "key_memories", {})
+    shown = key or presented_key(request.headers)
+    return memories.get(hash_key(shown)) if memories and shown else None
 
 
 def get_services(request: Request) -> Services:

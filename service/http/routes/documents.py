@@ -20,7 +20,7 @@ from ...formats import EXTENSIONS, NAMES, formats
 from ...formats.xliff import xliff_of
 from ...usecases.documents import TranslatedFile, translate_file
 from ..schemas import SourceLang
-from .deps import ERROR, AdmissionDep, ServicesDep, chosen_translator, model_work
+from .deps import ERROR, AdmissionDep, ServicesDep, chosen_translator, key_memory, model_work
 
 router = APIRouter(tags=["translate"])
 FormatName = Literal["html", "xhtml", "md", "docx", "pptx", "xlsx", "odt", "odp", "epub", "pdf", "srt", "vtt", "txt"]
@@ -90,7 +90,7 @@ async def translate_document(
     kind = document_format(settings, name, format)
     data = await read_upload(file, name, settings.max_document_bytes)
     chosen_glossary = await run_in_threadpool(services.glossary_for, glossary)
-    chosen_memory = await run_in_threadpool(services.memory_for, memory)
+    chosen_memory = await run_in_threadpool(services.memory_for, memory, key_memory(request))
     async with chosen_translator(services, model, target) as (name_of_model, pipeline):
         done: TranslatedFile = await model_work(
             request, admission, services, translate_file, pipeline, kind, data, source_lang, num_beams, None,

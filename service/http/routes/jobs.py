@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from ...domain.protocols import JobDocument
 from ..schemas import JobCreated, JobOut, JobRequest
-from .deps import DATA_ERRORS, ERROR, JobsDep
+from .deps import DATA_ERRORS, ERROR, JobsDep, ServicesDep, key_memory
 
 router = APIRouter(tags=["jobs"])
 
 
 @router.post("/v1/jobs", response_model=JobCreated, status_code=202, responses=DATA_ERRORS)
-def create_job(body: JobRequest, jobs: JobsDep) -> JobCreated:
+def create_job(request: Request, body: JobRequest, jobs: JobsDep, services: ServicesDep) -> JobCreated:
+    memory = services.memory_for(body.memory, key_memory(request))
     job_id = jobs.submit(
-        [JobDocument(d.name, d.text) for d in body.documents], body.summary, body.source_lang, body.target_lang
+        [JobDocument(d.name, d.text) for d in body.documents], body.summary, body.source_lang, body.target_lang,
+        "none" if memory == "" else memory,  # stored as the request said it: 'none' is no memory
     )
     return JobCreated(job_id=job_id, status="queued")
 

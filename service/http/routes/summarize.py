@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 
 from ..schemas import DetectedOut, SummarizeRequest, SummarizeResponse
-from .deps import DATA_ERRORS, AdmissionDep, ServicesDep, SummariesDep, model_work
+from .deps import DATA_ERRORS, AdmissionDep, ServicesDep, SummariesDep, key_memory, model_work
 
 router = APIRouter(tags=["summarize"])
 
@@ -18,6 +19,7 @@ async def summarize(
     services: ServicesDep,
     admission: AdmissionDep,
 ) -> SummarizeResponse:
+    memory = await run_in_threadpool(services.memory_for, body.memory, key_memory(request))
     result = await model_work(
         request,
         admission,
@@ -29,6 +31,7 @@ async def summarize(
         body.method,
         body.source_lang,
         body.target_lang,
+        memory,
     )
     fields = vars(result) | {
         "detected": DetectedOut.model_validate(result.detected) if result.detected else None,

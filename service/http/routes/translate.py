@@ -32,7 +32,7 @@ from ..schemas import (
     TranslateResponse,
     TranslationOut,
 )
-from .deps import DATA_ERRORS, AdmissionDep, ServicesDep, chosen_translator, model_work
+from .deps import DATA_ERRORS, AdmissionDep, ServicesDep, chosen_translator, key_memory, model_work
 
 router = APIRouter(tags=["translate"])
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ async def translate(
     admission: AdmissionDep,
 ) -> TranslateResponse:
     glossary = await run_in_threadpool(services.glossary_for, body.glossary, body.inline_terms, body.keep)
-    memory = await run_in_threadpool(services.memory_for, body.memory)
+    memory = await run_in_threadpool(services.memory_for, body.memory, key_memory(request))
     async with chosen_translator(services, body.model, body.target_lang) as (name, pipeline):
         results = await model_work(
             request, admission, services, pipeline.translate_documents, body.texts, body.source_lang,
@@ -127,7 +127,7 @@ async def translate_stream(
     admission: AdmissionDep,
 ) -> StreamingResponse:
     glossary = await run_in_threadpool(services.glossary_for, body.glossary, body.inline_terms, body.keep)
-    memory = await run_in_threadpool(services.memory_for, body.memory)
+    memory = await run_in_threadpool(services.memory_for, body.memory, key_memory(request))
     pool = services.pool(body.target_lang)
     name, pipeline = await run_in_threadpool(pool.acquire, body.model)
     slot = admission.slot()

@@ -91,7 +91,37 @@ def variety_text(words: dict[str, set[str]]) -> str:
     return VARIETY_HEADER + "".join(f"{form} {w}\n" for form in ("nb", "nn") for w in sorted(words[form]))
 
 
+ENGLISH_OUT = OUT.parent / "english_case.txt"
+ENGLISH_DICTIONARIES = (Path("/usr/share/dict/american-english"), Path("/usr/share/dict/british-english"))
+ENGLISH_HEADER = """\
+# How English writes these words: a lower-case line is a common word, a capitalised line a name that
+# English writes only so (Ingrid, Esperanto, Columbus). From SCOWL (Spell Checker Oriented Word Lists,
+# Copyright 2000-2011 Kevin Atkinson; permission to use, copy, modify, distribute and sell is granted,
+# with this notice; parts are public domain), as Debian's wamerican and wbritish ship it; common words
+# as common as wordfreq's Zipf 1.5 in English. Built by `python -m eval.lexicon` (apt-get install
+# wamerican wbritish). The name check reads it to tell a name that opens an English sentence
+# (Ingrid missed the bus) from a word that does (Many missed the bus).
+"""
+ENGLISH_COMMON_ZIPF = 1.5
+
+
+def english_case(dictionaries: Iterable[Path] = ENGLISH_DICTIONARIES) -> tuple[set[str], set[str]]:
+    """(common English words, names English writes only capitalised), from SCOWL's word lists."""
+    from wordfreq import zipf_frequency
+
+    words = {w for path in dictionaries for w in path.read_text(encoding="utf-8").split() if "'" not in w}
+    lower = {w for w in words if w.islower()}
+    names = {w for w in words if w[:1].isupper() and not w.isupper() and w.lower() not in lower}
+    return {w for w in lower if zipf_frequency(w, "en") >= ENGLISH_COMMON_ZIPF}, names
+
+
 def main() -> None:
+    if all(path.exists() for path in ENGLISH_DICTIONARIES):
+        common, proper = english_case()
+        ENGLISH_OUT.write_text(ENGLISH_HEADER + "".join(f"{w}\n" for w in sorted(common | proper)), encoding="utf-8")
+        print(f"{ENGLISH_OUT}: {len(common)} common words, {len(proper)} names")
+    else:
+        print(f"{ENGLISH_OUT}: left as it is (apt-get install wamerican wbritish to build it again)")
     lower, names = lexicon(sentences())
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(HEADER + "".join(f"{w}\n" for w in sorted(lower | names)), encoding="utf-8")

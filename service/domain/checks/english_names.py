@@ -11,11 +11,13 @@ import re
 from functools import lru_cache
 
 from .english import ENGLISH_FUNCTION_WORDS, ENGLISH_MONTHS, MIXED_CASE_ABBREVIATION
-from .lexicon import norwegian_case, norwegian_compound, norwegian_frequency, scandinavian
+from .lexicon import english_case, scandinavian
 from .names import sentence_starts, sound
-from .norwegian import DEMONYMS, EXONYMS, NORWEGIAN_ENDINGS, bokmal_forms
+from .norwegian import DEMONYMS, EXONYMS
 
 _DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+# Articles and particles of other languages' names (Le Golf National, Del Potro): no name of their own.
+_PARTICLES = frozenset("le la les de del du da di el al van von der den dos das".split())
 # English capitalises these kinds of words; Norwegian writes them small (norsk, kristen, mandag).
 _SMALL_IN_NORWEGIAN = re.compile(
     r"(?:ians?|ish|ese|eans?|ics?|ists?|ism|icans?|mans?|ards?|swiss|welsh|dutch|french|greeks?|thai|czechs?|slovaks?"
@@ -32,8 +34,9 @@ for _norwegian, _english in EXONYMS.items():
 
 
 def names(source: str) -> list[str]:
-    """Capitalised words of the English that a Norwegian translation keeps as names: not first in
-    a sentence (an abbreviation's full stop, Dr. Moll, ends none), not an acronym, month, day or
+    """Capitalised words of the English that a Norwegian translation keeps as names: first in a
+    sentence only when English writes the word only capitalised or does not know it (``name_at_start``;
+    an abbreviation's full stop, Dr. Moll, ends no sentence), not an acronym, month, day or
     contraction (I'm), not a word Norwegian writes small (European, Islamic), not a word Norwegian
     translates (``_translated_word``: far rarer in Norwegian than in English, all the more in a run
     of capitalised words: United States, Supreme Court, White House); a country's or city's English
@@ -54,23 +57,56 @@ def names(source: str) -> list[str]:
             continue  # I'm, I've, O'Brien (said many ways)
         bare = re.sub(r"['’]s$", "", word)
         lower = bare.lower()
-        if match.start() in starts or re.fullmatch(rf"(?:[A-Z]{{2,}}|{MIXED_CASE_ABBREVIATION})s?", bare) or len(bare) < 3:
-            continue  # first in a sentence, or an acronym or abbreviation (NATO, UN, AMs, PhD: often said otherwise)
+        if match.start() in starts and not name_at_start(bare):
+            continue  # first in a sentence, and a word English writes small too (Many, Yesterday, Fire)
+        known = bare in english_case()[1]  # a name English writes only capitalised (Jamie, Stephen, Hu)
+        short_name = known and lower not in _PARTICLES and not source[match.end():match.end() + 1] == "."  # Hu, not Co. or Le
+        if re.fullmatch(rf"(?:[A-Z]{{2,}}|{MIXED_CASE_ABBREVIATION})s?", bare) or len(bare) < (2 if short_name else 3):
+            continue  # an acronym or abbreviation (NATO, UN, AMs, PhD: often said otherwise)
         if lower in ENGLISH_FUNCTION_WORDS or lower in ENGLISH_MONTHS or lower in _DAYS or lower in _TITLES:
             continue
         if lower in english_places():
             found.append(word)  # Canada, Armenia, Comoros: kept, or said as Norwegian says them
             continue
-        if demonym(lower) and lower not in _NORWEGIAN_EXONYMS and _zipf(lower, "nb") < _zipf(lower) - DEMONYM_GAP:
+        if demonym(lower) and lower not in _NORWEGIAN_EXONYMS and zipf(lower, "nb") < zipf(lower) - DEMONYM_GAP:
             continue  # European, Islamic, Spaniards: small letters and other words in Norwegian
         in_run = any(
             0 <= j < len(matches) and _adjacent(source, matches[min(index, j)], matches[max(index, j)])
             for j in (index - 1, index + 1)
         )
-        if _translated_word(lower, in_run):
+        if _translated_word(lower, in_run and not known):  # a run's looser bar is for its words (White House), not Jamie Siminoff
             continue
         found.append(word)
     return found
+
+
+def name_at_start(word: str) -> bool:
+    """A sentence's first word is a name when English writes it only capitalised (Ingrid,
+    Esperanto, Columbus: SCOWL's word lists, ``data/english_case.txt``), or when it is no English
+    word at all (Stoltenberg, Merkel); not when English has it as a common word (Many, Fire, Will)."""
+    common, proper = english_case()
+    if word in proper:
+        return True
+    lower = word.lower()
+    if lower in common or word.isupper():
+        return False
+    if "-" in lower and lower.rsplit("-", 1)[1] in common or _english_compound(lower, common):
+        return False  # Pre-operative, Well-known, Wagonways: English words joined
+    # A word English does not list may be English all the same (Wagonways, Neurobiological): a name is
+    # not far rarer in Norwegian text than in English (Stoltenberg, Merkel, Mandagi).
+    return zipf(lower) <= zipf(lower, "nb") + START_NAME_GAP
+
+
+START_NAME_GAP = 0.5
+
+
+def _english_compound(word: str, common: frozenset[str]) -> bool:
+    """Two common English words written as one (wagon + ways, cross + ties), the second perhaps in
+    the plural: a word English makes, where a name is rarely so made."""
+    return any(
+        word[:cut] in common and any(tail in common for tail in (word[cut:], word[cut:].removesuffix("s")) if len(tail) >= 3)
+        for cut in range(3, len(word) - 2)
+    )
 
 
 def _headline_names(matches: list[re.Match[str]]) -> list[str]:
@@ -80,8 +116,8 @@ def _headline_names(matches: list[re.Match[str]]) -> list[str]:
         lower = re.sub(r"['’]s$", "", word).lower()
         if re.search(r"['’](?!s$)", word) or len(lower) < 3 or word.isupper():
             continue
-        english = _zipf(lower)
-        if lower in english_places() or (english < HEADLINE_NAME_ZIPF and _zipf(lower, "nb") >= english - NAME_GAP):
+        english = zipf(lower)
+        if lower in english_places() or (english < HEADLINE_NAME_ZIPF and zipf(lower, "nb") >= english - NAME_GAP):
             found.append(word)
     return found
 
@@ -156,7 +192,7 @@ def norwegian_places() -> frozenset[str]:
 def _translated_word(word: str, in_run: bool) -> bool:
     """Far rarer in Norwegian than in English, as written or in the singular (Headmasters)."""
     for form in dict.fromkeys((word, _singular(word))):
-        english, norwegian = _zipf(form), _zipf(form, "nb")
+        english, norwegian = zipf(form), zipf(form, "nb")
         if english >= RARE_ZIPF and norwegian < english - NAME_GAP or (
             in_run and english >= RUN_RARE_ZIPF and norwegian < english - RUN_GAP
         ):
@@ -169,10 +205,11 @@ def _singular(word: str) -> str:
     Scaffolds → scaffold): a plural's own frequency may be too low to tell a word from a name."""
     forms = [word, *(word[: -len(end)] + single for end, single in (("ies", "y"), ("es", ""), ("s", ""))
                      if word.endswith(end) and not word.endswith("ss") and len(word) > len(end) + 3)]
-    return max(forms, key=_zipf)
+    return max(forms, key=zipf)
 
 
-_TITLES = frozenset({"mr", "mrs", "ms", "dr", "col", "rev", "gen", "sen", "rep", "gov", "lt", "sgt", "capt", "prof", "sir", "sens", "reps"})
+_TITLES = frozenset({"mr", "mrs", "ms", "dr", "col", "rev", "gen", "sen", "rep", "gov", "lt", "sgt", "capt", "prof", "sir", "sens", "reps",
+                     "det", "insp", "supt", "cllr", "cmdr", "insp", "maj", "adm"})  # British police ranks: Det Insp, Det Supt
 # Titles before a name, written small in Norwegian (King Louis → kong Ludvig, Judge Kavanaugh → dommer Kavanaugh).
 _TITLES |= frozenset("king queen prince princess pope emperor empress judge president senator governor".split())
 
@@ -184,13 +221,13 @@ def _adjacent(source: str, first: re.Match[str], second: re.Match[str]) -> bool:
 
 
 @lru_cache(maxsize=65_536)
-def _zipf(word: str, lang: str = "en") -> float:
+def zipf(word: str, lang: str = "en") -> float:
     from wordfreq import zipf_frequency
 
     return float(zipf_frequency(word, lang))
 
 
-def _fold(word: str) -> str:
+def fold(word: str) -> str:
     """Lower case without accents, ø/æ/å written out: Bjørn ~ Bjorn, Württemberg ~ Wuerttemberg."""
     import unicodedata
 
@@ -198,10 +235,10 @@ def _fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
-def _like(name: str, words: list[str]) -> bool:
+def spelled_alike(name: str, words: list[str]) -> bool:
     from rapidfuzz import fuzz
 
-    folded, heard = _fold(name), sound(name)
+    folded, heard = fold(name), sound(name)
     return any(
         w.startswith(folded[: max(4, len(folded) - 3)]) or fuzz.ratio(folded, w) >= SAME_NAME
         or sound(w).startswith(heard[: max(4, len(heard) - 3)])  # Isaac ~ Isak, Catalans ~ katalanere
@@ -223,7 +260,7 @@ def name_is_kept(name: str, translation: str) -> bool:
     exonyms = (*_NORWEGIAN_EXONYMS.get(lower, ()), *english_places().get(lower, ()))
     if lower in lowered or any(e in lowered for e in exonyms):
         return True
-    words = [_fold(w) for w in re.findall(r"\w+", translation)]
+    words = [fold(w) for w in re.findall(r"\w+", translation)]
     if demonym(lower):
         stem = next((s for e, s in _DEMONYM_STEMS.items() if lower.startswith(e)), sound(lower)[:3])
         if any(w.startswith(stem) or sound(w).startswith(stem) for w in words):
@@ -232,7 +269,7 @@ def name_is_kept(name: str, translation: str) -> bool:
     stems = {sound(e)[:3] for e in (lower, *exonyms) if len(e) >= 4 and (lower in english_places() or lower in _KNOWN_PLACES)}
     if any(sound(w)[:3] in stems and _ADJECTIVE_END.search(w) for w in words):
         return True
-    return _like(bare, words) or _compound_tail(bare, words)
+    return spelled_alike(bare, words) or _compound_tail(bare, words)
 
 
 def _compound_tail(name: str, words: list[str]) -> bool:
@@ -240,7 +277,7 @@ def _compound_tail(name: str, words: list[str]) -> bool:
     storslalåm): a name of five letters or more, spelled alike."""
     from rapidfuzz import fuzz
 
-    folded = _fold(name)
+    folded = fold(name)
     if len(folded) < 5:
         return False
     return any(
@@ -259,169 +296,3 @@ _KNOWN_PLACES = frozenset(
     name for place in DEMONYMS for name in (place, *EXONYMS.get(place, ())) if name.isalpha() and len(name) >= 4
 )
 _ADJECTIVE_END = re.compile(r"(?:sk|ske|skt|ere|erne|arar|arane)$")
-
-
-_NORWEGIAN_START = re.compile(r"(?:^|[.!?:;…]\s*)$")
-# after an opening quote, bracket or dash a sentence may begin too: only a known name counts there
-OPENING_WORD_ZIPF = 3.0  # … and a word this common in Norwegian there is taken for a word
-_NORWEGIAN_OPENING = re.compile(r"[\"“”‘’«»(\[–—-]\s*$")
-_QUOTED_TITLE = re.compile(r"[\"“”‘’«»(\[–—-]\s*(?:[A-ZÆØÅ][\w'’]*\s+)+$")  # «Dei Sju Systrer», «Herr Onde President»
-# Words a Norwegian sentence may open with after a quote or dash, and the pronoun "Jeg"'s kin.
-_NORWEGIAN_SMALL_WORDS = frozenset(
-    """jeg eg det dette denne disse han hun ho de dei vi me du dere dykk når hvis viss hvordan korleis hva kva
-    hvem kven hvor kor som etter til for fra frå uten utan aldri lenge hele heile tror trur husker hugsar folk
-    men og så da då der her nå no om i på med av en ei et ein eit den alle mange noen nokon ingen ja nei
-    hei takk også òg situasjonen""".split()
-)
-
-
-MAX_CAPITALISED = 0.4  # a share of the words beyond which the translation's capitals say nothing
-
-
-def _norwegian_not_english(word: str) -> bool:
-    """A Norwegian word or compound (perhaps with an ending: dronningen, senatorane) that English
-    does not have. Frequency alone does not tell a word from a Norwegian name: Tromsø and Hansen
-    are far more common in Norwegian than in English too, but English knows them."""
-    common, capitalised = norwegian_case()
-    stems = [word, *(word[: -len(e)] for e in NORWEGIAN_ENDINGS if word.endswith(e) and len(word) >= len(e) + 5)]
-    if _zipf(word) == 0 and (
-        any(scandinavian(stem) >= UNKNOWN_IN_ENGLISH_ZIPF for stem in stems)
-        or norwegian_compound(word, head=UNKNOWN_IN_ENGLISH_ZIPF)
-    ):
-        return True  # Europaparlamentet, Skytten, Samveldelekene (Nynorsk, Danish and Swedish forms too)
-    if word.capitalize() in capitalised:
-        return False  # a name Norwegian text writes with a capital (Hansen, not hans + -en)
-    # a compound, in Nynorsk perhaps (Raudekrossen = raude + krossen, as Bokmål røde + korsen)
-    return any(stem in common for stem in stems) or any(norwegian_compound(w) for w in (word, *bokmal_forms(word)))
-
-
-UNKNOWN_IN_ENGLISH_ZIPF = 2.5  # a word this common in Norwegian that English does not know at all
-
-
-def added_names(source: str, translation: str) -> list[str]:
-    """Capitalised words of the Norwegian, not first in a sentence, that the English does not have
-    in any spelling: a name the translation put in (Norwegian capitalises little but names)."""
-    return _capitalised(source, translation)[0]
-
-
-def lost_names(source: str, translation: str) -> list[str]:
-    """The names of the English that the translation does not keep. An English word written as a
-    name (Sagittarius, Templars, Vigil) may be translated into a Norwegian one (Skytten-galaksen,
-    Tempelridderne): where the translation has such a word, English words are not asked for; names
-    that are no English word (Jochemsen, Khandelwal) still are."""
-    lost = [name for name in names(source) if not name_is_kept(name, translation)]
-    lost = [name for name in lost if not _in_compound(name, source, translation)]
-    if lost and _capitalised(source, translation)[1]:
-        lost = [name for name in lost if _zipf(re.sub(r"['’]s$", "", name).lower()) < ENGLISH_WORD_ZIPF]
-    return lost
-
-
-ENGLISH_WORD_ZIPF = 2.5  # this common in English: a word, which a translation may translate
-
-
-def _in_compound(name: str, source: str, translation: str) -> bool:
-    """The name ends a run whose word before it opens a Norwegian compound of the translation:
-    the two said as one word (Europa League → Europaligaen, Tsunami Warning Center →
-    Tsunamivarslingsenter)."""
-    before = re.search(rf"(?<![\w'’-])((?:[A-Z][\w'’]*[\s-]+)+){re.escape(name)}(?![\w'’])", source)
-    if not before:
-        return False
-    words = list(map(_fold, re.findall(r"\w+", translation)))
-    heads = [_fold(h) for h in re.findall(r"[\w'’]+", before.group(1))]  # UEFA Europa League: Europa
-    return any(len(head) >= 4 and any(w.startswith(head) and len(w) > len(head) + 2 for w in words) for head in heads)
-
-
-# Titles Norwegian may capitalise before a name (Kong George-øyen, «Herr President»).
-_NORWEGIAN_TITLES = frozenset(
-    "kong dronning prins prinsesse keiser pave sankt herr fru frøken senator president statsminister general".split()
-)
-_RUN = re.compile(r"(?<![\w'’-])[A-ZÆØÅ][\w'’]*(?:\s+[A-ZÆØÅ][\w'’]*)+")
-
-
-def _initialled(source: str, translation: str) -> set[int]:
-    """Where the words of a name the English gives by its initials begin in the translation
-    (Louisiana State University for LSU)."""
-    acronyms = set(re.findall(r"\b([A-Z]{2,6})s?\b", source))  # LSU, AMs
-    found: set[int] = set()
-    for run in _RUN.finditer(translation):
-        words = list(re.finditer(r"[A-ZÆØÅ][\w'’]*", run.group()))
-        if "".join(w.group()[0] for w in words) in acronyms:
-            found.update(run.start() + w.start() for w in words)
-    return found
-
-
-def _runs_of_norwegian_words(translation: str) -> set[int]:
-    """Where the words of a run of capitalised words begin in the translation when they are all
-    common Norwegian words, far commoner than in English (the sentence's first word aside): a
-    name said in Norwegian (Vår Frue, Leger Uten Grenser)."""
-    found: set[int] = set()
-    for run in _RUN.finditer(translation):
-        words = list(re.finditer(r"[\w'’]+", run.group()))
-        inside = [w for w in words if not _NORWEGIAN_START.search(translation[: run.start() + w.start()])]
-        if len(inside) >= 2 and all(
-            _far_commoner_in_norwegian(w.group().lower()) and w.group() not in norwegian_case()[1] for w in inside
-        ):
-            found.update(run.start() + w.start() for w in words)
-    return found
-
-
-def _far_commoner_in_norwegian(word: str) -> bool:
-    """A common Norwegian word (Bokmål or Nynorsk) far rarer in English: no name."""
-    norwegian = norwegian_frequency(word)
-    return norwegian >= OPENING_WORD_ZIPF and _zipf(word) < norwegian - NAME_GAP
-
-
-# a title and a surname alone (Mr. Mandagi; not Dr. Christine Blasey Ford, whose name is given in full)
-_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+([A-Z][\w'’-]+)(?![\w'’-]|\s+[A-Z])")
-
-
-def _full_names(source: str, translation: str) -> set[int]:
-    """Where the words of a person's full name begin in the translation when the English gives
-    the person a title and a surname (Mr. Mandagi → Petra Mandagi, Mr. Doseba → Doseba Sinay):
-    Norwegian writes no Mr or Ms, but the first name."""
-    surnames = [re.sub(r"['’]s$", "", m.group(1)) for m in _HONORIFIC.finditer(source)]
-    found: set[int] = set()
-    for run in _RUN.finditer(translation):
-        words = list(re.finditer(r"[\w'’]+", run.group()))
-        if any(_like(surname, [_fold(re.sub(r"['’]?s$", "", w.group())) for w in words]) for surname in surnames):
-            found.update(run.start() + w.start() for w in words)
-    return found
-
-
-def _capitalised(source: str, translation: str) -> tuple[list[str], list[str]]:
-    """The capitalised words of the Norwegian, not first in a sentence, that the English does not
-    have in any spelling: (names it adds, Norwegian words and compounds: names it translated)."""
-    source_words = [_fold(w) for w in re.findall(r"[^\W\d_]+|\d+", source)]  # 600Mbit/s: 600, Mbit
-    english = source.lower()
-    capitalised = list(re.finditer(r"(?<![\w'’-])([A-ZÆØÅ][a-zæøåéü]+)(-[a-zæøåéü]+)*(?![\w'’-])", translation))
-    if len(capitalised) > MAX_CAPITALISED * max(1, len(translation.split())):
-        return [], []  # a title-case headline, or no sentence at all: every word would stand out
-    initialled = _initialled(source, translation)
-    full_names = _full_names(source, translation)
-    norwegian_runs = _runs_of_norwegian_words(translation)
-    added, translated = [], []
-    for match in capitalised:
-        word = match.group(1)
-        before = translation[: match.start()]
-        if _NORWEGIAN_START.search(before) or len(word) < 3 or word.lower() in _NORWEGIAN_SMALL_WORDS:
-            continue
-        if _NORWEGIAN_OPENING.search(before) and word not in norwegian_case()[1] and norwegian_frequency(word.lower()) >= OPENING_WORD_ZIPF:
-            continue  # «Dei Sju Systrer», (Tidligere …): a common word, perhaps opening a sentence
-        if _QUOTED_TITLE.search(before) and _far_commoner_in_norwegian(word.lower()) and word not in norwegian_case()[1]:
-            continue  # … and the common Norwegian words of a quoted title after it (Sju, Onde)
-        if word.lower() in _NORWEGIAN_TITLES or match.start() in initialled or match.start() in full_names:
-            continue  # Kong George, Senator Warren; Louisiana State University for LSU; Petra Mandagi for Mr. Mandagi
-        stem = re.sub(r"(?:s|en|ens|et|ets|ene|ane|a|ar|er)$", "", word)
-        exonym = any(
-            n in english
-            for n in (*EXONYMS.get(word.lower(), ()), *EXONYMS.get(stem.lower(), ()), *english_names().get(word.lower(), ()))
-        )
-        folded = _fold(word)
-        compound = any(folded.startswith(w) for w in source_words if len(w) >= 4)  # Koreakrigen, Europaligaen
-        if exonym or compound or _like(word, source_words) or _like(stem, source_words):
-            continue
-        if _norwegian_not_english(match.group().replace("-", "").lower()) or match.start() in norwegian_runs:
-            translated.append(word)  # a Norwegian word or compound capitalised in a name (Melkeveien, Ildringen)
-        else:
-            added.append(word)
-    return added, translated

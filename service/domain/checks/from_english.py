@@ -6,7 +6,7 @@ as ``english`` reads a translation, Norwegian ones as ``norwegian`` reads a sour
   translation (1,500 = 1 500 = 1500; 1.5 million = 1,5 millioner; a month = its Norwegian name);
   digits the translation adds are flagged unless the source accounts for them (five → 5);
 - ``name``: the names of the English are in the translation, and it puts in none of its own
-  (``english_names.py``);
+  (``english_names.py``, ``translation_names.py``);
 - ``link``: as the other direction (``repetition``, ``empty`` and ``variety`` are added by
   ``sentence.check``);
 - ``untranslated``: the English handed back as its own translation (three words or more, with an
@@ -28,7 +28,7 @@ from .english import (
     digit_numbers,
     translation_numbers,
 )
-from .english_names import added_names, lost_names
+from .translation_names import added_names, lost_names
 from .issue import Issue, link_issue, number_issue
 from .length import LENGTH_BOUNDS, MIN_LENGTH_CHARS
 from .links import links

@@ -19,6 +19,15 @@ def norwegian_case() -> tuple[frozenset[str], frozenset[str]]:
     words = [line for line in lines if line and not line.startswith("#")]
     return frozenset(w for w in words if w.islower()), frozenset(w for w in words if not w.islower())
 
+@lru_cache(maxsize=1)
+def english_case() -> tuple[frozenset[str], frozenset[str]]:
+    """(common words, names English writes only capitalised), from SCOWL (built by
+    ``python -m eval.lexicon``)."""
+    lines = (Path(__file__).parent / "data" / "english_case.txt").read_text(encoding="utf-8").splitlines()
+    words = [line for line in lines if line and not line.startswith("#")]
+    return frozenset(w for w in words if w.islower()), frozenset(w for w in words if not w.islower())
+
+
 @lru_cache(maxsize=65536)
 def frequencies(word: str) -> tuple[float, float]:
     """Zipf frequencies (Norwegian, English) of a word, or of it without a genitive -s when

@@ -34,7 +34,7 @@ REFUSED = "refused"
 OUTCOMES = ("nb", "nn", "da", "sv", "en", "zxx", REFUSED)
 SEGMENTATION_LANGUAGES = ("nb", "nn")
 PARAGRAPH_SENTENCES = 5
-_TERMINAL = re.compile(r"[.!?…][\"'»”’)\]]*$")
+TERMINAL = re.compile(r"[.!?…][\"'»”’)\]]*$")
 # The plain baseline: a boundary after . ! ? … (and closing quotes) before a capital or digit.
 _REGEX_BOUNDARY = re.compile(r"(?<=[.!?…])[\"'»”’)\]]*\s+(?=[\"'«“‘(\[–—-]*\s?[A-ZÆØÅÄÖÜÉ0-9])")
 
@@ -225,7 +225,7 @@ def segmentation_row(split: Split, groups: Iterator[list[str]], lang: str, syste
         missed += len(gold - predicted)
         extra += len(predicted - gold)
         for sentence, offset in zip(group, sorted(gold), strict=False):
-            if _TERMINAL.search(sentence):
+            if TERMINAL.search(sentence):
                 terminal += 1
                 terminal_found += offset in predicted
     precision = found / max(1, found + extra)

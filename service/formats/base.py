@@ -11,7 +11,6 @@ from ..domain.errors import DocumentError
 from ..domain.protocols import TranslatedUnit
 from .inline import Unit, repaired
 
-
 Notes = list[tuple[str, ...]]  # each unit's notes (what the checks found in it), in unit order
 
 

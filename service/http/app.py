@@ -28,7 +28,14 @@ from .admission import Admission
 from .compat import deepl, libretranslate
 from .metrics import ServiceMetrics
 from .middleware import DOCS_ASSETS, EdgeMiddleware, Gate
-from .responses import api_of, error_json, error_response, printable, unexpected_error_response, unreadable_body
+from .responses import (
+    api_of,
+    error_json,
+    error_response,
+    printable,
+    unexpected_error_response,
+    unreadable_body,
+)
 from .routes import documents, glossaries, jobs, memories, summarize, system, translate
 from .routes.page import add_page
 from .security import ApiKeys, RateLimiter, RedisRateLimiter, key_memories, memory_writers

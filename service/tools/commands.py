@@ -9,7 +9,6 @@ from typing import Any
 
 from ..domain.errors import OversettError
 
-
 BENCH_PARTS = ("models", "cache", "pipeline", "checks", "documents", "glossary", "memory", "stream", "summary", "rss", "http", "english")
 
 

@@ -33,13 +33,13 @@ from ..domain.glossary import Glossary
 from ..domain.protocols import DocumentFormat
 from .batch_files import (
     ManifestEntry,
+    OutputFolder,
     SourceDocument,
     find_documents,
-    read_document,
     read_bytes,
-    write_atomic,
+    read_document,
     remove_stale_temporaries,
-    OutputFolder,
+    write_atomic,
 )
 from .documents import translate_file
 from .summaries import Pipelines

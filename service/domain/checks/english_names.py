@@ -92,9 +92,18 @@ def name_at_start(word: str) -> bool:
         return False
     if "-" in lower and lower.rsplit("-", 1)[1] in common or _english_compound(lower, common):
         return False  # Pre-operative, Well-known, Wagonways: English words joined
-    # A word English does not list may be English all the same (Wagonways, Neurobiological): a name is
-    # not far rarer in Norwegian text than in English (Stoltenberg, Merkel, Mandagi).
-    return zipf(lower) <= zipf(lower, "nb") + START_NAME_GAP
+    # A word English does not list may be English all the same (Neurobiological, Geophysicists): made
+    # with English endings, or far rarer in Norwegian text than in English where a name is not
+    # (Stoltenberg, Merkel, Mandagi). Names of English news (Huhne, Xinhua, Sainsbury) are rare in
+    # Norwegian text too, but have no English ending.
+    return zipf(lower) <= zipf(lower, "nb") + START_NAME_GAP or not (_ENGLISH_DERIVED.search(lower) or _INTERJECTION.match(lower))
+
+# Endings English makes words with (speciation, neurobiological, geophysicists, hopelessness).
+_ENGLISH_DERIVED = re.compile(
+    r"\w{3}(?:ations?|itions?|ical(?:ly)?|ists?|isms?|ness|ments?|ity|ities|olog(?:y|ies|ists?)|ous|ive|ives"
+    r"|able|ible|ings?|ed|ly|ers?|ian|ians|ise[ds]?|ize[ds]?)$"
+)
+_INTERJECTION = re.compile(r"^(?:[^aeiouy]+|(\w{1,2})\1+h?)$")  # hmm, shh, haha, hehe: no name
 
 
 START_NAME_GAP = 0.5
@@ -209,7 +218,7 @@ def _singular(word: str) -> str:
 
 
 _TITLES = frozenset({"mr", "mrs", "ms", "dr", "col", "rev", "gen", "sen", "rep", "gov", "lt", "sgt", "capt", "prof", "sir", "sens", "reps",
-                     "det", "insp", "supt", "cllr", "cmdr", "insp", "maj", "adm"})  # British police ranks: Det Insp, Det Supt
+                     "det", "insp", "supt", "cllr", "cmdr", "maj", "adm"})  # British police ranks: Det Insp, Det Supt
 # Titles before a name, written small in Norwegian (King Louis → kong Ludvig, Judge Kavanaugh → dommer Kavanaugh).
 _TITLES |= frozenset("king queen prince princess pope emperor empress judge president senator governor".split())
 

@@ -19,7 +19,7 @@ LENGTH_BOUNDS: list[tuple[int, float, float]] = [
 ]
 MIN_LENGTH_CHARS = 12
 CUT_SHORT_RATIO = -0.05  # a translation without a final full stop counts as cut off only when it is short too
-_TERMINAL = re.compile(r"[.!?…]['\"»”’)\]]*$")
+TERMINAL = re.compile(r"[.!?…]['\"»”’)\]]*$")
 
 
 def _length_ratio(source: str, translation: str) -> tuple[float, float, float] | None:
@@ -49,7 +49,7 @@ def length_problem(source: str, translation: str) -> str | None:
     if ratio > high:
         return f"the translation is much longer than the source ({len(translation)} vs {len(source)} characters)"
     cut_short = ratio < CUT_SHORT_RATIO and len(source.split()) >= 4
-    if cut_short and _TERMINAL.search(source) and not _TERMINAL.search(translation):
+    if cut_short and TERMINAL.search(source) and not TERMINAL.search(translation):
         return "the translation stops mid-sentence: it is short, and the source ends with a full stop but the translation does not"
     if ratio < FRAGMENT_RATIO and len(source.split()) >= 4:
         gap = _gap(source, translation)

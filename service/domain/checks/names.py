@@ -120,9 +120,10 @@ def _folded_keep_case(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def sound(text: str) -> str:
-    """A rough spelling-independent key: Konstantinopel ~ Constantinople, Mekka ~ Mecca, Meksiko ~ Mexico."""
+    """A rough spelling-independent key: Konstantinopel ~ Constantinople, Mekka ~ Mecca, Meksiko ~ Mexico,
+    Kristoffer ~ Christopher, Tomas ~ Thomas."""
     key = _folded(text.replace("ø", "o").replace("æ", "ae").replace("å", "a"))
-    for old, new in (("ph", "f"), ("ck", "k"), ("c", "k"), ("q", "k"), ("w", "v"), ("y", "i"), ("j", "i"), ("z", "s"), ("x", "ks")):
+    for old, new in (("ph", "f"), ("ch", "k"), ("th", "t"), ("ck", "k"), ("c", "k"), ("q", "k"), ("w", "v"), ("y", "i"), ("j", "i"), ("z", "s"), ("x", "ks")):
         key = key.replace(old, new)
     return re.sub(r"(.)\1+", r"\1", key)
 

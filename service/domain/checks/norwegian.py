@@ -80,7 +80,6 @@ def source_numbers(source: str) -> list[tuple[str, set[float]]]:
     """Each number of a Norwegian sentence, with the values a translation may show it as
     (months as negative numbers, so they match month names)."""
     found: list[tuple[str, set[float]]] = []
-    words = [w.lower() for w in WORD.findall(source)]
     after_kl = re.compile(r"(?:kl|klokka|klokken)\.?\s*$", re.IGNORECASE)
     matches = list(_NO_NUMBER.finditer(source))
     years: set[int] = set()
@@ -132,11 +131,19 @@ def source_numbers(source: str) -> list[tuple[str, set[float]]]:
         if value == 1:
             values.add(ONE)
         found.append((raw, values))
-    words = [w.lower() for w in WORD.findall(source)]
-    for index, word in enumerate(words):
-        if word in NORWEGIAN_MONTHS and (word != "mai" or index > 0):
+    for index, written in enumerate(WORD.findall(source)):
+        word = written.lower()
+        if word in NORWEGIAN_MONTHS and not _month_as_name(written, index):
             found.append((word, {-float(NORWEGIAN_MONTHS[word])}))
     return found
+
+
+def _month_as_name(written: str, index: int) -> bool:
+    """Norwegian writes its months in lower case: a capitalised one in mid-sentence is a name (Mai
+    Lindstrøm, Mars the planet), and Mars is the planet at a sentence's start too (a sentence seldom
+    opens with the month, and an unchecked month costs less than a false alarm); Mai opening a
+    sentence is the name as often as the month."""
+    return written[0].isupper() and (index > 0 or written.lower() in ("mars", "mai"))
 
 def source_number_words(source: str) -> list[tuple[str, set[float]]]:
     """Numbers the source writes in words (fire, førti, tiende, trettenåring). A translation may

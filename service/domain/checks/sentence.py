@@ -29,7 +29,7 @@ def check(source: str, translation: str, target: str = "en") -> list[Issue]:
     if not translation.strip():
         return [Issue("empty", "The translation is empty.")]
     into_english = target == "en"
-    issues = _into_english(source, translation) if into_english else check_from_english(source, translation)
+    issues = _into_english(source, translation) if into_english else check_from_english(source, translation, target)
     # A loop in the source ("Nei, nei, nei, nei!") may be a loop in the translation too.
     new_loops = [] if loops(source) else loops(translation)
     if new_loops:

@@ -12,15 +12,22 @@ import re
 
 from .english_names import (
     NAME_GAP,
-    fold,
-    spelled_alike,
-    zipf,
     english_names,
+    fold,
     name_is_kept,
     names,
+    spelled_alike,
+    zipf,
 )
-from .lexicon import norwegian_case, norwegian_compound, norwegian_frequency, scandinavian
+from .lexicon import (
+    english_case,
+    norwegian_case,
+    norwegian_compound,
+    norwegian_frequency,
+    scandinavian,
+)
 from .norwegian import EXONYMS, NORWEGIAN_ENDINGS, bokmal_forms
+from .variety import treebank_words
 
 _NORWEGIAN_START = re.compile(r"(?:^|[.!?:;…]\s*)$")
 # after an opening quote, bracket or dash a sentence may begin too: only a known name counts there
@@ -59,10 +66,11 @@ def _norwegian_not_english(word: str) -> bool:
 UNKNOWN_IN_ENGLISH_ZIPF = 2.5  # a word this common in Norwegian that English does not know at all
 
 
-def added_names(source: str, translation: str) -> list[str]:
-    """Capitalised words of the Norwegian, not first in a sentence, that the English does not have
-    in any spelling: a name the translation put in (Norwegian capitalises little but names)."""
-    return _capitalised(source, translation)[0]
+def added_names(source: str, translation: str, target: str = "nb") -> list[str]:
+    """Capitalised words of the Norwegian that the English does not have in any spelling: a name
+    the translation put in (Norwegian capitalises little but names; a sentence's first word only
+    when it is a known name in the target's written form)."""
+    return _capitalised(source, translation, target)[0]
 
 
 def lost_names(source: str, translation: str) -> list[str]:
@@ -133,7 +141,10 @@ def _far_commoner_in_norwegian(word: str) -> bool:
 
 
 # a title and a surname alone (Mr. Mandagi; not Dr. Christine Blasey Ford, whose name is given in full)
-_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+([A-Z][\w'’-]+)(?![\w'’-]|\s+[A-Z])")
+_HONORIFIC = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|PM|President|Chancellor|Premier|Senator|Sen|Governor|Gov)\.?\s+"
+    r"([A-Z][\w'’-]+)(?![\w'’-]|\s+[A-Z])"
+)  # and a leader's title (PM May → statsminister Theresa May)
 
 
 def _full_names(source: str, translation: str) -> set[int]:
@@ -165,19 +176,60 @@ def _plain_word_as_name(word: str) -> bool:
     )
 
 
-def _standing_alone(translation: str, match: re.Match[str], before: str) -> bool:
+def _standing_alone(translation: str, match: re.Match[str], before: str, norwegian_runs: set[int]) -> bool:
     """Where a capitalised plain word is a name by its place: not after an opening quote, bracket or
-    dash (a sentence may begin there), not in a run of capitalised words (Røde Kors, Vår Frue, Det
-    Nye riket), and not a weak adjective before a word (det Kvite hus): names said in Norwegian words."""
+    dash (a sentence may begin there), not in a run of common Norwegian words (Vår Frue, Det Nye
+    riket; but Per Harper, Tom Kong-øya are names), and not a weak adjective of Norwegian before a
+    word, nor its noun (Røde Kors, det Kvite Hus, det Kvite hus): names said in Norwegian words."""
     after = translation[match.end():]
-    if _NORWEGIAN_OPENING.search(before) or re.search(r"[A-ZÆØÅ][\w'’]*\s+$", before) or re.match(r"\s+[A-ZÆØÅ]", after):
+    if _NORWEGIAN_OPENING.search(before) or match.start() in norwegian_runs:
         return False
-    return not (match.group(1).endswith("e") and re.match(r"\s+[a-zæøå]", after))
+    word = match.group(1)
+    adjective = re.search(r"([A-ZÆØÅ][\w'’]*e)\s+$", before)
+    if adjective and _NORWEGIAN_START.search(before[: adjective.start()].strip()):
+        adjective = None  # Amerikanske Liv Mickelson: the sentence's first word
+    if adjective and _norwegian_word(adjective.group(1).lower()) and _norwegian_word(word.lower()):
+        return False  # the noun after a weak adjective: det Kvite Hus
+    if word.endswith("e") and re.match(r"\s+[a-zæøå]", after):
+        return False  # a weak adjective before its noun: det Kvite hus, Den Store pyramiden
+    return not (word.endswith("e") and _norwegian_word(word.lower()) and re.match(r"\s+[A-ZÆØÅ]", after))  # Røde Kors
 
 
-def _capitalised(source: str, translation: str) -> tuple[list[str], list[str]]:
-    """The capitalised words of the Norwegian, not first in a sentence, that the English does not
-    have in any spelling: (names it adds, Norwegian words and compounds: names it translated)."""
+def _norwegian_word(word: str) -> bool:
+    """A word Norwegian writes small in mid-sentence, and far commoner in Norwegian than in English
+    (røde, kvite, hus; not the, rose)."""
+    return word in norwegian_case()[0] and zipf(word) < norwegian_frequency(word) - NAME_GAP
+
+
+def _known_name(word: str, target: str) -> bool:
+    """A word that is a name wherever it stands, even opening a sentence: Norwegian writes it only
+    capitalised (Tromsø, Hansen; not a noun's definite form: Kongen, Moren), or English does and it
+    is no word of the target's written form (Ingrid, Esperanto; Anna in Bokmål, where anna is no
+    word, but not in Nynorsk)."""
+    common, capitalised = norwegian_case()
+    if word in capitalised:
+        return word in english_case()[1] or not _definite_form(word.lower())
+    lower = word.lower()
+    other_form_only = treebank_words()["nn" if target == "nb" else "nb"] if target in ("nb", "nn") else frozenset()
+    return word in english_case()[1] and (lower not in common or lower in other_form_only)
+
+
+_DEFINITE_ENDINGS = ("enes", "anes", "ens", "ets", "ene", "ane", "en", "et", "a")
+DEFINITE_STEM_ZIPF = 3.5  # how common the word must be without its ending
+
+
+def _definite_form(word: str) -> bool:
+    """A common Norwegian noun in its definite or genitive form, which Norwegian capitalises only
+    opening a sentence or in official style (Kongen, Moren, Regjeringens, Arbeidarpartiet)."""
+    stems = [word[: -len(e)] for e in _DEFINITE_ENDINGS if word.endswith(e) and len(word) - len(e) >= 3]
+    stems += [word[:-1]] if word.endswith("en") else []  # konge-n
+    return any(norwegian_frequency(stem) >= DEFINITE_STEM_ZIPF or norwegian_compound(stem) for stem in stems)
+
+
+def _capitalised(source: str, translation: str, target: str = "nb") -> tuple[list[str], list[str]]:
+    """The capitalised words of the Norwegian that the English does not have in any spelling, not
+    first in a sentence unless a known name (``_known_name``): (names it adds, Norwegian words and
+    compounds: names it translated)."""
     source_words = [fold(w) for w in re.findall(r"[^\W\d_]+|\d+", source)]  # 600Mbit/s: 600, Mbit
     english = source.lower()
     capitalised = list(re.finditer(r"(?<![\w'’-])([A-ZÆØÅ][a-zæøåéü]+)(-[a-zæøåéü]+)*(?![\w'’-])", translation))
@@ -190,7 +242,8 @@ def _capitalised(source: str, translation: str) -> tuple[list[str], list[str]]:
     for match in capitalised:
         word = match.group(1)
         before = translation[: match.start()]
-        if _NORWEGIAN_START.search(before.strip()) or len(word) < 3 or word.lower() in _NORWEGIAN_SMALL_WORDS:
+        first = _NORWEGIAN_START.search(before.strip()) is not None
+        if first and not _known_name(word, target) or len(word) < 3 or word.lower() in _NORWEGIAN_SMALL_WORDS:
             continue
         if _NORWEGIAN_OPENING.search(before) and word not in norwegian_case()[1] and norwegian_frequency(word.lower()) >= OPENING_WORD_ZIPF:
             continue  # «Dei Sju Systrer», (Tidligere …): a common word, perhaps opening a sentence
@@ -207,7 +260,9 @@ def _capitalised(source: str, translation: str) -> tuple[list[str], list[str]]:
         compound = any(folded.startswith(w) for w in source_words if len(w) >= 4)  # Koreakrigen, Europaligaen
         if exonym or compound or spelled_alike(word, source_words) or spelled_alike(stem, source_words):
             continue
-        if _plain_word_as_name(word) and _standing_alone(translation, match, before):
+        if first:
+            added.append(word)  # a known name opening a sentence (Tromsø kom …), which the English does not have
+        elif _plain_word_as_name(word) and _standing_alone(translation, match, before, norwegian_runs):
             added.append(word)  # Per, Tom, Sol, Liv: a short plain word capitalised in mid-sentence is a name
         elif _norwegian_not_english(match.group().replace("-", "").lower()) or match.start() in norwegian_runs:
             translated.append(word)  # a Norwegian word or compound capitalised in a name (Melkeveien, Ildringen)

@@ -19,8 +19,8 @@ from ...domain.memory import MemoryEntry
 from ...domain.pairs import served_pairs
 from ...formats import EXTENSIONS
 from ..middleware import presented_key
-from ..security import hash_key
 from ..routes.deps import AdmissionDep, ServicesDep, key_memory
+from ..security import hash_key
 from .params import body_schema, parse, read_params
 from .work import held_files, translate_texts, translate_upload
 
@@ -175,8 +175,10 @@ async def detect(request: Request, services: ServicesDep) -> list[LtDetected]:
 
 
 @router.get("/languages", response_model=list[LtLanguage], responses=ERRORS)
+@router.post("/languages", response_model=list[LtLanguage], responses=ERRORS, operation_id="languages_post")
 async def languages() -> list[LtLanguage]:
-    """The languages oversett takes, with the targets of each."""
+    """The languages oversett takes, with the targets of each. GET or POST, as LibreTranslate answers both
+    (libretranslatepy POSTs its api_key)."""
     return [LtLanguage(code=code, name=name, targets=TARGETS[code]) for code, name in NAMES.items()]
 
 

@@ -101,6 +101,7 @@ def langid_rows(identify: Identify, folder: Path, system: str) -> tuple[list[dic
             rows.append({
                 "system": system, "language": lang, "unit": unit, "samples": total,
                 "accuracy": round(100 * outcomes[expected] / total, 2),
+                "norwegian": round(100 * (outcomes["nb"] + outcomes["nn"]) / total, 2),
                 "refused": round(100 * outcomes[REFUSED] / total, 2),
                 "english": round(100 * outcomes["en"] / total, 2),
                 "translated": round(100 * sum(outcomes[c] for c in SUPPORTED) / total, 2),
@@ -117,8 +118,9 @@ def run_langid(folder: Path = TREEBANKS, baseline: bool = True) -> dict[str, Any
         "data": str(folder),
         "tables": [
             {
-                "title": "Language id (% of samples; accuracy = right language for nb/nn/da/sv, refused for the others)",
-                "columns": ["system", "language", "unit", "samples", "accuracy", "refused", "english", "translated"],
+                "title": "Language id (% of samples; accuracy = right language for nb/nn/da/sv, refused for the others; "
+                "norwegian = reported as Bokmål or Nynorsk)",
+                "columns": ["system", "language", "unit", "samples", "accuracy", "norwegian", "refused", "english", "translated"],
                 "rows": rows,
                 "digits": 2,
                 "plot": {"label": ["system", "language", "unit"], "values": ["refused", "english"], "top": 100},

@@ -27,6 +27,7 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from .errors import InvalidInput, UnsupportedLanguage
+from .spans import PROTECTED
 
 if TYPE_CHECKING:
     from lingua import Language
@@ -88,6 +89,28 @@ ENGLISH_WORDS = frozenset(
     off out not but""".split()
 )
 SURE_OF_GERMAN = 0.35  # head-to-head, with that evidence
+
+# Norwegian is one language written two ways, and the model splits it between them: when Bokmål and
+# Nynorsk together are likelier than Danish by this much, the text is Norwegian.
+NORWEGIAN_TOGETHER_MARGIN = 0.1
+# Words Norwegian (Bokmål or Nynorsk) writes and its neighbours do not (Danish mig/af/efter/noget,
+# Swedish jag/inte/och): more of them than of the neighbour's own words make a text Norwegian.
+NORWEGIAN_NOT_NEIGHBOUR = frozenset(
+    """å meg deg seg av etter noe noen nå hva vet mye blir ble hadde ikkje eg kva kven korleis berre mykje frå ho
+    dei eit ein hjå veldig gjennom mellom uten ut opp enn sier sa ta gi si kanskje litt fikk gikk tok sånn
+    henne dere vår vårt våre mitt sitt oss bli blitt vært gjøre gjør nokon noko nokre vere vore""".split()
+)
+DANISH_NOT_NORWEGIAN = frozenset(
+    """af mig dig sig efter noget nogle nogen nu hvad meget bliver blev havde gennem mellem uden ud op end
+    siger sagde tage give sige måske lidt fik gik tog sådan hende jer vores vort os blive været gøre gør""".split()
+)
+SWEDISH_NOT_NORWEGIAN = frozenset("och inte jag är att också från mycket vad hur när hade något någon".split())
+NORWEGIAN_NOT_SWEDISH = frozenset(
+    "å og ikke ikkje jeg eg hva kva hvem kven hvor kor er ble vart blir hadde etter noe noen mye også meg deg seg fra frå".split()
+)
+_SWEDISH_LETTERS = re.compile(r"[äöÄÖ]")
+_NORWEGIAN_ONLY_LETTERS = re.compile(r"[æøÆØ]")
+_NAME_INSIDE = re.compile(r"(?<![.!?…:]\s)(?<!^)(?<=\s)[A-ZÆØÅÄÖÜ][^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -154,11 +177,12 @@ class LanguageDetector:
         """The language of ``text`` (nb / nn / da / sv / en, or zxx without letters); raise
         UnsupportedLanguage naming the language when it is confidently something else.
         ``prefer_english``: the request goes out of English, so doubt means English."""
+        text = PROTECTED.sub(" ", text)  # links, addresses and code are no language (www.vg.no/nyheter)
         words = [w.lower() for w in _WORD.findall(text)]
         if not words:
             return Detection(NO_LINGUISTIC_CONTENT, 1.0)
         self._refuse_if_unsupported(text, words)
-        return self._supported_language(text, words, prefer_english)
+        return self._supported_language(_without_names(text), words, prefer_english)
 
     def _refuse_if_unsupported(self, text: str, words: list[str]) -> None:
         if _NORWEGIAN_LETTERS.search(text) and not _ICELANDIC_LETTERS.search(text):
@@ -207,21 +231,66 @@ class LanguageDetector:
             best.value < SURE_OF_ENGLISH or len(words) < MIN_WORDS
         ):
             best = next(c for c in ranked if self._supported[c.language] != "en")
-        return Detection(self._supported[best.language], round(best.value, 4))
+        code = self._supported[best.language]
+        if code in ("da", "sv"):
+            return _norwegian_or_neighbour(code, words, {self._supported[c.language]: c.value for c in ranked})
+        return Detection(code, round(best.value, 4))
 
 
     def _english_or_scandinavian(self, text: str, ranked: list) -> Detection:  # type: ignore[type-arg]
-        """From English: English unless the Scandinavian languages together are sure (or the text
-        has æ/ø/å); then the likeliest of them, Norwegian unless Danish or Swedish is the likelier
-        by a clear margin (a text meant for a Norwegian target is most often Norwegian)."""
+        """From English: English unless the Scandinavian languages together are sure (or the text's
+        own words show it: æ/ø/å in lower-case words, two of Norwegian's function words); then the
+        likeliest of them, Norwegian unless Danish or Swedish is the likelier by a clear margin (a
+        text meant for a Norwegian target is most often Norwegian). So text comes back as it is only
+        when English is unlikely (links and names, which tell nothing, left out)."""
         by_code = {self._supported[c.language]: c.value for c in ranked}
-        if by_code["en"] > 1 - SURE_OF_ENGLISH and not (_NORWEGIAN_LETTERS.search(text) or _ASH.search(text)):
+        words = [w.lower() for w in _WORD.findall(text)]
+        lower = " ".join(w for w in _WORD.findall(text) if w.islower())  # æ/ø/å of names (Bjørn Dæhlie) say nothing
+        evidence = bool(_NORWEGIAN_LETTERS.search(lower) or _ASH.search(lower)) or _scandinavian_by_its_words(words)
+        if by_code["en"] > 1 - SURE_OF_ENGLISH and not evidence:
             return Detection("en", round(by_code["en"], 4))
         scandinavian = sorted((v, c) for c, v in by_code.items() if c != "en")
         value, code = scandinavian[-1]
         if code not in ("nb", "nn") and value < SURE_OF_NEIGHBOUR:
             value, code = max((v, c) for v, c in scandinavian if c in ("nb", "nn"))
+        if code in ("nb", "nn"):  # how sure it is Norwegian, as either written form is already in the target
+            value = by_code["nb"] + by_code["nn"]
         return Detection(code, round(value, 4))
+
+
+def _without_names(text: str) -> str:
+    """The text without its names (capitalised words inside a sentence: Jens Stoltenberg, Stockholm),
+    which tell little of the language around them, when enough words are left to judge by."""
+    rest = _NAME_INSIDE.sub(" ", text)
+    return rest if len(_WORD.findall(rest)) >= MIN_WORDS else text
+
+
+def _norwegian_or_neighbour(code: str, words: list[str], by_code: dict[str, float]) -> Detection:
+    """Danish or Swedish on top: Norwegian all the same when the text has more of Norwegian's own
+    words than of the neighbour's, or when Bokmål and Nynorsk together are clearly likelier (a
+    Norwegian service calls doubtful Danish/Norwegian text Norwegian: "Eg er glad i deg.")."""
+    if code == "da":
+        norwegian = sum(w in NORWEGIAN_NOT_NEIGHBOUR for w in words)
+        neighbour = sum(w in DANISH_NOT_NORWEGIAN for w in words)
+    else:
+        norwegian = sum(w in NORWEGIAN_NOT_SWEDISH for w in words) + bool(_NORWEGIAN_ONLY_LETTERS.search(" ".join(words)))
+        neighbour = sum(w in SWEDISH_NOT_NORWEGIAN for w in words) + bool(_SWEDISH_LETTERS.search(" ".join(words)))
+    together = by_code["nb"] + by_code["nn"]
+    close = code == "da" and together - by_code[code] > NORWEGIAN_TOGETHER_MARGIN  # Swedish is told apart well
+    if norwegian > neighbour or (norwegian == neighbour and close):
+        written = "nb" if by_code["nb"] >= by_code["nn"] else "nn"
+        return Detection(written, round(together, 4))
+    return Detection(code, round(by_code[code], 4))
+
+
+def _scandinavian_by_its_words(words: list[str]) -> bool:
+    """Two or more words of Norwegian's own that English does not write (eg, deg, ikkje), more of
+    them than of English's own words: "Eg er glad i deg." goes out as it is, not as English."""
+    own = {w for w in words if w in NORWEGIAN_NOT_NEIGHBOUR or w in SCANDINAVIAN_WORDS} - _ALSO_ENGLISH
+    return len(own) >= 2 and len(own) > sum(w in ENGLISH_WORDS for w in words)
+
+
+_ALSO_ENGLISH = frozenset({"bare", "sine", "mens", "ut", "sa", "ta", "gi", "si", "ein", "dei", "opp", "eit"})
 
 
 def _english_by_its_words(words: list[str]) -> bool:

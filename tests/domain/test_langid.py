@@ -88,3 +88,34 @@ def test_normalise_code() -> None:
     assert normalise_code("nno") == "nn"
     with pytest.raises(InvalidInput, match="not supported"):
         normalise_code("de")
+
+
+@pytest.mark.parametrize("text", ["Eg er glad i deg.", "Jeg er glad i deg.", "Ved å være tilstede.", "Jeg prøver å være mer tilstede."])
+def test_doubtful_danish_or_norwegian_is_norwegian(detector: LanguageDetector, text: str) -> None:
+    """Norwegian's own words (eg, deg, å) or Bokmål and Nynorsk together likelier than Danish."""
+    assert detector.detect(text).lang in ("nb", "nn")
+
+
+@pytest.mark.parametrize("text", ["Hun havde ikke set ham efter krigen.", "Det er lang tid siden han har spist noget."])
+def test_danish_with_its_own_words_stays_danish(detector: LanguageDetector, text: str) -> None:
+    assert detector.detect(text).lang == "da"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a link's words are no language (www.vg.no/nyheter), nor are the names (Stoltenberg, Stockholm)
+        "Jens Stoltenberg spoke in Stockholm on 13 February. See https://www.vg.no/nyheter.",
+        # æ/ø/å in names say nothing of the sentence around them
+        "Bjørn Dæhlie won the race in Lillehammer.",
+    ],
+)
+def test_english_with_norwegian_names_and_links_is_english_going_out(detector: LanguageDetector, text: str) -> None:
+    assert detector.detect(text, prefer_english=True).lang == "en"
+
+
+def test_norwegian_going_out_comes_back_only_when_sure(detector: LanguageDetector) -> None:
+    for text in ("Eg er glad i deg.", "Det er fint å være hjemme igjen."):
+        found = detector.detect(text, prefer_english=True)
+        assert found.lang in ("nb", "nn")  # its own words or letters show it
+    assert detector.detect("https://www.vg.no/nyheter").lang == "zxx"  # a link alone has nothing to translate

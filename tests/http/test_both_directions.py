@@ -73,6 +73,21 @@ def test_text_already_in_the_target_comes_back_unchanged_and_says_so(
     assert seen == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jens Stoltenberg spoke in Stockholm on 13 February. See https://www.vg.no/nyheter.",
+        "Bjørn Dæhlie won the race in Lillehammer.",
+    ],
+)
+def test_english_with_norwegian_names_and_links_is_translated_into_bokmal(client: TestClient, text: str) -> None:
+    """Only text detection is sure of comes back unchanged: the link's words and the names
+    (Stoltenberg, æ/ø in Dæhlie) do not make the sentence Bokmål."""
+    (answer,) = client.post("/v1/translate", json={"text": text, "target_lang": "nb"}).json()["translations"]
+    assert answer["source_lang"] == "en" and answer["translated"] is True
+    assert "www.vg.no/nyheter" in answer["text"] or "vg.no" not in text
+
+
 def test_short_english_is_translated_not_passed_through(client: TestClient) -> None:
     for text in ("Hello", "Good morning", "Bank", "Read more"):
         (answer,) = client.post("/v1/translate", json={"text": text, "target_lang": "nb"}).json()["translations"]

@@ -48,6 +48,10 @@ def test_libretranslate_detect_languages_and_settings(client: TestClient) -> Non
     assert found["language"] == "nb" and 0 < found["confidence"] <= 100
     (german,) = client.post("/detect", json={"q": "Das ist ein ganz normaler deutscher Satz über das Wetter heute."}).json()
     assert german["language"] == "de"  # not translated, but named
+    for short in ("Eg er glad i deg.", "Jeg er glad i deg."):  # doubtful Danish/Norwegian is Norwegian
+        (norwegian,) = client.post("/detect", data={"q": short}).json()
+        assert norwegian["language"] in ("nb", "nn"), short
+    assert client.post("/languages").json() == client.get("/languages").json()  # libretranslatepy POSTs
     codes = {language["code"]: language["targets"] for language in client.get("/languages").json()}
     assert codes["nb"] == ["en"] and set(codes) >= {"nb", "nn", "da", "sv", "en"}
     settings = client.get("/frontend/settings").json()

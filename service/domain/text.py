@@ -27,6 +27,7 @@ LEADING_ABBREVIATIONS: frozenset[str] = frozenset(
         "tlf", "adr", "avd", "dr", "prof", "stud", "sml", "kap", "pkt", "ref", "hr", "fru", "sr",
         "jr", "mr", "mrs", "ms", "gen", "oberst", "bd", "årg", "vol", "utg", "overs", "anm",
         "forf", "innb", "t.o.m", "f.o.m", "o.a", "fr", "f", "m.a", "f.v", "t.d",
+        "adv", "cand", "ass", "konst", "fung", "stip",  # before a title or a name: adv. Hansen
     }
 )
 TRAILING_ABBREVIATIONS: frozenset[str] = frozenset(
@@ -56,6 +57,15 @@ ENGLISH_TRAILING_ABBREVIATIONS: frozenset[str] = frozenset(
         "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun", "no", "nos",
         "km", "kg", "lb", "lbs", "oz", "mi", "min", "hr", "hrs", "sq", "mph", "bn", "mn",
     }
+)
+# English abbreviations that are English words in lower case (us, det, art, sun): abbreviations only
+# as abbreviations are written, capitalised ("U.S." or "US", "Det. Smith", "Art. 5").
+_ENGLISH_WORDS_TOO = frozenset({"us", "det", "art", "sat", "sun", "mar", "min", "no", "sec", "est", "op", "ed", "fig", "co"})
+# Given names abbreviated before the full name (Chr. Michelsen, Th. Kittelsen, Wm. Shakespeare): no
+# sentence ends there when a capitalised word follows. (Not a rule on any short capitalised word:
+# party names end sentences, "… enn Frp. Samtidig …".)
+GIVEN_NAME_ABBREVIATIONS: frozenset[str] = frozenset(
+    {"chr", "th", "wm", "joh", "jac", "chas", "thos", "jos", "edw", "benj", "saml", "fredr"}
 )
 # No abbreviation of these stands before a number ("No. 5", "pp. 12"): before a digit they lead.
 _BEFORE_NUMBERS = frozenset({"no", "nos", "p", "pp", "vol", "ch", "fig", "art", "sec", "para"})
@@ -201,8 +211,12 @@ def _is_sentence_end(sentence: str, following: str, lang: str = "nb") -> bool:
         (ENGLISH_LEADING_ABBREVIATIONS, ENGLISH_TRAILING_ABBREVIATIONS) if lang == "en"
         else (LEADING_ABBREVIATIONS, TRAILING_ABBREVIATIONS)
     )
+    if lang == "en" and word.islower() and word in _ENGLISH_WORDS_TOO:
+        return True  # "Follow us. Follow your instincts."
     if lang == "en" and word.lower() in _BEFORE_NUMBERS and following[:1].isdigit():
         return False  # "No. 5", "pp. 12"
+    if _given_name_abbreviated(word) and _opens_with_capital(following):
+        return False  # "Chr. Michelsens barnehjem"
     if word.lower() in leading or (word == "St" and following[:1].isupper()):
         return False  # "f.eks. Norge", "dr. Hansen", "St. Olav", "Mr. Smith"
     if word.lower() in trailing:
@@ -212,6 +226,11 @@ def _is_sentence_end(sentence: str, following: str, lang: str = "nb") -> bool:
     if word.isdigit() and len(word) <= 2 and following[:1].isdigit():
         return False  # "1. 2. og 3. plass"
     return True
+
+
+def _given_name_abbreviated(word: str) -> bool:
+    """Chr, Th, Wm: a given name's abbreviation, written capitalised."""
+    return word[:1].isupper() and word.lower() in GIVEN_NAME_ABBREVIATIONS
 
 
 def _opens_with_capital(following: str) -> bool:

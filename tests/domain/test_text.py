@@ -82,6 +82,10 @@ def test_no_seed_sentence_ends_at_a_date_ordinal(seed_text: str) -> None:
         "Vi besøkte St. Petersburg i fjor.",
         "Det var dr. Hansen som kom.",
         "Løpet er på 5 km. langs elva.",
+        # a given name abbreviated before the full name, and titles before a name
+        "Han vokste opp på Chr. Michelsens barnehjem i Bergen.",
+        "Tegningen er av Th. Kittelsen og henger i stua.",
+        "Vi møtte adv. Hansen i retten.",
     ],
 )
 def test_abbreviations_and_initials_do_not_split(sentence: str) -> None:
@@ -178,3 +182,20 @@ def test_split_long_sentence_without_punctuation_uses_word_windows() -> None:
 
 def test_short_sentence_is_not_split() -> None:
     assert split_long_sentence("Kort setning.", 50, _count_words) == ["Kort setning."]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "sentences"),
+    [
+        # a party's name written in mixed case ends its sentence: the care is for given names only
+        ("Vi stemte på Frp. Samtidig kom de.", "nb", ["Vi stemte på Frp.", "Samtidig kom de."]),
+        # "us" is the pronoun, U.S. and US the country
+        ("Follow us. Follow your instincts.", "en", ["Follow us.", "Follow your instincts."]),
+        ("Send it to us. Thanks.", "en", ["Send it to us.", "Thanks."]),
+        ("The U.S. Army came. They left.", "en", ["The U.S. Army came.", "They left."]),
+        ("It was Th. Kittelsen who drew it. Nice.", "en", ["It was Th. Kittelsen who drew it.", "Nice."]),
+        ("I said no. Then I left.", "en", ["I said no.", "Then I left."]),
+    ],
+)
+def test_abbreviations_that_are_also_words_or_names(text: str, lang: str, sentences: list[str]) -> None:
+    assert segment(text, lang).sentences == sentences

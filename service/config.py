@@ -138,6 +138,20 @@ class Settings(BaseSettings):
         "Helsinki-NLP/opus-mt-tc-big-en-gmq,en-fast=Helsinki-NLP/opus-mt-en-gmq'; the first replaces "
         "OVERSETT_EN_TRANSLATOR. Unset: one, named 'from-english'. Names are unique across both settings",
     )
+    apertium: bool = Field(
+        True, description="Bokmål ↔ Nynorsk with Apertium (the Debian packages apertium and apertium-nno-nob), run as "
+        "separate processes; false turns that pair off"
+    )
+    nynorsk_variant: Literal["nno", "nno_e"] = Field(
+        "nno_e", description="Nynorsk that Apertium writes: nno_e (e-infinitive, 'vi'; the default) or nno "
+        "(a-infinitive, 'me')"
+    )
+    nynorsk_route: Literal["bokmal", "direct"] = Field(
+        "bokmal", description="English → Nynorsk: 'bokmal' translates into Bokmål and converts it with Apertium (the "
+        "default, when Apertium is installed); 'direct' asks the model for Nynorsk"
+    )
+    apertium_pipelines: int = Field(2, ge=1, le=16, description="Long-lived Apertium pipelines kept for each direction")
+    apertium_timeout: float = Field(10.0, gt=0, le=300, description="Seconds one segment may take in Apertium")
     max_translators: int = Field(
         2, ge=1, le=16,
         description="Translators loaded at once, for each direction; the least recently used is unloaded to load another",

@@ -223,3 +223,23 @@ def test_translate_and_summarize_into_norwegian_with_to(tiny_models: dict[str, P
     assert summary.returncode == 0 and "summary in nb" in summary.stderr.decode()
     bad = _run(["translate", "--to", "de", "-"], env, stdin=english.encode())
     assert bad.returncode != 0 and "nn (Norwegian Nynorsk)" in bad.stderr.decode()
+
+
+def test_translate_bokmal_into_nynorsk_and_back(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    """Apertium behind the CLI: --to nn of a Bokmål text, --to nb of a Nynorsk one, an HTML file
+    converted with its markup."""
+    env = {
+        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]), "OVERSETT_EN_TRANSLATOR": str(tiny_models["en_translator"]),
+        "OVERSETT_SUMMARIZER": "none", "OVERSETT_CACHE": "none", "OVERSETT_NUM_BEAMS": "1",
+    }
+    nynorsk = _run(["translate", "--to", "nn", "-"], env, stdin="Jeg vet ikke hva han vil.\n".encode())
+    assert nynorsk.returncode == 0, nynorsk.stderr.decode()
+    assert nynorsk.stdout.decode() == "Eg veit ikkje kva han vil.\n" and "[detected nb" in nynorsk.stderr.decode()
+    bokmal = _run(["translate", "--to", "nb", "--source-lang", "nn", "-"], env, stdin="Eg veit ikkje kva han vil.".encode())
+    assert bokmal.returncode == 0 and bokmal.stdout.decode() == "Jeg vet ikke hva han vil."
+    story = tmp_path / "sak.html"
+    story.write_text('<html lang="nb"><body><p>Jeg vet <b>ikke</b> hva han vil.</p></body></html>', encoding="utf-8")
+    done = _run(["translate", "--to", "nn", str(story), "--out", str(tmp_path / "sak.nn.html")], env)
+    assert done.returncode == 0, done.stderr.decode()
+    html = (tmp_path / "sak.nn.html").read_text(encoding="utf-8")
+    assert '<html lang="nn">' in html and "<b>ikkje</b>" in html

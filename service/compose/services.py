@@ -44,13 +44,17 @@ from ..usecases.batch import DocumentTranslator
 from ..usecases.batching import DynamicBatcher
 from ..usecases.jobs import JobLimits, JobRunner
 from ..usecases.pipeline import TranslationPipeline
+from ..usecases.standards import Standards
 from ..usecases.summaries import SummaryPipeline
 from .pool import FROM_ENGLISH, INTO_ENGLISH, TranslatorPool, known_model, settings_for_model
+from .standards import load_standards
 from .stores import glossary_store, memory_store
 
 __all__ = ["Services", "TranslatorPool", "known_model", "load_services", "settings_for_model"]
 
 log = logging.getLogger(__name__)
+
+BETWEEN_STANDARDS = "bokmal-nynorsk"  # the direction label of Bokmål ↔ Nynorsk (metrics, /v1/models)
 
 
 @dataclass
@@ -68,6 +72,7 @@ class Services:
     pools: dict[str, TranslatorPool] = field(default_factory=dict)  # direction → its named translators
     glossaries: GlossaryStore | None = None
     memories: MemoryStore | None = None
+    standards: Standards | None = None  # Bokmål ↔ Nynorsk (Apertium), and the route of English into Nynorsk
 
     def require_pipeline(self, target: str = ENGLISH) -> TranslationPipeline:
         """The default translator's pipeline into ``target``; ModelUnavailable when it is missing."""
@@ -80,7 +85,10 @@ class Services:
 
     def pipelines(self) -> dict[str, TranslationPipeline]:
         """The loaded default pipelines by direction (for /metrics and /v1/models)."""
-        found = {INTO_ENGLISH: self.pipeline, FROM_ENGLISH: self.en_pipeline}
+        found = {
+            INTO_ENGLISH: self.pipeline, FROM_ENGLISH: self.en_pipeline,
+            BETWEEN_STANDARDS: self.standards.pipeline if self.standards is not None else None,
+        }
         return {name: pipeline for name, pipeline in found.items() if pipeline is not None}
 
     def close(self) -> None:
@@ -135,7 +143,8 @@ class Services:
                 (self.pipeline, self.translator_error) if way == INTO_ENGLISH else (self.en_pipeline, self.en_translator_error)
             )
             self.pools[way] = TranslatorPool(
-                self.settings, way, default, error, load_pipeline,
+                self.settings, way, default, error,
+                lambda settings, detector, way: load_pipeline(settings, detector, way, self.standards),
                 lambda model, seconds: self.model_loads.append(("translation", model, seconds)),
             )
         return self.pools[way]
@@ -160,10 +169,11 @@ def load_services(settings: Settings, detector: LanguageDetector | None = None) 
     except ModelUnavailable as exc:
         log.error("%s", exc.message)
         services.translator_error = exc
+    services.standards = load_standards(settings, detector)
     if settings.en_translator_enabled:
         try:
             started = time.perf_counter()
-            services.en_pipeline = load_pipeline(settings, detector, FROM_ENGLISH)
+            services.en_pipeline = load_pipeline(settings, detector, FROM_ENGLISH, services.standards)
             services.model_loads.append(("translation", settings.en_translator, time.perf_counter() - started))
         except ModelUnavailable as exc:
             log.error("%s English → Norwegian is unavailable until it is fixed.", exc.message)
@@ -268,10 +278,12 @@ def _converted(ref: ModelRef, settings: Settings, *, explicit: Path | None) -> P
 
 
 def load_pipeline(
-    settings: Settings, detector: LanguageDetector | None = None, way: str = INTO_ENGLISH
+    settings: Settings, detector: LanguageDetector | None = None, way: str = INTO_ENGLISH,
+    standards: Standards | None = None,
 ) -> TranslationPipeline:
     """Load the configured translator of the direction (behind the dynamic batcher) and cache;
-    raises ModelUnavailable."""
+    raises ModelUnavailable. From English, the pipeline also converts Bokmål ↔ Nynorsk
+    (``standards``: the service's shared engine; built here when not given)."""
     backend = load_translator(settings, way)
     targets: tuple[str, ...] = (ENGLISH,)
     if way == FROM_ENGLISH:
@@ -287,10 +299,13 @@ def load_pipeline(
         if settings.batch_wait_ms > 0
         else backend
     )
+    detector = detector or LanguageDetector()
+    if way == FROM_ENGLISH and standards is None:
+        standards = load_standards(settings, detector)
     return TranslationPipeline(
         translator,
         open_cache(settings.cache),
-        detector or LanguageDetector(),
+        detector,
         num_beams=settings.num_beams,
         max_chars=settings.max_chars,
         checks=settings.checks,
@@ -298,6 +313,7 @@ def load_pipeline(
         memories=memory_store(settings),
         default_memory=settings.memory,
         targets=targets,
+        standards=standards if way == FROM_ENGLISH else None,
     )
 
 

@@ -18,6 +18,8 @@ the request or ran the command; it says what is wrong and how to fix it.
     ├── ModelUnavailable          a model cannot be found or loaded   (says how to get it)
     ├── Overloaded                too much pending work               (retry_after)
     ├── StoreUnavailable          the shared job store cannot be reached (retry_after)
+    ├── EngineUnavailable         Apertium (Bokmål ↔ Nynorsk) is not installed
+    ├── EngineFailed              an Apertium pipeline crashed or hung; restarted (retry_after)
     ├── RequestTimeout            the work took too long              (retry_after)
     ├── Cancelled                 the client went away; its work was dropped
     └── ConfigurationError        a setting is wrong; raised at startup
@@ -217,6 +219,31 @@ class ModelUnavailable(OversettError):
             f"{setting}=DIR/{folder}."
         )
         self.model_id = model_id
+
+
+class EngineUnavailable(OversettError):
+    """A translation engine run as a separate program (Apertium) is not installed; the message
+    names the packages."""
+
+    def __init__(
+        self, mode: str, packages: tuple[str, ...] = ("apertium", "apertium-nno-nob"), reason: str = "it is not installed"
+    ) -> None:
+        super().__init__(
+            f"Bokmål ↔ Nynorsk needs Apertium's {mode} mode, and {reason}. Install the Debian packages "
+            f"{' and '.join(packages)} (apt-get install {' '.join(packages)}) and restart oversett; "
+            "every other language pair works without them."
+        )
+        self.packages = packages
+
+
+class EngineFailed(OversettError):
+    """A call to a separate translation program crashed, hung or answered garbage; that program was
+    restarted and only this request failed."""
+
+    retry_after = 1
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"Apertium failed on this text ({reason}); its pipeline was restarted, try again.")
 
 
 class Overloaded(OversettError):

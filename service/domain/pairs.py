@@ -1,5 +1,5 @@
 """The language pairs oversett translates: Norwegian (Bokmål, Nynorsk) and its neighbours Danish
-and Swedish into English, and English into Bokmål or Nynorsk. Which model serves a pair is the
+and Swedish into English, English into Bokmål or Nynorsk, and Bokmål ↔ Nynorsk. Which model serves a pair is the
 composition root's business; this module knows only the languages and the rules between them."""
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ TARGET_NAMES: dict[str, str] = {"en": "English", "nb": "Norwegian Bokmål", "nn"
 # What each direction's translator takes and gives.
 INTO_ENGLISH_SOURCES = ("nb", "nn", "da", "sv")
 FROM_ENGLISH_TARGETS = ("nb", "nn")
+# Bokmål ↔ Nynorsk: the two written standards of Norwegian, converted by a rule-based engine.
+STANDARD_PAIRS = (("nb", "nn"), ("nn", "nb"))
 _TARGET_ALIASES = {"nob": "nb", "nno": "nn", "eng": "en", "en-gb": "en", "en-us": "en"}
 
 
@@ -59,7 +61,7 @@ def language_of_tag(tag: str | None) -> str | None:
 
 def served_pairs() -> list[tuple[str, str]]:
     """Every (source, target) pair oversett translates, as memory entries may go."""
-    return [*pairs([ENGLISH]), *pairs(FROM_ENGLISH_TARGETS)]
+    return [*pairs([ENGLISH]), *pairs(FROM_ENGLISH_TARGETS), *STANDARD_PAIRS]
 
 
 def pair_label(source: str, target: str) -> str:
@@ -67,17 +69,18 @@ def pair_label(source: str, target: str) -> str:
 
 
 def already_in_target(source: str, target: str) -> bool:
-    """The text needs no translation: it is in the target language (any Norwegian counts for a
-    Norwegian target: oversett does not translate between Bokmål and Nynorsk)."""
-    return source == target or (target in NORWEGIAN and source in NORWEGIAN)
+    """The text needs no translation: it is in the target's written standard (Bokmål for Bokmål,
+    Nynorsk for Nynorsk; "no", Norwegian of either standard, counts for both)."""
+    return source == target or (source == "no" and target in NORWEGIAN)
 
 
 def check_pair(source: str, target: str) -> None:
     """InvalidInput (422) naming the pairs there are when ``source`` → ``target`` is not one."""
-    if target == ENGLISH or source == ENGLISH or already_in_target(source, target):
+    if target == ENGLISH or source == ENGLISH or already_in_target(source, target) or (source, target) in STANDARD_PAIRS:
         return
-    served = ", ".join(pair_label(s, t) for s, t in [*pairs(FROM_ENGLISH_TARGETS), *pairs([ENGLISH])])
+    served = ", ".join(pair_label(s, t) for s, t in served_pairs())
     raise InvalidInput(
-        f"oversett does not translate {source} into {target}: only English goes into {TARGET_NAMES[target]}. "
+        f"oversett does not translate {source} into {target}: only English and the other written standard "
+        f"go into {TARGET_NAMES[target]}. "
         f"Pairs: {served}."
     )

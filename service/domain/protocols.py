@@ -67,6 +67,7 @@ class Hypothesis:
 
     text: str
     score: float | None = None
+    unknown: tuple[str, ...] = ()  # words a rule-based engine did not know and left as they are
 
     @property
     def confidence(self) -> float | None:

@@ -117,6 +117,7 @@ class _PipelineCollector:
         queue.add_metric(["admitted"], state.get("admitted", 0))
         queue.add_metric(["batcher"], sum(t.pending for t in translators.values()))
         yield queue
+        yield from _engine_pools({way: t for way, t in translators.items() if hasattr(t, "pool_stats")})
         jobs = state.get("jobs")
         if jobs is not None:
             yield _single("oversett_jobs", "HTTP jobs this replica's worker claimed, took over from a dead replica, completed",
@@ -127,6 +128,25 @@ class _PipelineCollector:
         for role, model, seconds in state.get("model_loads", []):
             load.add_metric([role, model], seconds)
         yield load
+
+
+def _engine_pools(engines: Mapping[str, Any]) -> Iterator[Metric]:
+    """Apertium's pipelines (Bokmål ↔ Nynorsk): how many run, how many were replaced, their memory."""
+    if not engines:
+        return
+    running = GaugeMetricFamily("oversett_apertium_pipelines", "Apertium pipelines running (at most OVERSETT_APERTIUM_"
+                                "PIPELINES per direction)", labels=["direction"])
+    restarts = CounterMetricFamily("oversett_apertium_restarts", "Apertium pipelines replaced after a crash, hang or "
+                                   "garbage answer", labels=["direction"])
+    memory = GaugeMetricFamily("oversett_apertium_memory_bytes", "Proportional set size of every Apertium process",
+                               labels=["direction"])
+    for way, engine in engines.items():
+        running.add_metric([way], sum(pool.pipelines for pool in engine.pools.values()))
+        restarts.add_metric([way], engine.pool_stats.restarts)
+        memory.add_metric([way], engine.memory_bytes())
+    yield running
+    yield restarts
+    yield memory
 
 
 def _labelled(

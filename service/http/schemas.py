@@ -10,6 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from ..domain.checks import Code
 from ..domain.errors import InvalidInput
 from ..domain.pairs import normalise_target
+from .standards_info import StandardsInfo
 
 MAX_ITEMS = 128
 SourceLang = Literal["auto", "nb", "nn", "no", "da", "sv", "en"]
@@ -380,6 +381,7 @@ class ModelsResponse(BaseModel):
         description="The translators a request may choose, both directions (OVERSETT_TRANSLATORS, OVERSETT_EN_TRANSLATORS)",
     )
     max_translators: int = Field(1, description="Translators loaded at once (OVERSETT_MAX_TRANSLATORS)")
+    standards: StandardsInfo | None = Field(None, description="Bokmål ↔ Nynorsk: the rule-based engine")
 
 
 class LanguagePair(BaseModel):

@@ -4,134 +4,39 @@ It knows models only through the ``Translator`` protocol."""
 
 from __future__ import annotations
 
-import json
 import logging
-import threading
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..domain.cancel import raise_if_cancelled
 from ..domain.checks import Issue, check
-from ..domain.errors import InputTooLarge, InvalidInput, UnsupportedLanguage
+from ..domain.errors import EngineUnavailable, InputTooLarge, InvalidInput, UnsupportedLanguage
 from ..domain.glossary import Glossary
 from ..domain.langid import NO_LINGUISTIC_CONTENT, Detection, LanguageDetector, normalise_code
-from ..domain.memory import MemoryMatch, Suggestion
+from ..domain.memory import MemoryMatch
 from ..domain.pairs import ENGLISH, already_in_target, check_pair
 from ..domain.protocols import Cache, Decoding, MemoryStore, Translator, cache_key
 from ..domain.spans import Protected, protect, restore
 from ..domain.text import normalise_source, segment, split_long_sentence
+from .results import (
+    DocumentTranslation,
+    PipelineStats,
+    SegmentTranslation,
+    StreamEvent,
+    UnitTranslation,
+)
+from .standards import Standards, converts
+
+__all__ = [
+    "DocumentTranslation", "PipelineStats", "SegmentTranslation", "StreamEvent", "TranslationPipeline", "UnitTranslation",
+]
 
 log = logging.getLogger(__name__)
 
 DETECTION_SAMPLE_CHARS = 5_000  # enough text for a sure guess; detection cost stays flat
 PROGRESS_SLICE = 64  # sentences per model call when someone is watching progress
 STREAM_SLICE = 4  # units per model call when streaming: the first segment comes early
-
-
-@dataclass(frozen=True)
-class SegmentTranslation:
-    source: str
-    translation: str
-    cached: bool
-    confidence: float | None = None  # the model's, 0–1 (see protocols.Hypothesis)
-    issues: tuple[Issue, ...] = ()  # what the faithfulness checks found (after a retry)
-    terms: tuple[tuple[str, str], ...] = ()  # glossary terms applied: (as in the source, English)
-    origin: str = "model"  # model | cache | memory | memory-adapted
-    suggestions: tuple[Suggestion, ...] = ()  # a memory's near matches (fuzzy), best first
-
-
-@dataclass(frozen=True)
-class DocumentTranslation:
-    text: str
-    source_lang: str
-    segments: list[SegmentTranslation]
-    detected: Detection | None = None  # None when the request named the language
-
-    @property
-    def flagged(self) -> int:
-        """Segments with an issue."""
-        return sum(1 for s in self.segments if s.issues)
-
-
-@dataclass(frozen=True)
-class StreamEvent:
-    """One step of a streamed translation: a segment (``position`` set) or, last for each
-    document, the whole document (``document`` set)."""
-
-    index: int  # which of the request's texts
-    position: int | None
-    segment: SegmentTranslation | None
-    document: DocumentTranslation | None = None
-
-
-@dataclass(frozen=True)
-class UnitTranslation:
-    """What the model made of one unit (a sentence, or a piece of a long one), as cached."""
-
-    text: str
-    confidence: float | None
-    issues: tuple[Issue, ...]
-    terms: tuple[tuple[str, str], ...] = ()  # glossary terms applied
-
-    def dump(self) -> str:
-        return json.dumps({"t": self.text, "c": self.confidence, "i": [[i.code, i.message] for i in self.issues],
-                           "g": [list(t) for t in self.terms]}, ensure_ascii=False)
-
-    @classmethod
-    def load(cls, stored: str) -> UnitTranslation:
-        data = json.loads(stored)
-        terms = tuple((source, target) for source, target in data.get("g", []))
-        return cls(data["t"], data["c"], tuple(Issue(code, message) for code, message in data["i"]), terms)
-
-
-@dataclass
-class PipelineStats:
-    """Cache traffic and language id of the translation pipeline (read by /metrics)."""
-
-    cache_hits: int = 0
-    cache_misses: int = 0
-    detected: Counter[str] = field(default_factory=Counter)  # language code → texts
-    refused: Counter[str] = field(default_factory=Counter)  # language name → texts
-    issues: Counter[str] = field(default_factory=Counter)  # check code → units flagged (after retry)
-    retries: int = 0  # units translated again, cautiously, after a check flagged them
-    retries_improved: int = 0  # … where the second try was kept
-    documents: Counter[str] = field(default_factory=Counter)  # file format → files translated
-    terms: Counter[str] = field(default_factory=Counter)  # glossary terms: applied / lost
-    memory: Counter[str] = field(default_factory=Counter)  # translation-memory matches: exact / adapted / fuzzy
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-
-    def record(self, hits: int, misses: int) -> None:
-        with self.lock:
-            self.cache_hits += hits
-            self.cache_misses += misses
-
-    def record_checks(self, issues: Sequence[Issue], retried: bool = False, improved: bool = False) -> None:
-        with self.lock:
-            self.issues.update(i.code for i in issues)
-            self.retries += retried
-            self.retries_improved += improved
-
-    def record_terms(self, applied: int, lost: int) -> None:
-        with self.lock:
-            self.terms["applied"] += applied
-            self.terms["lost"] += lost
-
-    def record_memory(self, kinds: Sequence[str]) -> None:
-        with self.lock:
-            self.memory.update(kinds)
-
-    def record_document(self, file_format: str) -> None:
-        with self.lock:
-            self.documents[file_format] += 1
-
-    def record_language(self, detected: str | None = None, refused: str | None = None) -> None:
-        with self.lock:
-            if detected:
-                self.detected[detected] += 1
-            if refused:
-                self.refused[refused] += 1
 
 
 @dataclass
@@ -157,8 +62,14 @@ class TranslationPipeline:
         memories: MemoryStore | None = None,
         default_memory: str | None = None,
         targets: tuple[str, ...] = (ENGLISH,),
+        standards: Standards | None = None,
+        converter: bool = False,
     ) -> None:
         self.translator = translator
+        # Bokmål ↔ Nynorsk, and the route of English into Nynorsk (``standards.py``); ``converter``:
+        # this pipeline is that engine's own, and converts what it is given.
+        self.standards = standards
+        self.converter = converter
         self.targets = targets  # the languages it translates into; the first is the default
         self.memories = memories
         self.default_memory = default_memory  # used when a request names none ("" turns it off)
@@ -228,26 +139,54 @@ class TranslationPipeline:
         target = self.target_of(target_lang)
         self.check_size(texts)
         detections = [self.detection_of(text, source_lang, i, len(texts), target) for i, text in enumerate(texts)]
+        routed = [i for i, d in enumerate(detections) if self.routes(d.lang, target)]
+        converted = dict(zip(routed, self.require_standards().convert_documents(
+            [texts[i] for i in routed], [detections[i] for i in routed], target, num_beams=num_beams, glossary=glossary,
+            memory=memory, detected=source_lang == "auto",
+        ), strict=True)) if routed else {}
+        model_target = self.standards.model_target(target, self.targets) if self.standards else target
         languages = [d.lang for d in detections]
         documents = [segment(text, lang) for text, lang in zip(texts, languages, strict=True)]
         plans = [
-            [self._plan(s) for s in doc.sentences] if not self.passed_through(lang, target) else []
-            for doc, lang in zip(documents, languages, strict=True)
+            [self._plan(s) for s in doc.sentences] if not (i in converted or self.passed_through(lang, target)) else []
+            for i, (doc, lang) in enumerate(zip(documents, languages, strict=True))
         ]
         self._remember([p for plan in plans for p in plan], memory, target)
         units = [u for plan in plans for sentence in plan for u in sentence.units]
-        translated, hits = self._translate_units(units, beams, progress, glossary, target)
+        translated, hits = self._translate_units(units, beams, progress, glossary, model_target)
         results: list[DocumentTranslation] = []
-        for doc, detection, plan in zip(documents, detections, plans, strict=True):
+        for i, (doc, detection, plan) in enumerate(zip(documents, detections, plans, strict=True)):
             lang = detection.lang
+            if i in converted:
+                results.append(converted[i])
+                continue
             if self.passed_through(lang, target):
                 segments = [SegmentTranslation(s, s, False) for s in doc.sentences]
             else:
                 segments = [self._segment(p, translated, hits) for p in plan]
+                if model_target != target:
+                    segments = self.require_standards().into_nynorsk(segments)
             english = doc.render([s.translation for s in segments])
             detected = detection if source_lang == "auto" else None
             results.append(DocumentTranslation(english, lang, segments, detected))
         return results
+
+    def routes(self, lang: str, target: str) -> bool:
+        """A Norwegian text of the other written standard, which the Bokmål ↔ Nynorsk engine takes."""
+        return converts(lang, target) and not self.converter
+
+    def require_standards(self) -> Standards:
+        """The Bokmål ↔ Nynorsk engine; EngineUnavailable (503, naming the packages) without it."""
+        if self.standards is None:
+            return Standards(None, EngineUnavailable("nob-nno"))
+        return self.standards
+
+    def translate_sentences(self, sentences: Sequence[str], target: str) -> list[tuple[UnitTranslation, bool]]:
+        """Each text as one unit (no segmentation, no memory), through the cache and the checks:
+        its translation, and whether it came from the cache."""
+        units = [normalise_source(s) for s in sentences]
+        translated, hits = self._translate_units(units, self.num_beams, None, None, self.target_of(target))
+        return [(translated[u], u in hits) for u in units]
 
     def stream_documents(
         self, texts: Sequence[str], source_lang: str = "auto", num_beams: int | None = None,
@@ -260,7 +199,14 @@ class TranslationPipeline:
         target = self.target_of(target_lang)
         self.check_size(texts)
         detections = [self.detection_of(text, source_lang, i, len(texts), target) for i, text in enumerate(texts)]
+        model_target = self.standards.model_target(target, self.targets) if self.standards else target
         for index, (text, detection) in enumerate(zip(texts, detections, strict=True)):
+            if self.routes(detection.lang, target):
+                yield from self.require_standards().stream_document(
+                    index, text, detection, target, num_beams=num_beams, glossary=glossary, memory=memory,
+                    detected=source_lang == "auto",
+                )
+                continue
             doc = segment(text, detection.lang)
             detected = detection if source_lang == "auto" else None
             if self.passed_through(detection.lang, target):
@@ -272,12 +218,15 @@ class TranslationPipeline:
             plan = [self._plan(s) for s in doc.sentences]
             self._remember(plan, memory, target)
             units = list(dict.fromkeys(u for p in plan for u in p.units))
-            translated, hits, keys = self._lookup(units, beams, glossary, target)
+            translated, hits, keys = self._lookup(units, beams, glossary, model_target)
             done: list[SegmentTranslation] = []
 
             def ready() -> Iterator[StreamEvent]:
                 while len(done) < len(plan) and all(u in translated for u in plan[len(done)].units):
-                    done.append(self._segment(plan[len(done)], translated, hits))
+                    made = self._segment(plan[len(done)], translated, hits)
+                    if model_target != target:  # English → Bokmål, then Nynorsk
+                        (made,) = self.require_standards().into_nynorsk([made])
+                    done.append(made)
                     yield StreamEvent(index, len(done) - 1, done[-1])
 
             yield from ready()
@@ -285,7 +234,7 @@ class TranslationPipeline:
             for start in range(0, len(misses), STREAM_SLICE):
                 raise_if_cancelled()
                 part = misses[start : start + STREAM_SLICE]
-                self._translate_misses(part, beams, keys, translated, glossary, target)
+                self._translate_misses(part, beams, keys, translated, glossary, model_target)
                 yield from ready()
             english = doc.render([s.translation for s in done])
             yield StreamEvent(index, None, None, DocumentTranslation(english, detection.lang, done, detected))
@@ -313,6 +262,8 @@ class TranslationPipeline:
                 self.stats.record_language(detected=detection.lang)
             if detection.lang != NO_LINGUISTIC_CONTENT:
                 check_pair(detection.lang, target)
+                if self.routes(detection.lang, target):
+                    self.require_standards().require()  # 503 naming Apertium's packages, before any work
         except InvalidInput as exc:
             if count > 1:
                 raise InvalidInput(f"Text {index + 1} of {count}: {exc.message}") from exc
@@ -452,6 +403,8 @@ class TranslationPipeline:
                 issues.insert(0, Issue("link", f"The model lost {', '.join(lost_spans)}; added at the end of the sentence."))
             for source, english in (t for t in map(shield.term, lost) if t is not None):
                 issues.insert(0, Issue("glossary", f"The model lost the glossary term “{source}” (“{english}”); added at the end of the sentence."))
+            if hypothesis.unknown:
+                issues.append(Issue("unknown", f"Words the rule-based engine does not know, left as they are: {', '.join(hypothesis.unknown)}."))
             results.append(UnitTranslation(text, hypothesis.confidence, tuple(issues), shield.terms))
         return results
 

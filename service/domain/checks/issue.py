@@ -27,5 +27,7 @@ def link_issue(source_links: list[str], translation: str) -> Issue | None:
     return Issue("link", f"Not carried over verbatim: {', '.join(dict.fromkeys(lost))}.") if lost else None
 
 
-Code = Literal["number", "link", "name", "repetition", "length", "untranslated", "empty", "glossary", "variety"]
+Code = Literal[
+    "number", "link", "name", "repetition", "length", "untranslated", "empty", "glossary", "variety", "unknown"
+]
 CODES: tuple[str, ...] = get_args(Code)  # the API's IssueOut.code takes Code itself

@@ -29,7 +29,7 @@ router = APIRouter(tags=["LibreTranslate-compatible"])
 # LibreTranslate's codes and names; Norwegian is "nb" there. Nynorsk, Danish and Swedish are sources
 # oversett has beside it; English goes into Bokmål and Nynorsk.
 NAMES = {"en": "English", "nb": "Norwegian", "nn": "Norwegian Nynorsk", "da": "Danish", "sv": "Swedish"}
-TARGETS = {"nb": ["en"], "nn": ["en"], "da": ["en"], "sv": ["en"], "en": ["en", "nb", "nn"]}
+TARGETS = {"nb": ["en", "nn"], "nn": ["en", "nb"], "da": ["en"], "sv": ["en"], "en": ["en", "nb", "nn"]}
 MAX_ITEMS = 128
 DOWNLOADS = "libretranslate_files"  # the held files of this API (compat.work.held_files)
 

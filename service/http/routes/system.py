@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from ...compose.pool import FROM_ENGLISH, INTO_ENGLISH, served_pairs
 from ...compose.services import Services
 from ...domain.langid import LANGUAGE_NAMES
-from ...domain.pairs import TARGET_NAMES
+from ...domain.pairs import STANDARD_PAIRS, TARGET_NAMES, pair_label
 from ..metrics import CONTENT_TYPE
 from ..schemas import (
     HealthResponse,
@@ -22,6 +22,7 @@ from ..schemas import (
     TranslatorChoice,
     TranslatorInfo,
 )
+from ..standards_info import StandardsInfo
 from .deps import ERROR, ServicesDep
 
 router = APIRouter(tags=["system"])
@@ -112,6 +113,28 @@ def models_info(services: Services) -> ModelsResponse:
         ),
         translators=choices,
         max_translators=settings.max_translators,
+        standards=standards_info(services),
+    )
+
+
+def standards_info(services: Services) -> StandardsInfo | None:
+    standards = services.standards
+    if standards is None:
+        return None
+    settings = services.settings
+    engine = standards.pipeline.translator if standards.pipeline is not None else None
+    pools = getattr(engine, "pools", {})
+    return StandardsInfo(
+        engine=engine.info.model_id if engine is not None else "apertium-nno-nob",
+        version=engine.info.revision if engine is not None else None,
+        pairs=[pair_label(s, t) for s, t in STANDARD_PAIRS],
+        available=engine is not None,
+        nynorsk_variant=settings.nynorsk_variant,
+        english_to_nynorsk=standards.route,  # type: ignore[arg-type]
+        pipelines=settings.apertium_pipelines,
+        running=sum(pool.pipelines for pool in pools.values()),
+        restarts=engine.pool_stats.restarts if engine is not None and hasattr(engine, "pool_stats") else 0,
+        error=standards.error.message if standards.error is not None else None,
     )
 
 
@@ -130,4 +153,13 @@ def languages(services: ServicesDep) -> LanguagesResponse:
                 source=source, target=target, source_name=LANGUAGE_NAMES[source], target_name=TARGET_NAMES[target],
                 model=pool.default, model_id=info.id, models=list(pool.choices), loaded=info.loaded,
             ))
+    engine = standards_info(services)
+    if engine is not None:
+        found += [
+            LanguagePair(
+                source=source, target=target, source_name=LANGUAGE_NAMES[source], target_name=TARGET_NAMES[target],
+                model="apertium", model_id=engine.engine, models=["apertium"], loaded=engine.available,
+            )
+            for source, target in STANDARD_PAIRS
+        ]
     return LanguagesResponse(pairs=found)

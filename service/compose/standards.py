@@ -1,0 +1,35 @@
+"""Build the Bokmål ↔ Nynorsk engine (Apertium) behind its own pipeline, or keep the reason it is
+missing (a 503 that names the packages), and say how English goes into Nynorsk."""
+
+from __future__ import annotations
+
+import logging
+
+from ..backends.apertium import ApertiumTranslator
+from ..config import Settings
+from ..domain.errors import EngineUnavailable
+from ..domain.langid import LanguageDetector
+from ..stores.cache import open_cache
+from ..usecases.pipeline import TranslationPipeline
+from ..usecases.standards import WRITTEN_STANDARDS, Standards
+from .stores import memory_store
+
+log = logging.getLogger(__name__)
+
+
+def load_standards(settings: Settings, detector: LanguageDetector) -> Standards:
+    """Apertium's nno-nob pair with the configured variant and pool, or the error that says why not."""
+    if not settings.apertium:
+        error = EngineUnavailable("nob-nno", reason="it is turned off here (OVERSETT_APERTIUM=false)")
+        return Standards(None, error, "direct")
+    try:
+        engine = ApertiumTranslator(settings.nynorsk_variant, settings.apertium_pipelines, settings.apertium_timeout)
+    except EngineUnavailable as exc:
+        log.warning("%s English → Nynorsk goes direct.", exc.message)
+        return Standards(None, exc, "direct")
+    pipeline = TranslationPipeline(
+        engine, open_cache(settings.cache), detector, num_beams=1, max_chars=settings.max_chars, checks=False,
+        retry=False, memories=memory_store(settings), default_memory=settings.memory,
+        targets=WRITTEN_STANDARDS[::-1], converter=True,
+    )
+    return Standards(pipeline, None, settings.nynorsk_route)

@@ -24,6 +24,13 @@ ARG TRANSLATOR=Helsinki-NLP/opus-mt-tc-big-gmq-en
 ARG EN_TRANSLATOR=Helsinki-NLP/opus-mt-tc-big-en-gmq
 ARG SUMMARIZER=sshleifer/distilbart-cnn-12-6
 
+# Bokmål ↔ Nynorsk: Apertium's nno-nob pair from Debian (GPL programs, run by oversett as separate
+# processes, never imported). Their copyright files stay in /usr/share/doc/<package>/copyright, and
+# their source is Debian's: `apt-get source apertium apertium-nno-nob`, or https://sources.debian.org.
+RUN apt-get update && apt-get install -y --no-install-recommends apertium apertium-nno-nob \
+    && rm -rf /var/lib/apt/lists/* \
+    && test -f /usr/share/doc/apertium/copyright && test -f /usr/share/doc/apertium-nno-nob/copyright
+
 # A virtualenv: works on every base, and Debian's own Python refuses a system-wide pip install.
 ENV VIRTUAL_ENV=/opt/oversett PATH=/opt/oversett/bin:$PATH \
     PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1

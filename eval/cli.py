@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--outputs", default=None, help="score an `oversett batch` output folder; runs no model")
     parser.add_argument("--methods", default="extractive,abstractive", help="summary methods to score")
     parser.add_argument("--testset", default=None, help="flores200, ntrex128 (shipped) or a sacrebleu test set")
-    parser.add_argument("--pair", default="nob-eng", help="nob-eng, nno-eng, eng-nob or eng-nno")
+    parser.add_argument("--pair", default="nob-eng", help="nob-eng, nno-eng, eng-nob, eng-nno, nob-nno or nno-nob")
     parser.add_argument("--src", default=None, help="source file, one segment per line")
     parser.add_argument("--ref", default=None, help="reference file, aligned with --src")
     parser.add_argument("--source-lang", default="auto", help="language of --src (auto, nb, nn …)")

@@ -14,7 +14,7 @@ from service.domain.presets import LENGTH_PRESETS
 from service.usecases.batch_files import STATE_DIR, SUMMARY_SUFFIX, TRANSLATION_SUFFIX
 
 from .metrics import rouge_scores, translation_scores
-from .testsets import PUBLISHED, TestSet
+from .testsets import PUBLISHED, STANDARD_PAIRS, TestSet
 
 PARAGRAPH_BREAK = "\n\n"
 
@@ -176,7 +176,7 @@ def score_testset(testset: TestSet, translations: Sequence[str], info: dict[str,
             {"system": "baseline: untranslated source", **asdict(source)},
         ],
         "published": published,
-        "checks": flag_rates(
+        "checks": [] if testset.pair in STANDARD_PAIRS else flag_rates(  # the checks judge translations, not conversions
             {"oversett": (testset.sources, translations), "reference": (testset.sources, testset.references)},
             getattr(testset, "target_lang", "en"),
         ),
@@ -202,7 +202,10 @@ def flag_rates(outputs: dict[str, tuple[Sequence[str], Sequence[str]]], target: 
 
 def translate_testset(testset: TestSet, services: Any, batch: int = 128) -> list[str]:
     target = getattr(testset, "target_lang", "en")
-    pipeline = services.require_pipeline(target)
+    if testset.pair in STANDARD_PAIRS:  # Bokmål ↔ Nynorsk: the rule-based engine, no model
+        pipeline = services.standards.require()
+    else:
+        pipeline = services.require_pipeline(target)
     lang = testset.source_lang
     out: list[str] = []
     for start in range(0, len(testset.sources), batch):

@@ -169,6 +169,22 @@ def test_the_english_to_norwegian_pairs_run_on_the_shipped_sets(
         assert {row["system"] for row in scores["checks"]} == {"oversett", "reference"}
 
 
+@pytest.mark.parametrize("pair", ["nob-nno", "nno-nob"])
+def test_bokmal_nynorsk_pairs_run_apertium_beside_the_unchanged_source(tiny_env: None, tmp_path: Path, pair: str) -> None:
+    """Apertium on the first 40 lines (the full sets' figures are in README): above the unchanged
+    source, with the published OPUS-MT figure beside it on FLORES."""
+    for testset in ("flores200", "ntrex128"):
+        results = tmp_path / testset
+        assert eval_main(["--testset", testset, "--pair", pair, "--limit", "40", "--results", str(results)]) == 0
+        scores = json.loads((_only_run(results) / "scores.json").read_text(encoding="utf-8"))
+        rows = {row["system"]: row for row in scores["translation"]}
+        assert rows["oversett"]["chrf"] > rows["baseline: untranslated source"]["chrf"] + 3
+        assert rows["oversett"]["bleu"] > rows["baseline: untranslated source"]["bleu"] + 3
+        assert scores["checks"] == []
+        if testset == "flores200" and pair == "nob-nno":
+            assert any(p["bleu"] == 23.2 for p in scores["published"])
+
+
 @pytest.mark.parametrize(
     ("args", "needle"),
     [

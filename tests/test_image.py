@@ -245,6 +245,12 @@ def test_the_image_serves_as_its_non_root_user_and_translates(
     described = httpx.get(f"{container.base}/v1/models", timeout=10).json()
     assert described["translator"]["backend"] == "ctranslate2"  # converted on first start, onto the volume
     assert described["en_translator"]["backend"] == "ctranslate2" and described["en_translator"]["pairs"] == ["en-nb", "en-nn"]
+    # Bokmål → Nynorsk through the image's Apertium (Debian's packages, their copyright files kept)
+    nynorsk = httpx.post(f"{container.base}/v1/translate", json={"text": "Jeg vet ikke hva han vil.", "target_lang": "nn"},
+                         timeout=60)
+    assert nynorsk.status_code == 200 and nynorsk.json()["translations"][0]["text"] == "Eg veit ikkje kva han vil."
+    for package in ("apertium", "apertium-nno-nob", "cg3", "lttoolbox"):
+        assert container.run("test", "-s", f"/usr/share/doc/{package}/copyright").returncode == 0, package
     written = {p.relative_to(data).parts[0]: p.stat().st_uid for p in data.iterdir()}
     assert written and set(written.values()) == {UID}, written  # the service wrote them, as 10001
     assert {"cache.sqlite3", "jobs.sqlite3", "ctranslate2"} <= set(written)

@@ -23,6 +23,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,7 @@ _SPECIAL = frozenset("\\[]^$/@*<>{}#")
 # Apertium marks a word it does not know (*), cannot transfer (@) or generate (#) at the word's start.
 _MARK = re.compile(r"(?<![\w\\])[*@#](?=\w)")
 _PLACEHOLDER = re.compile(r"Q[XY]\d+")
+MIN_SHARE = 4  # sentences a pipeline gets at least before a call is shared out between pipelines
 
 
 def escape(text: str) -> str:
@@ -99,28 +101,47 @@ class ApertiumPipe:
 
     def call(self, text: str, timeout: float) -> str:
         """Apertium's answer for one segment; EngineFailed when it does not come in time, or at all."""
+        return self.call_many([text], timeout)[0]
+
+    def call_many(self, texts: Sequence[str], timeout: float) -> list[str]:
+        """Apertium's answers for several segments, each its own null-flushed record: all are written
+        at once (by a writer thread, so a full pipe cannot deadlock us), so the pipeline's ~20 programs
+        work on different segments at the same time; the answers are the same as one call each.
+        EngineFailed when no answer comes for ``timeout`` seconds, or the stream is out of step."""
         assert self.process.stdin is not None and self.process.stdout is not None
-        try:
-            self.process.stdin.write(escape(text).encode("utf-8") + b"[]\0")
-        except (BrokenPipeError, OSError) as exc:
-            raise EngineFailed(f"the pipeline had stopped ({exc.__class__.__name__})") from exc
-        deadline = time.monotonic() + timeout
-        answer = b""
+        payload = b"".join(escape(text).encode("utf-8") + b"[]\0" for text in texts)
+        failed: list[BaseException] = []
+        writer = threading.Thread(target=self._write, args=(payload, failed), daemon=True)
+        writer.start()
+        answer = bytearray()
         descriptor = self.process.stdout.fileno()
-        while not answer.endswith(b"\0"):
+        deadline = time.monotonic() + timeout  # renewed by every answer: a hang is no progress for ``timeout``
+        while answer.count(b"\0") < len(texts):
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([descriptor], [], [], left)[0]:
                 raise EngineFailed(f"no answer within {timeout:g} s")
             chunk = os.read(descriptor, 65536)
             if not chunk:
                 raise EngineFailed(f"the pipeline stopped (exit code {self.process.poll()})")
+            if b"\0" in chunk:
+                deadline = time.monotonic() + timeout
             answer += chunk
-        if answer.count(b"\0") != 1:
+        writer.join(timeout)
+        if failed:
+            raise EngineFailed(f"the pipeline had stopped ({failed[0].__class__.__name__})")
+        if answer.count(b"\0") != len(texts) or not answer.endswith(b"\0"):
             raise EngineFailed("the pipeline answered out of step")
         try:
-            return answer[:-1].decode("utf-8")
+            return [record.decode("utf-8") for record in bytes(answer[:-1]).split(b"\0")]
         except UnicodeDecodeError as exc:
             raise EngineFailed("the pipeline answered with text that is not UTF-8") from exc
+
+    def _write(self, payload: bytes, failed: list[BaseException]) -> None:
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(payload)
+        except (BrokenPipeError, OSError) as exc:
+            failed.append(exc)
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -162,15 +183,18 @@ class PipePool:
         return self._idle.get()
 
     def call(self, text: str) -> str:
+        return self.call_many([text])[0]
+
+    def call_many(self, texts: Sequence[str]) -> list[str]:
         pipe = self._take()
         try:
-            answer = pipe.call(text, self.timeout)
+            answers = pipe.call_many(texts, self.timeout)
         except EngineFailed:
             self.stats.failures += 1
             self._replace(pipe)
             raise
         self._idle.put(pipe)
-        return answer
+        return answers
 
     def _replace(self, pipe: ApertiumPipe) -> None:
         """Kill a failed pipeline and start another in its place (the pool never grows past ``size``)."""
@@ -243,15 +267,25 @@ class ApertiumTranslator:
         return [h.text for h in self.translate_scored(sentences, Decoding(num_beams, target="nn"))]
 
     def translate_scored(self, sentences: Sequence[str], decoding: Decoding) -> list[Hypothesis]:
+        """The sentences shared out between the pool's pipelines, each share written at once."""
+        if not sentences:
+            return []
         pool = self.pools[decoding.target or "nn"]
+        shares = min(pool.size, max(1, len(sentences) // MIN_SHARE))
+        size = -(-len(sentences) // shares)
+        parts = [list(sentences[at : at + size]) for at in range(0, len(sentences), size)]
+        if len(parts) == 1:
+            answers = pool.call_many(parts[0])
+        else:
+            with ThreadPoolExecutor(len(parts)) as workers:
+                answers = [a for done in workers.map(pool.call_many, parts) for a in done]
         results = []
-        for sentence in sentences:
-            text, unknown = unescape(pool.call(sentence))
+        for sentence, answer in zip(sentences, answers, strict=True):
+            text, unknown = unescape(answer)
             words = max(1, len(re.findall(r"\w+", sentence)))
             known = max(1, words - len(unknown)) / words
             results.append(Hypothesis(text, math.log(known), tuple(unknown)))
-        if sentences:
-            self._stats.record(len(sentences))
+        self._stats.record(len(sentences))
         return results
 
     def memory_bytes(self) -> int:

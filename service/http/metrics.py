@@ -117,7 +117,8 @@ class _PipelineCollector:
         queue.add_metric(["admitted"], state.get("admitted", 0))
         queue.add_metric(["batcher"], sum(t.pending for t in translators.values()))
         yield queue
-        yield from _engine_pools({way: t for way, t in translators.items() if hasattr(t, "pool_stats")})
+        engines = {way: getattr(t, "inner", t) for way, t in translators.items()}  # behind the batcher
+        yield from _engine_pools({way: e for way, e in engines.items() if hasattr(e, "pool_stats")})
         jobs = state.get("jobs")
         if jobs is not None:
             yield _single("oversett_jobs", "HTTP jobs this replica's worker claimed, took over from a dead replica, completed",

@@ -9,7 +9,10 @@ from typing import Any
 
 from ..domain.errors import OversettError
 
-BENCH_PARTS = ("models", "cache", "pipeline", "checks", "documents", "glossary", "memory", "stream", "summary", "rss", "http", "english")
+BENCH_PARTS = (
+    "models", "cache", "pipeline", "checks", "documents", "glossary", "memory", "stream", "summary", "rss", "http", "english",
+    "nynorsk",
+)
 
 
 def add_development_commands(commands: Any, model_commands: Any) -> None:
@@ -29,7 +32,8 @@ def add_development_commands(commands: Any, model_commands: Any) -> None:
         "checks, documents (50 paragraphs as .docx, .pptx, .xlsx, .odt, .odp, .epub, .pdf vs the same .txt), glossary (200 terms vs none), memory (a 100,000-entry translation memory vs none; fuzzy lookups), stream (first segment of 100 sentences), summary (naive vs torch vs CTranslate2), rss "
         "(a service with both models on CTranslate2; and with both translators and the summariser), http, english (English → "
         "Bokmål: naive vs CTranslate2, pipeline vs bare CTranslate2), libretranslate (the seed through LibreTranslate's own "
-        "server and oversett's compatible route; not by default) (all but models use the big model)",
+        "server and oversett's compatible route; not by default), nynorsk (Bokmål → Nynorsk: bare Apertium vs the service, "
+        "8 clients, median latency, the pool's memory) (all but models and nynorsk use the big model)",
     )
     bench.add_argument(
         "--libretranslate-python", default=None,

@@ -407,6 +407,25 @@ def test_the_direction_switch_goes_from_english_into_nynorsk_and_swaps_back(page
     assert "summary in Nynorsk" in page.locator("#summary-meta").inner_text()
 
 
+def test_bokmal_goes_into_nynorsk_and_swaps_back_to_bokmal(page: Any) -> None:
+    page.get_by_label("Direction").select_option("nb-nn")
+    page.get_by_label("Bokmål text").fill("Jeg vet ikke hva han vil. Vi skal hjelpe ham i morgen.")
+    page.get_by_role("button", name="Translate").click()
+    wait_translated(page)
+    assert page.locator("#source-column").inner_text() == "Bokmål"
+    assert page.locator("#target-column").inner_text() == "Nynorsk"
+    translated = page.evaluate("document.querySelector('.pair .para.target').textContent")
+    assert "ikkje" in translated and "kva" in translated
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "page-bokmal-to-nynorsk.png"))
+    page.locator("#swap-button").click()
+    assert page.get_by_label("Direction").input_value() == "nn-nb"
+    assert "ikkje" in page.get_by_label("Nynorsk text").input_value()
+    page.get_by_role("button", name="Translate").click()
+    wait_translated(page)
+    assert "ikke" in page.evaluate("document.querySelector('.pair .para.target').textContent")
+
+
 def test_a_file_goes_into_bokmal_when_the_direction_says_so(browser: Any, live_url: str, tmp_path: Path) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()

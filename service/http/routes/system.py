@@ -122,7 +122,8 @@ def standards_info(services: Services) -> StandardsInfo | None:
     if standards is None:
         return None
     settings = services.settings
-    engine = standards.pipeline.translator if standards.pipeline is not None else None
+    engine = getattr(standards.pipeline, "translator", None)
+    engine = getattr(engine, "inner", engine)  # behind the dynamic batcher
     pools = getattr(engine, "pools", {})
     return StandardsInfo(
         engine=engine.info.model_id if engine is not None else "apertium-nno-nob",

@@ -51,8 +51,15 @@
   let lastNorwegian = "nb";
   let lastResult = "";
   let outputsFor = "";  // the text (and direction) what is on screen was made from
+  // "nb-nn" / "nn-nb": Bokmål ↔ Nynorsk (Apertium); otherwise the value is the target.
   function target() {
-    return direction.value;
+    return direction.value.includes("-") ? direction.value.split("-")[1] : direction.value;
+  }
+  function standardSource() {
+    return direction.value.includes("-") ? direction.value.split("-")[0] : null;
+  }
+  function sourceOf() {
+    return standardSource() || sourceLang.value;
   }
   function plural(count, word) {
     return `${count} ${word}${count === 1 ? "" : "s"}`;
@@ -73,13 +80,18 @@
   }
   const targetLanguage = target;
   function applyDirection() {
-    const fromEnglish = target() !== "en";
+    const between = standardSource();
+    const fromEnglish = !between && target() !== "en";
     if (fromEnglish) lastNorwegian = target();
-    $("source-label").textContent = fromEnglish ? "English text" : "Norwegian text";
-    textarea.placeholder = fromEnglish ? "Paste English text here …" : "Lim inn en norsk tekst her …";
-    $("source-column").textContent = fromEnglish ? "English" : "Norwegian";
+    $("source-label").textContent = between ? `${TARGETS[between]} text` : fromEnglish ? "English text" : "Norwegian text";
+    textarea.placeholder = between === "nn" ? "Lim inn ein tekst på nynorsk her …" : between ? "Lim inn en tekst på bokmål her …"
+      : fromEnglish ? "Paste English text here …" : "Lim inn en norsk tekst her …";
+    $("source-column").textContent = between ? TARGETS[between] : fromEnglish ? "English" : "Norwegian";
     $("target-column").textContent = TARGETS[target()];
-    for (const option of sourceLang.options) option.disabled = fromEnglish && !["auto", "en"].includes(option.value);
+    for (const option of sourceLang.options) {
+      option.disabled = between ? option.value !== between : fromEnglish && !["auto", "en"].includes(option.value);
+    }
+    if (between) sourceLang.value = between;
     if (sourceLang.selectedOptions[0].disabled) sourceLang.value = "auto";
     // English is never sent as another language: the override is for Norwegian text only
     detectedBox.querySelector(".override").hidden = fromEnglish;
@@ -96,7 +108,8 @@
     applyDirection();
   });
   swapButton.addEventListener("click", () => {
-    direction.value = target() === "en" ? lastNorwegian : "en";
+    const between = standardSource();
+    direction.value = between ? `${target()}-${between}` : target() === "en" ? lastNorwegian : "en";
     if (lastResult) textarea.value = lastResult;
     lastResult = "";
     clearOutputs();
@@ -283,13 +296,13 @@
     const text = readInput();
     if (text === null) return;
     clearError();
-    if (outputsFor !== `${target()}:${text}`) clearOutputs();
-    outputsFor = `${target()}:${text}`;
+    if (outputsFor !== `${direction.value}:${text}`) clearOutputs();
+    outputsFor = `${direction.value}:${text}`;
     busy(true, "Translating …");
     const started = performance.now();
     try {
       const response = await postRaw("/v1/translate/stream", {
-        text, source_lang: sourceLang.value, target_lang: target(), ...choices(),
+        text, source_lang: sourceOf(), target_lang: target(), ...choices(),
       });
       const done = [];
       let finished = false;
@@ -341,13 +354,13 @@
     const text = readInput();
     if (text === null) return;
     clearError();
-    if (outputsFor !== `${target()}:${text}`) clearOutputs();
-    outputsFor = `${target()}:${text}`;
+    if (outputsFor !== `${direction.value}:${text}`) clearOutputs();
+    outputsFor = `${direction.value}:${text}`;
     busy(true, "Summarising …");
     const started = performance.now();
     try {
       const body = await post("/v1/summarize", {
-        text, length: lengthSelect.value, source_lang: sourceLang.value, target_lang: target(),
+        text, length: lengthSelect.value, source_lang: sourceOf(), target_lang: target(),
       });
       const seconds = (performance.now() - started) / 1000;
       summaryText.textContent = body.summary;
@@ -536,7 +549,7 @@
     const response = await fetch(`/v1/memories/${encodeURIComponent(name)}/entries`, {
       method: "POST", headers, body: JSON.stringify({ entries: [{
         source: span.dataset.source, target,
-        ...(targetLanguage() === "en" ? {} : { source_lang: "en", target_lang: targetLanguage() }),
+        ...(targetLanguage() === "en" ? {} : { source_lang: standardSource() || "en", target_lang: targetLanguage() }),
       }] }),
     });
     if (response.ok) {
@@ -609,7 +622,7 @@
     fileStatus.textContent = `Translating ${file.name}…`;
     const body = new FormData();
     body.append("file", file, file.name);
-    body.append("source_lang", sourceLang.value);
+    body.append("source_lang", sourceOf());
     body.append("target_lang", target());
     body.append("mark_flagged", $("mark-flagged").checked ? "true" : "false");
     for (const [name, value] of Object.entries(choices())) body.append(name, value);

@@ -66,6 +66,7 @@ class Report:
     libretranslate: dict[str, float] = field(default_factory=dict)
     english: dict[str, Any] = field(default_factory=dict)  # English → Bokmål
     three_models_rss: dict[str, float] = field(default_factory=dict)
+    nynorsk: dict[str, float] = field(default_factory=dict)  # Bokmål → Nynorsk, Apertium bare and through the service
     bench_peak_rss_mib: float = 0.0
 
 
@@ -168,6 +169,16 @@ def render(report: Report) -> str:
             f"{e['output_tokens']} tokens each, beams {e['beams']}): naive transformers {e['naive_s']:.2f} s, "
             f"ctranslate2 int8 {e['ct2_s']:.2f} s ({e['speedup']:.1f}× naive); pipeline {e['pipeline_s']:.2f} s "
             f"({100 * e['overhead']:+.1f}% over bare ctranslate2)",
+        ]
+    if report.nynorsk:
+        n = report.nynorsk
+        lines += [
+            "", f"Bokmål → Nynorsk (Apertium nob-nno_e, {n['sentences']:.0f} sentences, {n['pipelines']:.0f} pipelines, "
+            f"{n['clients']:.0f} clients): bare Apertium, one sentence a call {n['bare_per_s']:.1f} sentences/s "
+            f"(all at once: {n['pipelined_per_s']:.1f}); through the service (one sentence a "
+            f"request) {n['service_per_s']:.1f} sentences/s ({100 * n['share']:.1f}% of bare); one warm sentence: "
+            f"bare {n['bare_p50_ms']:.1f} ms, service {n['service_p50_ms']:.1f} ms (median); pipelines running "
+            f"{n['running']:.0f} (at most {n['limit']:.0f}), their memory {n['memory_mib']:.0f} MiB (PSS)",
         ]
     if report.three_models_rss:
         r = report.three_models_rss

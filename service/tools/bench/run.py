@@ -25,6 +25,7 @@ from .compat import bench_libretranslate
 from .english import bench_english, bench_three_models_rss, build_english_model
 from .memory import bench_memory
 from .models import OUTPUT_TOKENS_PER_WORD, bench_model, build_models
+from .nynorsk import bench_nynorsk
 from .pipeline import (
     bench_cache,
     bench_checks,
@@ -63,7 +64,14 @@ def run(
     report = Report(machine_info(threads), length)
     with tempfile.TemporaryDirectory(prefix="oversett-bench-", dir=work_dir) as tmp:
         work = Path(tmp)
-        built = {name: build_models(work, name, lines, log) for name in models}
+        if "nynorsk" in parts:
+            from ..tiny import build_tiny_models
+
+            log("nynorsk: building the tiny models the service needs to start")
+            tiny = build_tiny_models(work / "tiny", seed_file.parent)
+            bokmal = [s for line in lines for s in segment(line).sentences]
+            report.nynorsk = bench_nynorsk(tiny["translator"], tiny["en_translator"], bokmal[:800], work, log)
+        built = {name: build_models(work, name, lines, log) for name in models if set(parts) - {"nynorsk"}}
         if "models" in parts:
             for name in models:
                 report.systems += bench_model(name, *built[name], sentences, length, beams, threads, log)

@@ -14,21 +14,16 @@ from __future__ import annotations
 
 import math
 import os
-import queue
 import re
-import select
 import shutil
-import signal
 import subprocess
-import threading
-import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
-from ..domain.errors import EngineFailed, EngineUnavailable
+from ..domain.errors import EngineUnavailable
 from ..domain.protocols import Decoding, Hypothesis, ModelInfo, TranslatorStats
+from .apertium_pipes import RECORD_END, PipePool, PoolStats
 
 PACKAGES = ("apertium", "apertium-nno-nob")
 MODES_DIR = Path("/usr/share/apertium/modes")
@@ -89,140 +84,6 @@ def mode_command(mode: str, modes_dir: Path = MODES_DIR) -> str:
     return done.stdout.strip()
 
 
-class ApertiumPipe:
-    """One long-lived pipeline of one mode (about 20 processes in a process group of their own)."""
-
-    def __init__(self, command: str) -> None:
-        self.process = subprocess.Popen(
-            ["bash", "-c", command, "apertium", "-g", ""],  # $1: generation marks unknown words, $2: tagger
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            start_new_session=True, bufsize=0,
-        )
-
-    def call(self, text: str, timeout: float) -> str:
-        """Apertium's answer for one segment; EngineFailed when it does not come in time, or at all."""
-        return self.call_many([text], timeout)[0]
-
-    def call_many(self, texts: Sequence[str], timeout: float) -> list[str]:
-        """Apertium's answers for several segments, each its own null-flushed record: all are written
-        at once (by a writer thread, so a full pipe cannot deadlock us), so the pipeline's ~20 programs
-        work on different segments at the same time; the answers are the same as one call each.
-        EngineFailed when no answer comes for ``timeout`` seconds, or the stream is out of step."""
-        assert self.process.stdin is not None and self.process.stdout is not None
-        payload = b"".join(escape(text).encode("utf-8") + b"[]\0" for text in texts)
-        failed: list[BaseException] = []
-        writer = threading.Thread(target=self._write, args=(payload, failed), daemon=True)
-        writer.start()
-        answer = bytearray()
-        descriptor = self.process.stdout.fileno()
-        deadline = time.monotonic() + timeout  # renewed by every answer: a hang is no progress for ``timeout``
-        while answer.count(b"\0") < len(texts):
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([descriptor], [], [], left)[0]:
-                raise EngineFailed(f"no answer within {timeout:g} s")
-            chunk = os.read(descriptor, 65536)
-            if not chunk:
-                raise EngineFailed(f"the pipeline stopped (exit code {self.process.poll()})")
-            if b"\0" in chunk:
-                deadline = time.monotonic() + timeout
-            answer += chunk
-        writer.join(timeout)
-        if failed:
-            raise EngineFailed(f"the pipeline had stopped ({failed[0].__class__.__name__})")
-        if answer.count(b"\0") != len(texts) or not answer.endswith(b"\0"):
-            raise EngineFailed("the pipeline answered out of step")
-        try:
-            return [record.decode("utf-8") for record in bytes(answer[:-1]).split(b"\0")]
-        except UnicodeDecodeError as exc:
-            raise EngineFailed("the pipeline answered with text that is not UTF-8") from exc
-
-    def _write(self, payload: bytes, failed: list[BaseException]) -> None:
-        assert self.process.stdin is not None
-        try:
-            self.process.stdin.write(payload)
-        except (BrokenPipeError, OSError) as exc:
-            failed.append(exc)
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        self.process.wait(timeout=10)
-
-
-@dataclass
-class PoolStats:
-    started: int = 0  # pipelines started, restarts included
-    restarts: int = 0  # pipelines replaced after a failure
-    failures: int = 0  # calls that failed
-
-
-class PipePool:
-    """At most ``size`` pipelines of one mode, started on demand and shared between threads."""
-
-    def __init__(self, command: str, size: int, timeout: float, stats: PoolStats) -> None:
-        self.command, self.size, self.timeout, self.stats = command, size, timeout, stats
-        self._idle: queue.LifoQueue[ApertiumPipe] = queue.LifoQueue()
-        self._lock = threading.Lock()
-        self._count = 0
-        self._all: list[ApertiumPipe] = []
-
-    def _take(self) -> ApertiumPipe:
-        with self._lock:
-            if self._idle.empty() and self._count < self.size:
-                self._count += 1
-                self.stats.started += 1
-                pipe = ApertiumPipe(self.command)
-                self._all.append(pipe)
-                return pipe
-        return self._idle.get()
-
-    def call(self, text: str) -> str:
-        return self.call_many([text])[0]
-
-    def call_many(self, texts: Sequence[str]) -> list[str]:
-        pipe = self._take()
-        try:
-            answers = pipe.call_many(texts, self.timeout)
-        except EngineFailed:
-            self.stats.failures += 1
-            self._replace(pipe)
-            raise
-        self._idle.put(pipe)
-        return answers
-
-    def _replace(self, pipe: ApertiumPipe) -> None:
-        """Kill a failed pipeline and start another in its place (the pool never grows past ``size``)."""
-        pipe.close()
-        with self._lock:
-            self._all.remove(pipe)
-            fresh = ApertiumPipe(self.command)
-            self._all.append(fresh)
-            self.stats.started += 1
-            self.stats.restarts += 1
-        self._idle.put(fresh)
-
-    @property
-    def pipelines(self) -> int:
-        with self._lock:
-            return len(self._all)
-
-    def pids(self) -> list[int]:
-        with self._lock:
-            return [p.process.pid for p in self._all if p.alive()]
-
-    def close(self) -> None:
-        with self._lock:
-            pipes, self._all, self._count = list(self._all), [], 0
-        for pipe in pipes:
-            pipe.close()
-
-
 def apertium_version() -> str:
     """The installed nno-nob data's version (Debian's package), or "unknown"."""
     done = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "apertium-nno-nob"], capture_output=True, text=True, check=False)
@@ -271,9 +132,10 @@ class ApertiumTranslator:
         if not sentences:
             return []
         pool = self.pools[decoding.target or "nn"]
+        payloads = [escape(sentence).encode("utf-8") + RECORD_END for sentence in sentences]
         shares = min(pool.size, max(1, len(sentences) // MIN_SHARE))
         size = -(-len(sentences) // shares)
-        parts = [list(sentences[at : at + size]) for at in range(0, len(sentences), size)]
+        parts = [payloads[at : at + size] for at in range(0, len(payloads), size)]
         if len(parts) == 1:
             answers = pool.call_many(parts[0])
         else:

@@ -76,6 +76,7 @@ class TranslatorPool:
     def __init__(
         self, settings: Settings, direction: str, default: TranslationPipeline | None,
         default_error: ModelUnavailable | None, load: Loader, record_load: Callable[[str, float], None],
+        fallback: TranslationPipeline | None = None,
     ) -> None:
         self.settings = settings
         self.direction = direction
@@ -83,6 +84,9 @@ class TranslatorPool:
         self.default = next(iter(self.choices), "")
         self.default_pipeline = default
         self.default_error = default_error
+        # Without its default translator, a direction may still have this: from English, the
+        # Bokmål ↔ Nynorsk engine, which takes Norwegian text and answers English with the error.
+        self.fallback = fallback
         self.limit = settings.max_translators
         self._load = load
         self._record_load = record_load
@@ -96,6 +100,8 @@ class TranslatorPool:
             return [self.default] * (self.default_pipeline is not None) + list(self._loaded)
 
     def require_default(self) -> TranslationPipeline:
+        if self.default_pipeline is None and self.fallback is not None:
+            return self.fallback
         if self.default_pipeline is None:
             setting = "OVERSETT_TRANSLATOR" if self.direction == INTO_ENGLISH else "OVERSETT_EN_TRANSLATOR"
             raise self.default_error or ModelUnavailable(

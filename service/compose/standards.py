@@ -10,7 +10,6 @@ from ..config import Settings
 from ..domain.errors import EngineUnavailable
 from ..domain.langid import LanguageDetector
 from ..stores.cache import open_cache
-from ..usecases.batching import DynamicBatcher
 from ..usecases.pipeline import TranslationPipeline
 from ..usecases.standards import WRITTEN_STANDARDS, Standards
 from .stores import memory_store
@@ -28,13 +27,10 @@ def load_standards(settings: Settings, detector: LanguageDetector) -> Standards:
     except EngineUnavailable as exc:
         log.warning("%s English → Nynorsk goes direct.", exc.message)
         return Standards(None, exc, "direct")
-    # Concurrent requests merged into one call, which the engine writes to its pipelines at once.
-    translator = (
-        DynamicBatcher(engine, max_wait=settings.batch_wait_ms / 1000, max_tokens=settings.batch_max_tokens)
-        if settings.batch_wait_ms > 0 else engine
-    )
+    # No dynamic batcher: concurrent requests already share each pipeline, their records written one
+    # after another without waiting (apertium_pipes.py), and a batcher's wait would only add latency.
     pipeline = TranslationPipeline(
-        translator, open_cache(settings.cache), detector, num_beams=1, max_chars=settings.max_chars, checks=False,
+        engine, open_cache(settings.cache), detector, num_beams=1, max_chars=settings.max_chars, checks=False,
         retry=False, memories=memory_store(settings), default_memory=settings.memory,
         targets=WRITTEN_STANDARDS[::-1], converter=True,
     )

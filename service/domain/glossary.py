@@ -92,6 +92,11 @@ class Glossary:
         into_english = target == "en"
         return matcher_of(tuple(t for t in self.terms if t.keep or (t.lang == "en") != into_english))
 
+    def keep_matcher(self) -> TermMatcher:
+        """The do-not-translate terms alone: what a glossary asks of Bokmål ↔ Nynorsk, whose rows
+        translate into or out of English."""
+        return matcher_of(tuple(t for t in self.terms if t.keep))
+
 
 def build_glossary(
     name: str, terms: list[tuple[str, str, str | None]], keep: list[str], updated: float | None = None

@@ -9,7 +9,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from ..domain.checks import Code
 from ..domain.errors import InvalidInput
-from ..domain.pairs import normalise_target
+from ..domain.pairs import normalise_target, served_pairs
 from .standards_info import StandardsInfo
 
 MAX_ITEMS = 128
@@ -404,7 +404,9 @@ class MemoryEntryIn(BaseModel):
 
     source: str = Field(min_length=1, max_length=10_000, description="The source sentence (Norwegian, or English)")
     target: str = Field(min_length=1, max_length=10_000, description="Its translation, as a person wrote or corrected it")
-    source_lang: Literal["nb", "nn", "no", "da", "sv", "en"] = Field("nb", description="en with a target_lang of nb or nn")
+    source_lang: Literal["nb", "nn", "no", "da", "sv", "en"] = Field(
+        "nb", description="en with a target_lang of nb or nn; nb with nn, nn with nb (Bokmål ↔ Nynorsk)"
+    )
     target_lang: Literal["en", "nb", "nn"] = "en"
 
     @field_validator("source", "target")
@@ -417,10 +419,11 @@ class MemoryEntryIn(BaseModel):
 
     @model_validator(mode="after")
     def _a_pair(self) -> MemoryEntryIn:
-        if (self.source_lang == "en") == (self.target_lang == "en"):
+        source = "nb" if self.source_lang == "no" else self.source_lang  # "no": Norwegian of either standard
+        if (source, self.target_lang) not in served_pairs() and (self.source_lang, self.target_lang) != ("no", "en"):
             raise ValueError(
                 f"{self.source_lang}→{self.target_lang} is not a pair oversett translates: Norwegian, Danish or Swedish "
-                "into en, or en into nb or nn"
+                "into en, en into nb or nn, or nb ↔ nn"
             )
         return self
 

@@ -11,7 +11,13 @@ from typing import Any
 
 from ..domain.cancel import raise_if_cancelled
 from ..domain.checks import Issue, check
-from ..domain.errors import EngineUnavailable, InputTooLarge, InvalidInput, UnsupportedLanguage
+from ..domain.errors import (
+    EngineUnavailable,
+    InputTooLarge,
+    InvalidInput,
+    OversettError,
+    UnsupportedLanguage,
+)
 from ..domain.glossary import Glossary
 from ..domain.langid import NO_LINGUISTIC_CONTENT, Detection, LanguageDetector, normalise_code
 from ..domain.memory import MemoryMatch
@@ -70,6 +76,7 @@ class TranslationPipeline:
         # this pipeline is that engine's own, and converts what it is given.
         self.standards = standards
         self.converter = converter
+        self.missing: OversettError | None = None  # a converter standing in for a missing model: its error
         self.targets = targets  # the languages it translates into; the first is the default
         self.memories = memories
         self.default_memory = default_memory  # used when a request names none ("" turns it off)
@@ -264,6 +271,10 @@ class TranslationPipeline:
                 check_pair(detection.lang, target)
                 if self.routes(detection.lang, target):
                     self.require_standards().require()  # 503 naming Apertium's packages, before any work
+                if self.missing is not None and not converts(detection.lang, target) and not self.passed_through(
+                    detection.lang, target
+                ):
+                    raise self.missing  # English for a missing English → Norwegian translator
         except InvalidInput as exc:
             if count > 1:
                 raise InvalidInput(f"Text {index + 1} of {count}: {exc.message}") from exc
@@ -370,7 +381,9 @@ class TranslationPipeline:
     ) -> list[UnitTranslation]:
         """Translate (protected spans and glossary terms kept), check, and translate the flagged
         ones once more, cautiously, keeping the better try."""
-        matcher = glossary.matcher_for(target) if glossary is not None else None
+        matcher = None
+        if glossary is not None:  # Bokmål ↔ Nynorsk keeps the do-not-translate terms only
+            matcher = glossary.keep_matcher() if self.converter else glossary.matcher_for(target)
         protected = [protect(u, matcher) for u in units]
         wanted = target if self.translator.info.target_tokens else None
         first = self._try(units, protected, Decoding(num_beams, target=wanted), target)

@@ -5,11 +5,13 @@ crash, a hang, garbage) that fails only the request that met it and restarts the
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from service.backends.apertium import ApertiumTranslator, PipePool, PoolStats, escape, unescape
+from service.backends.apertium import ApertiumTranslator, escape, unescape
+from service.backends.apertium_pipes import RECORD_END, PipePool, PoolStats
 from service.domain.errors import EngineFailed, EngineUnavailable
 from service.domain.protocols import Decoding
 
@@ -67,35 +69,81 @@ def _fake_pool(command: str, timeout: float = 2.0) -> tuple[PipePool, PoolStats]
     return PipePool(command, 1, timeout, stats), stats
 
 
-def test_a_hung_pipeline_fails_its_request_and_is_restarted() -> None:
-    pool, stats = _fake_pool("sleep 600", timeout=0.5)
+def _record(text: str) -> bytes:
+    return escape(text).encode() + RECORD_END
+
+
+# a fake pipeline that echoes each record, but hangs on one that says "heng"
+ECHO_OR_HANG = "while IFS= read -r -d '' line; do case \"$line\" in *heng*) sleep 600;; esac; printf '%s\\0' \"$line\"; done"
+
+
+def test_a_hung_pipeline_fails_its_request_only_and_is_restarted() -> None:
+    pool, stats = _fake_pool(ECHO_OR_HANG, timeout=0.5)
     try:
-        with pytest.raises(EngineFailed, match="no answer within 0.5 s"):
-            pool.call("Hei.")
-        assert stats.restarts == 1 and pool.pipelines == 1
+        assert pool.call(_record("Hei.")) == "Hei."
+        outcome: dict[str, object] = {}
+
+        def behind() -> None:  # queued behind the hung record on the same pipeline
+            outcome["answer"] = pool.call(_record("Ha det."))
+
+        def hung() -> None:
+            try:
+                pool.call(_record("Dette vil heng."))
+            except EngineFailed as exc:
+                outcome["error"] = exc.message
+
+        first = threading.Thread(target=hung)
+        first.start()
+        time.sleep(0.1)
+        second = threading.Thread(target=behind)
+        second.start()
+        first.join(5)
+        second.join(5)
+        assert "no answer within 0.5 s" in str(outcome["error"])
+        assert outcome["answer"] == "Ha det."  # sent again to a fresh pipeline: only the hung request failed
+        assert stats.restarts == 1 and stats.failures == 1 and pool.pipelines == 1
     finally:
         pool.close()
 
 
 def test_a_crashed_pipeline_fails_its_request_and_is_restarted() -> None:
-    pool, stats = _fake_pool("exit 3")
+    pool, stats = _fake_pool("read -r -d '' line; exit 3")
     try:
         with pytest.raises(EngineFailed, match="stopped"):
-            pool.call("Hei.")
-        assert stats.restarts == 1 and stats.failures == 1
+            pool.call(_record("Hei."))
+        with pytest.raises(EngineFailed, match="stopped"):
+            pool.call(_record("Hei igjen."))
+        assert stats.restarts == 1 and stats.failures == 2 and pool.pipelines <= 1
     finally:
         pool.close()
 
 
 def test_garbage_out_of_step_is_refused() -> None:
-    # answers two NUL-terminated records for one request: the stream is out of step
+    # answers a record that is not the one asked for (no closing superblank), then another
     pool, stats = _fake_pool("while IFS= read -r -d '' line; do printf 'a\\0b\\0'; done")
     try:
         with pytest.raises(EngineFailed, match="out of step"):
-            pool.call("Hei.")
-        assert stats.restarts == 1
+            pool.call(_record("Hei."))
+        assert stats.failures == 1
     finally:
         pool.close()
+
+
+def test_many_requests_share_a_pipeline_and_get_their_own_answers(engine: ApertiumTranslator) -> None:
+    sentences = [f"Jeg har {i} bøker, og jeg vet ikke hva jeg skal gjøre." for i in range(40)]
+    alone = [engine.translate_scored([s], Decoding(1, target="nn"))[0].text for s in sentences[:5]]
+    results: dict[int, str] = {}
+
+    def one(i: int) -> None:
+        results[i] = engine.translate_scored([sentences[i]], Decoding(1, target="nn"))[0].text
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [results[i] for i in range(5)] == alone
+    assert all(f"{i} bøker" in results[i] and "ikkje" in results[i] for i in range(40))
 
 
 def test_a_missing_mode_names_the_packages(tmp_path: Path) -> None:

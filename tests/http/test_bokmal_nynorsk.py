@@ -117,3 +117,16 @@ def test_models_languages_and_metrics_show_the_engine(client: TestClient) -> Non
     assert 'oversett_segments_translated_total{direction="bokmal-nynorsk"}' in metrics
     memory = next(line for line in metrics.splitlines() if line.startswith("oversett_apertium_memory_bytes{"))
     assert float(memory.split()[-1]) > 10_000_000  # a pipeline's ~20 processes
+
+
+def test_do_not_translate_terms_and_memory_entries_go_between_the_standards(client: TestClient) -> None:
+    kept = _translate(client, "Regjeringen og Stortinget vet ikke hva de vil.", "nn", keep=["Regjeringen"])
+    assert kept["text"].startswith("Regjeringen") and "ikkje" in kept["text"]
+    plain = _translate(client, "Regjeringen og Stortinget vet ikke hva de vil.", "nn")
+    assert plain["text"].startswith("Regjeringa")
+    added = client.post("/v1/memories/nynorsk/entries", json={"entries": [
+        {"source": "Vi ses i morgen.", "target": "Vi sjåast i morgon.", "source_lang": "nb", "target_lang": "nn"},
+    ]})
+    assert added.status_code == 200, added.text
+    (segment,) = _translate(client, "Vi ses i morgen.", "nn", source_lang="nb", memory="nynorsk")["segments"]
+    assert segment["translation"] == "Vi sjåast i morgon." and segment["origin"] == "memory"

@@ -129,7 +129,7 @@ def test_languages_and_models_list_the_pairs_and_what_serves_them(client: TestCl
     served = {(p["source"], p["target"]): p["model"] for p in pairs}
     assert served == {
         ("nb", "en"): "default", ("nn", "en"): "default", ("da", "en"): "default", ("sv", "en"): "default",
-        ("en", "nb"): "from-english", ("en", "nn"): "from-english",
+        ("en", "nb"): "from-english", ("en", "nn"): "from-english", ("nb", "nn"): "apertium", ("nn", "nb"): "apertium",
     }
     assert all(p["loaded"] for p in pairs)
     models = client.get("/v1/models").json()
@@ -149,8 +149,13 @@ def test_a_missing_english_translator_is_a_503_for_its_pairs_only(make_client: A
     assert client.post("/v1/translate", json={"text": NORWEGIAN}).status_code == 200
     assert not [p for p in client.get("/v1/languages").json()["pairs"] if p["source"] == "en" and p["loaded"]]
     off = make_client(en_translator="none")
-    assert off.post("/v1/translate", json={"text": ENGLISH, "target_lang": "nn"}).status_code == 503
-    assert {p["target"] for p in off.get("/v1/languages").json()["pairs"]} == {"en"}
+    refused = off.post("/v1/translate", json={"text": ENGLISH, "target_lang": "nn"})
+    assert refused.status_code == 503 and "OVERSETT_EN_TRANSLATOR" in refused.json()["detail"]
+    listed = {(p["source"], p["target"]) for p in off.get("/v1/languages").json()["pairs"]}
+    assert not [pair for pair in listed if pair[0] == "en"] and {("nb", "nn"), ("nn", "nb")} <= listed
+    # Bokmål ↔ Nynorsk needs no model: Apertium answers without the English → Norwegian translator
+    converted = off.post("/v1/translate", json={"text": "Jeg vet ikke hva han vil.", "target_lang": "nn"})
+    assert converted.status_code == 200 and converted.json()["translations"][0]["text"] == "Eg veit ikkje kva han vil."
 
 
 def test_the_stream_goes_both_ways(client: TestClient) -> None:

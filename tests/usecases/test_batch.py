@@ -282,3 +282,19 @@ def test_a_batch_into_nynorsk_names_its_outputs_and_records_the_direction(tiny_m
     assert again.returncode == 0 and _manifest(out)[0]["status"] == "skipped"
     other = _batch([str(SEEDS / "en"), "--out", str(out), "--to", "nb"], _env(tiny_models))  # another direction: work again
     assert other.returncode == 0 and _manifest(out)[0]["status"] == "ok" and (out / "000_ce698dbb45a80c69.nb.txt").is_file()
+
+
+def test_a_batch_of_bokmal_files_goes_into_nynorsk(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    """Apertium behind a batch run: Bokmål files in, NAME.nn.EXT out, the pair in the manifest."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "sak.txt").write_text("Jeg vet ikke hva han vil.\n\nVi skal hjelpe ham i morgen.\n", encoding="utf-8")
+    (docs / "sak.md").write_text("# Budsjett\n\nRegjeringen brukte **5 milliarder** kroner.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = _batch([str(docs), "--out", str(out), "--to", "nn"], _env(tiny_models))
+    assert result.returncode == 0, result.stderr
+    entries = _manifest(out)
+    assert len(entries) == 2
+    assert all(e["status"] == "ok" and e["target_lang"] == "nn" and e["source_lang"] == "nb" for e in entries)
+    assert (out / "sak.nn.txt").read_text(encoding="utf-8") == "Eg veit ikkje kva han vil.\n\nVi skal hjelpe han i morgon.\n"
+    assert "**5 milliardar**" in (out / "sak.nn.md").read_text(encoding="utf-8")

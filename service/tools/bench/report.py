@@ -176,8 +176,10 @@ def render(report: Report) -> str:
             "", f"Bokmål → Nynorsk (Apertium nob-nno_e, {n['sentences']:.0f} sentences, {n['pipelines']:.0f} pipelines, "
             f"{n['clients']:.0f} clients): bare Apertium, one sentence a call {n['bare_per_s']:.1f} sentences/s "
             f"(all at once: {n['pipelined_per_s']:.1f}); through the service (one sentence a "
-            f"request) {n['service_per_s']:.1f} sentences/s ({100 * n['share']:.1f}% of bare); one warm sentence: "
-            f"bare {n['bare_p50_ms']:.1f} ms, service {n['service_p50_ms']:.1f} ms (median); pipelines running "
+            f"request) {n['service_per_s']:.1f} sentences/s ({100 * n['share']:.1f}% of bare); one warm sentence, median: "
+            f"everyday ({n['everyday_words']:.0f} words) bare {n['bare_everyday_p50_ms']:.1f} ms, service "
+            f"{n['service_everyday_p50_ms']:.1f} ms; long ({n['long_words']:.0f} words) bare {n['bare_p50_ms']:.1f} ms, "
+            f"service {n['service_p50_ms']:.1f} ms; pipelines running "
             f"{n['running']:.0f} (at most {n['limit']:.0f}), their memory {n['memory_mib']:.0f} MiB (PSS)",
         ]
     if report.three_models_rss:

@@ -70,7 +70,8 @@ def run(
             log("nynorsk: building the tiny models the service needs to start")
             tiny = build_tiny_models(work / "tiny", seed_file.parent)
             bokmal = [s for line in lines for s in segment(line).sentences]
-            report.nynorsk = bench_nynorsk(tiny["translator"], tiny["en_translator"], bokmal[:800], work, log)
+            everyday = (DATA_DIR / "ud-dev" / "nb.txt").read_text(encoding="utf-8").splitlines()
+            report.nynorsk = bench_nynorsk(tiny["translator"], tiny["en_translator"], bokmal[:800], everyday, work, log)
         built = {name: build_models(work, name, lines, log) for name in models if set(parts) - {"nynorsk"}}
         if "models" in parts:
             for name in models:

@@ -70,7 +70,7 @@ def translate_file(
             flag_notes(document.segments) if mark_flagged else (),
         )
     written = parsed.write(translations, target_lang)
-    pipeline.stats.record_document(document_format.name)
+    pipeline.stats_for(detection.lang, target_lang).record_document(document_format.name)
     segments = [s for d in documents for s in d.segments]
     return TranslatedFile(
         written, document_format.name, detection.lang, len(wanted), len(segments),

@@ -182,6 +182,11 @@ class TranslationPipeline:
         """A Norwegian text of the other written standard, which the Bokmål ↔ Nynorsk engine takes."""
         return converts(lang, target) and not self.converter
 
+    def stats_for(self, lang: str, target: str) -> PipelineStats:
+        """The counters of the pipeline that does the work: the engine's for the other written standard."""
+        engine = self.standards.pipeline if self.standards is not None and self.routes(lang, target) else None
+        return engine.stats if engine is not None else self.stats
+
     def require_standards(self) -> Standards:
         """The Bokmål ↔ Nynorsk engine; EngineUnavailable (503, naming the packages) without it."""
         if self.standards is None:

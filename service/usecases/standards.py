@@ -12,7 +12,13 @@ from typing import Protocol
 from ..domain.errors import OversettError
 from ..domain.glossary import Glossary
 from ..domain.langid import Detection
-from .results import DocumentTranslation, SegmentTranslation, StreamEvent, UnitTranslation
+from .results import (
+    DocumentTranslation,
+    PipelineStats,
+    SegmentTranslation,
+    StreamEvent,
+    UnitTranslation,
+)
 
 WRITTEN_STANDARDS = ("nb", "nn")
 # English → Nynorsk: "bokmal" translates into Bokmål and converts it with Apertium (34.5 / 62.3 BLEU /
@@ -28,6 +34,8 @@ def converts(source: str, target: str) -> bool:
 
 class EnginePipeline(Protocol):
     """What this module asks of the engine's ``TranslationPipeline``."""
+
+    stats: PipelineStats
 
     def translate_documents(
         self, texts: Sequence[str], source_lang: str = "auto", num_beams: int | None = None, *,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -130,3 +131,28 @@ def test_do_not_translate_terms_and_memory_entries_go_between_the_standards(clie
     assert added.status_code == 200, added.text
     (segment,) = _translate(client, "Vi ses i morgen.", "nn", source_lang="nb", memory="nynorsk")["segments"]
     assert segment["translation"] == "Vi sjåast i morgon." and segment["origin"] == "memory"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("nyhet.html", '<html lang="nb"><body><h1>Budsjett</h1><p>Jeg vet <b>ikke</b> hva <a href="https://www.regjeringen.no">'
+                       "regjeringen</a> vil.</p><p>Vi skal hjelpe ham.</p></body></html>"),
+        ("nyhet.xhtml", '<html xmlns="http://www.w3.org/1999/xhtml" lang="nb"><body><p>Jeg vet <b>ikke</b> hva han vil.</p></body></html>'),
+        ("nyhet.md", "# Budsjett\n\n- Jeg vet **ikke** hva han vil.\n- Vi skal hjelpe ham i morgen.\n"),
+        ("nyhet.txt", "Jeg vet ikke hva han vil.\n\nVi skal hjelpe ham i morgen.\n"),
+        ("nyhet.srt", "1\n00:00:01,000 --> 00:00:03,000\nJeg vet ikke hva han vil.\n\n2\n00:00:04,000 --> 00:00:06,000\nVi skal hjelpe ham.\n"),
+        ("nyhet.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nJeg vet ikke hva han vil.\n\n00:00:04.000 --> 00:00:06.000\nVi skal hjelpe ham.\n"),
+    ],
+)
+def test_text_formats_go_into_nynorsk_with_their_layout(client: TestClient, name: str, text: str) -> None:
+    answer = client.post("/v1/translate/document", files={"file": (name, text.encode())}, data={"target_lang": "nn"})
+    assert answer.status_code == 200, answer.text
+    out = answer.content.decode()
+    assert "ikkje" in out and "vet ikke" not in out
+    tags = re.compile(r"<[^>]+>|^#+ |^- |\*\*|\d\d:\d\d:\d\d[,.]\d{3} --> \d\d:\d\d:\d\d[,.]\d{3}|^\d+$|WEBVTT", re.MULTILINE)
+    def shape(found: str) -> list[str]:
+        return [t for t in tags.findall(found) if "lang=" not in t and not t.startswith("<?xml")]
+
+    assert shape(out) == shape(text)
+    assert out.count("\n") - out.startswith("<?xml") == text.count("\n")

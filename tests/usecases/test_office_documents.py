@@ -190,3 +190,21 @@ def test_batch_takes_every_new_format_and_the_manifest_names_it(settings: Any, t
         assert entry["format"] == name and entry["outputs"] == [f"fil.en.{name}"]
         assert read((out / f"fil.en.{name}").read_bytes())[1] == read(build())[1]
     assert entries["skann.pdf"]["status"] == "error" and "text recognition" in entries["skann.pdf"]["error"]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_format_goes_from_bokmal_into_nynorsk_with_its_structure(client: Any, name: str) -> None:
+    """Apertium behind the format layer: every place converted, the structure as it was."""
+    build, read = CASES[name]
+    source = build()
+    response = client.post(
+        "/v1/translate/document", files={"file": (f"nyhet.{name}", source)}, data={"source_lang": "nb", "target_lang": "nn"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"].startswith(f'attachment; filename="nyhet.nn.{name}"')
+    before_places, before_structure = read(source)
+    after_places, after_structure = read(response.content)
+    assert after_structure == before_structure and len(after_places) == len(before_places)
+    assert any(new != old for old, new in zip(before_places, after_places, strict=True))  # Bokmål became Nynorsk
+    metrics = client.get("/metrics").text
+    assert f'oversett_documents_translated_total{{direction="bokmal-nynorsk",format="{name}"}} 1.0' in metrics

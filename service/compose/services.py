@@ -47,7 +47,7 @@ from ..usecases.pipeline import TranslationPipeline
 from ..usecases.standards import Standards
 from ..usecases.summaries import SummaryPipeline
 from .pool import FROM_ENGLISH, INTO_ENGLISH, TranslatorPool, known_model, settings_for_model
-from .standards import load_standards
+from .standards import load_standards, standards_alone
 from .stores import glossary_store, memory_store
 
 __all__ = ["Services", "TranslatorPool", "known_model", "load_services", "settings_for_model"]
@@ -135,17 +135,6 @@ class Services:
             return name
         return default
 
-    def _standards_alone(self, error: ModelUnavailable | None) -> TranslationPipeline | None:
-        """The Bokmål ↔ Nynorsk engine standing in for a missing English → Norwegian translator:
-        Norwegian text is converted, English gets that translator's error."""
-        engine = self.standards.pipeline if self.standards is not None else None
-        if not isinstance(engine, TranslationPipeline):
-            return None
-        engine.missing = error or ModelUnavailable(
-            "English → Norwegian translation", "none", "OVERSETT_EN_TRANSLATOR", "that direction is turned off"
-        )
-        return engine
-
     def pool(self, target: str = ENGLISH) -> TranslatorPool:
         """The named translators into ``target`` (a language code, or a direction's name)."""
         way = target if target in (INTO_ENGLISH, FROM_ENGLISH) else direction(target)
@@ -157,7 +146,7 @@ class Services:
                 self.settings, way, default, error,
                 lambda settings, detector, way: load_pipeline(settings, detector, way, self.standards),
                 lambda model, seconds: self.model_loads.append(("translation", model, seconds)),
-                fallback=self._standards_alone(error) if way == FROM_ENGLISH and default is None else None,
+                fallback=standards_alone(self.standards, error) if way == FROM_ENGLISH and default is None else None,
             )
         return self.pools[way]
 

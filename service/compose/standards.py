@@ -7,7 +7,7 @@ import logging
 
 from ..backends.apertium import ApertiumTranslator
 from ..config import Settings
-from ..domain.errors import EngineUnavailable
+from ..domain.errors import EngineUnavailable, ModelUnavailable
 from ..domain.langid import LanguageDetector
 from ..stores.cache import open_cache
 from ..usecases.pipeline import TranslationPipeline
@@ -35,3 +35,15 @@ def load_standards(settings: Settings, detector: LanguageDetector) -> Standards:
         targets=WRITTEN_STANDARDS[::-1], converter=True,
     )
     return Standards(pipeline, None, settings.nynorsk_route)
+
+
+def standards_alone(standards: Standards | None, error: ModelUnavailable | None) -> TranslationPipeline | None:
+    """The Bokmål ↔ Nynorsk engine standing in for a missing English → Norwegian translator:
+    Norwegian text is converted, English gets that translator's error."""
+    engine = standards.pipeline if standards is not None else None
+    if not isinstance(engine, TranslationPipeline):
+        return None
+    engine.missing = error or ModelUnavailable(
+        "English → Norwegian translation", "none", "OVERSETT_EN_TRANSLATOR", "that direction is turned off"
+    )
+    return engine

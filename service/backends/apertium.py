@@ -78,7 +78,10 @@ def mode_command(mode: str, modes_dir: Path = MODES_DIR) -> str:
     path = modes_dir / f"{mode}.mode"
     if not path.is_file() or shutil.which("apertium-wblank-mode") is None:
         raise EngineUnavailable(mode, PACKAGES)
-    done = subprocess.run(["apertium-wblank-mode", "-z", str(path)], capture_output=True, text=True, timeout=30, check=False)
+    try:
+        done = subprocess.run(["apertium-wblank-mode", "-z", str(path)], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise EngineUnavailable(mode, PACKAGES, f"its mode could not be prepared ({exc})") from exc
     if done.returncode != 0 or not done.stdout.strip():
         raise EngineUnavailable(mode, PACKAGES, done.stderr.strip() or "its mode file could not be read")
     return done.stdout.strip()
@@ -86,7 +89,10 @@ def mode_command(mode: str, modes_dir: Path = MODES_DIR) -> str:
 
 def apertium_version() -> str:
     """The installed nno-nob data's version (Debian's package), or "unknown"."""
-    done = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "apertium-nno-nob"], capture_output=True, text=True, check=False)
+    try:
+        done = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "apertium-nno-nob"], capture_output=True, text=True, check=False)
+    except OSError:
+        return "unknown"
     return done.stdout.strip() or "unknown"
 
 

@@ -54,6 +54,7 @@ SURE_OF_OTHER = 0.95  # head-to-head (low accuracy), any other language, four wo
 SURE_OF_ENGLISH = 0.9
 MIN_WORDS = 3
 MIN_WORDS_OTHER = 4
+MIN_WORDS_WITHOUT_NAMES = 5  # a short text keeps its names: each word counts ("Det snør i Tromsø.")
 
 _WORD = re.compile(r"[^\W\d_]+")
 _NORWEGIAN_LETTERS = re.compile(r"[øØåÅ]")
@@ -262,7 +263,7 @@ def _without_names(text: str) -> str:
     """The text without its names (capitalised words inside a sentence: Jens Stoltenberg, Stockholm),
     which tell little of the language around them, when enough words are left to judge by."""
     rest = _NAME_INSIDE.sub(" ", text)
-    return rest if len(_WORD.findall(rest)) >= MIN_WORDS else text
+    return rest if len(_WORD.findall(rest)) >= MIN_WORDS_WITHOUT_NAMES else text
 
 
 def _norwegian_or_neighbour(code: str, words: list[str], by_code: dict[str, float]) -> Detection:

@@ -92,7 +92,7 @@ def test_libretranslatepy_translates_detects_and_lists_languages(base: str) -> N
     (detected,) = client.detect("Dette er en helt vanlig norsk setning om været i Bergen i dag.")
     assert detected["language"] in ("nb", "nn") and 0 < detected["confidence"] <= 100
     languages = {language["code"]: language for language in client.languages()}
-    assert languages["nb"]["targets"] == ["en"] and languages["en"]["name"] == "English"
+    assert languages["nb"]["targets"] == ["en", "nn"] and languages["en"]["name"] == "English"
 
 
 def test_libretranslatepy_with_a_bad_key_gets_403_and_its_error_shape(base: str) -> None:

@@ -4,7 +4,6 @@ and a clear 503 that names the packages when Apertium is off or missing."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from typing import Any

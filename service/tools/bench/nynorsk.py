@@ -26,6 +26,19 @@ PIPELINES = 2  # OVERSETT_APERTIUM_PIPELINES, the same for both sides
 LATENCY_SAMPLES = 50
 
 
+def _median_ms(call: Callable[[str], object], long: list[str], everyday: list[str]) -> dict[str, float]:
+    """The median ms of one call, one sentence after another, for the long and the everyday sentences."""
+    latency = {}
+    for name, chosen in (("long", long), ("everyday", everyday)):
+        times = []
+        for sentence in chosen[:LATENCY_SAMPLES]:
+            began = time.perf_counter()
+            call(sentence)
+            times.append(1000 * (time.perf_counter() - began))
+        latency[name] = statistics.median(times)
+    return latency
+
+
 class _BarePipe:
     """Apertium as its users drive it by hand: a long-lived null-flush pipeline, one sentence written,
     its answer read, then the next."""
@@ -63,14 +76,7 @@ def _bare(sentences: list[str], everyday: list[str]) -> tuple[float, float, floa
         with ThreadPoolExecutor(CLIENTS) as pool:
             list(pool.map(lambda i: pipes[i % PIPELINES].call(sentences[i]), range(len(sentences))))
         rate = len(sentences) / (time.perf_counter() - started)
-        latency = {}
-        for name, chosen in (("long", sentences), ("everyday", everyday)):
-            times = []
-            for sentence in chosen[:LATENCY_SAMPLES]:
-                began = time.perf_counter()
-                pipes[0].call(sentence)
-                times.append(1000 * (time.perf_counter() - began))
-            latency[name] = statistics.median(times)
+        latency = _median_ms(pipes[0].call, sentences, everyday)
     finally:
         for pipe in pipes:
             pipe.close()
@@ -99,14 +105,7 @@ def _service(base: str, sentences: list[str], everyday: list[str]) -> tuple[floa
         with ThreadPoolExecutor(CLIENTS) as pool:
             list(pool.map(send, sentences))
         rate = len(sentences) / (time.perf_counter() - started)
-        latency = {}
-        for name, chosen in (("long", sentences), ("everyday", everyday)):
-            times = []
-            for sentence in chosen[:LATENCY_SAMPLES]:
-                began = time.perf_counter()
-                send(sentence)  # the cache is off: the engine's work every time
-                times.append(1000 * (time.perf_counter() - began))
-            latency[name] = statistics.median(times)
+        latency = _median_ms(send, sentences, everyday)  # the cache is off: the engine's work every time
         return rate, latency["long"], latency["everyday"]
 
 

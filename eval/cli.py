@@ -19,6 +19,7 @@ from .run import (
     run_pipeline,
     score,
     score_testset,
+    translate_routes,
     translate_testset,
 )
 from .testsets import TestSetUnavailable, load_testset, local_files
@@ -112,7 +113,9 @@ def run(args: argparse.Namespace) -> Path:
                                        "references": testset.references[: args.limit]})
         services = load_services(settings)
         try:
-            results = score_testset(testset, translate_testset(testset, services), _info(settings, services, None))
+            routes = translate_routes(testset, services)
+            translations = next(iter(routes.values())) if routes else translate_testset(testset, services)
+            results = score_testset(testset, translations, _info(settings, services, None), routes)
         finally:
             services.close()
     else:

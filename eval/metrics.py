@@ -56,3 +56,26 @@ def rouge_scores(candidate: str, references: Sequence[str]) -> dict[str, float]:
     scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), tokenizer=NordicTokenizer())
     best = scorer.score_multi(list(references), candidate)
     return {name: round(best[name].fmeasure, 4) for name in ROUGE_TYPES}
+
+
+def paired_bootstrap(
+    systems: dict[str, Sequence[str]], references: Sequence[str], samples: int = 1000
+) -> dict[str, dict[str, float | None]]:
+    """Each system against the first (the baseline) by sacrebleu's paired bootstrap resampling:
+    the p-value of BLEU and of chrF for each (None for the baseline itself)."""
+    from sacrebleu.significance import PairedTest
+
+    refs = [list(references)]
+    metrics = {"bleu": sacrebleu.metrics.BLEU(references=refs), "chrf": sacrebleu.metrics.CHRF(references=refs)}
+    test = PairedTest([(name, list(out)) for name, out in systems.items()], metrics, references=None,
+                      test_type="bs", n_samples=samples)
+    _, results = test()
+    names = results["System"]
+    p_values: dict[str, dict[str, float | None]] = {name: {} for name in names}
+    for key, values in results.items():
+        if key == "System":
+            continue
+        metric = "bleu" if key.lower().startswith("bleu") else "chrf"
+        for name, result in zip(names, values, strict=True):
+            p_values[name][f"p_{metric}"] = None if result.p_value is None else round(float(result.p_value), 4)
+    return p_values

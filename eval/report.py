@@ -71,6 +71,12 @@ def render_markdown(results: dict[str, Any]) -> str:
     if results["translation"]:
         lines += ["", f"sacrebleu signatures: `{results['translation'][0]['bleu_signature']}`, "
                   f"`{results['translation'][0]['chrf_signature']}`"]
+    if results.get("routes"):
+        lines += ["", "## English → Nynorsk by each route (paired bootstrap against the first, 1000 samples)", "",
+                  "| route | BLEU | chrF | p (BLEU) | p (chrF) |", "|---|---:|---:|---:|---:|"]
+        for row in results["routes"]:
+            p_bleu, p_chrf = (f"{row[k]:.4f}" if row.get(k) is not None else "–" for k in ("p_bleu", "p_chrf"))
+            lines.append(f"| {row['system']} | {row['bleu']:.2f} | {row['chrf']:.2f} | {p_bleu} | {p_chrf} |")
     if results.get("checks"):
         codes = [k for k in results["checks"][0] if k not in ("system", "segments", "flagged")]
         lines += ["", "## Faithfulness checks (% of segments flagged, in all and by code)", "",

@@ -12,8 +12,9 @@ from typing import Any
 from service.domain.extractive import body_sentences
 from service.domain.presets import LENGTH_PRESETS
 from service.usecases.batch_files import STATE_DIR, SUMMARY_SUFFIX, TRANSLATION_SUFFIX
+from service.usecases.standards import ROUTES
 
-from .metrics import rouge_scores, translation_scores
+from .metrics import paired_bootstrap, rouge_scores, translation_scores
 from .testsets import PUBLISHED, STANDARD_PAIRS, TestSet
 
 PARAGRAPH_BREAK = "\n\n"
@@ -161,9 +162,20 @@ def read_batch_outputs(documents: Sequence[ReferenceDocument], folder: Path) -> 
     return results
 
 
-def score_testset(testset: TestSet, translations: Sequence[str], info: dict[str, Any]) -> dict[str, Any]:
+def score_testset(
+    testset: TestSet, translations: Sequence[str], info: dict[str, Any], routes: dict[str, Sequence[str]] | None = None
+) -> dict[str, Any]:
+    """oversett's translations scored beside the untranslated source and the published figures;
+    ``routes``: English → Nynorsk by each route (the setting's first), compared by paired bootstrap."""
     system = translation_scores(translations, testset.references)
     source = translation_scores(testset.sources, testset.references)
+    compared: dict[str, Any] = {}
+    if routes:
+        p_values = paired_bootstrap(routes, testset.references)
+        compared = {"routes": [
+            {"system": f"oversett, route {route}", **asdict(translation_scores(out, testset.references)), **p_values[route]}
+            for route, out in routes.items()
+        ]}
     published = [
         {"system": model, "bleu": bleu, "chrf": chrf}
         for model, (bleu, chrf) in PUBLISHED.get((testset.name, testset.pair), {}).items()
@@ -175,6 +187,7 @@ def score_testset(testset: TestSet, translations: Sequence[str], info: dict[str,
             {"system": "oversett", **asdict(system)},
             {"system": "baseline: untranslated source", **asdict(source)},
         ],
+        **compared,
         "published": published,
         "checks": [] if testset.pair in STANDARD_PAIRS else flag_rates(  # the checks judge translations, not conversions
             {"oversett": (testset.sources, translations), "reference": (testset.sources, testset.references)},
@@ -200,7 +213,8 @@ def flag_rates(outputs: dict[str, tuple[Sequence[str], Sequence[str]]], target: 
     return rows
 
 
-def translate_testset(testset: TestSet, services: Any, batch: int = 128) -> list[str]:
+def translate_testset(testset: TestSet, services: Any, batch: int = 128, route: str | None = None) -> list[str]:
+    """The test set's sources through oversett (``route``: into Nynorsk, None: the setting)."""
     target = getattr(testset, "target_lang", "en")
     if testset.pair in STANDARD_PAIRS:  # Bokmål ↔ Nynorsk: the rule-based engine, no model
         pipeline = services.standards.require()
@@ -210,5 +224,15 @@ def translate_testset(testset: TestSet, services: Any, batch: int = 128) -> list
     out: list[str] = []
     for start in range(0, len(testset.sources), batch):
         texts = [s if s.strip() else "." for s in testset.sources[start : start + batch]]
-        out += [r.text for r in pipeline.translate_documents(texts, lang, target_lang=target)]
+        out += [r.text for r in pipeline.translate_documents(texts, lang, target_lang=target, route=route)]
     return out
+
+
+def translate_routes(testset: TestSet, services: Any) -> dict[str, list[str]]:
+    """English → Nynorsk by both routes, the setting's first (empty for another pair, or without
+    Apertium, where only the direct route exists)."""
+    if getattr(testset, "target_lang", "en") != "nn" or services.standards is None or services.standards.pipeline is None:
+        return {}
+    chosen = services.standards.route
+    order = [chosen, *(r for r in ROUTES if r != chosen)]
+    return {route: translate_testset(testset, services, route=route) for route in order}

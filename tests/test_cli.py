@@ -225,6 +225,25 @@ def test_translate_and_summarize_into_norwegian_with_to(tiny_models: dict[str, P
     assert bad.returncode != 0 and "nn (Norwegian Nynorsk)" in bad.stderr.decode()
 
 
+def test_the_route_into_nynorsk_is_a_flag_over_the_setting(tiny_models: dict[str, Path]) -> None:
+    env = {
+        "OVERSETT_TRANSLATOR": str(tiny_models["translator"]), "OVERSETT_EN_TRANSLATOR": str(tiny_models["en_translator"]),
+        "OVERSETT_SUMMARIZER": "none", "OVERSETT_CACHE": "none", "OVERSETT_NUM_BEAMS": "1",
+    }
+    english = "The weather was cold in Oslo on Monday.\n".encode()
+
+    def nynorsk(route: str, *flags: str) -> str:
+        result = _run(["translate", "--to", "nn", *flags, "-"], {**env, "OVERSETT_NYNORSK_ROUTE": route}, stdin=english)
+        assert result.returncode == 0, result.stderr.decode()
+        return result.stdout.decode()
+
+    by_bokmal, direct = nynorsk("bokmal"), nynorsk("direct")
+    assert by_bokmal != direct
+    assert nynorsk("direct", "--nynorsk-route", "bokmal") == by_bokmal
+    assert nynorsk("bokmal", "--nynorsk-route", "direct") == direct
+    assert "--nynorsk-route" in _run(["summarize", "--help"], env).stdout.decode()
+
+
 def test_translate_bokmal_into_nynorsk_and_back(tiny_models: dict[str, Path], tmp_path: Path) -> None:
     """Apertium behind the CLI: --to nn of a Bokmål text, --to nb of a Nynorsk one, an HTML file
     converted with its markup."""

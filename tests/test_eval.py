@@ -169,6 +169,22 @@ def test_the_english_to_norwegian_pairs_run_on_the_shipped_sets(
         assert {row["system"] for row in scores["checks"]} == {"oversett", "reference"}
 
 
+def test_english_into_nynorsk_is_scored_by_both_routes_with_a_paired_bootstrap(tiny_env: None, tmp_path: Path) -> None:
+    """With Apertium here, eng-nno runs the setting's route (by way of Bokmål) and the direct one,
+    on FLORES and NTREX, and says how sure the difference is."""
+    for testset in ("flores200", "ntrex128"):
+        results = tmp_path / testset
+        assert eval_main(["--testset", testset, "--pair", "eng-nno", "--limit", "6", "--results", str(results)]) == 0
+        run = _only_run(results)
+        scores = json.loads((run / "scores.json").read_text(encoding="utf-8"))
+        routes = scores["routes"]
+        assert [row["system"] for row in routes] == ["oversett, route bokmal", "oversett, route direct"]
+        assert routes[0]["p_bleu"] is None and 0 <= routes[1]["p_bleu"] <= 1 and 0 <= routes[1]["p_chrf"] <= 1
+        oversett = next(row for row in scores["translation"] if row["system"] == "oversett")
+        assert (oversett["bleu"], oversett["chrf"]) == (routes[0]["bleu"], routes[0]["chrf"])  # the setting's route
+        assert "English → Nynorsk by each route" in (run / "report.md").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("pair", ["nob-nno", "nno-nob"])
 def test_bokmal_nynorsk_pairs_run_apertium_beside_the_unchanged_source(tiny_env: None, tmp_path: Path, pair: str) -> None:
     """Apertium on the first 40 lines (the full sets' figures are in README): above the unchanged

@@ -15,7 +15,7 @@ from ..formats import EXTENSIONS
 from ..tools.commands import add_development_commands
 from .glossary import add_glossary_commands, stored_glossary
 from .memory import add_memory_commands
-from .options import read_text_argument, settings_of, target_of
+from .options import add_route_option, read_text_argument, settings_of, target_of
 from .translate import add_translate_command
 
 
@@ -197,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summarize.add_argument("--source-lang", default="auto", help="auto, nb, nn, no, da, sv, en")
     summarize.add_argument("--to", default="en", help="the summary's language: en (default), nb or nn (the English summary, translated)")
+    add_route_option(summarize)
     summarize.add_argument("--en-translator", default=None, help="English → Norwegian Hub id or folder (overrides env)")
     summarize.add_argument("--translator", default=None, help="Hub id or folder (overrides env)")
     summarize.add_argument("--summarizer", default=None, help="Hub id or folder (overrides env)")
@@ -221,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--model", default=None, help="a translator's name from OVERSETT_TRANSLATORS (or OVERSETT_EN_TRANSLATORS with --to nb/nn)")
     batch.add_argument("--to", default="en", help="the language to translate into: en (default), nb (Bokmål) or nn (Nynorsk); nb and nn take English")
     batch.add_argument("--en-translator", default=None, help="English → Norwegian Hub id or folder (overrides env)")
+    add_route_option(batch)
     batch.set_defaults(run=cmd_batch)
 
     add_glossary_commands(commands, settings_of)

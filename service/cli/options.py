@@ -49,7 +49,7 @@ def with_memory(settings: Settings, name: str) -> Settings:
 def settings_of(args: argparse.Namespace) -> Settings:
     overrides = {
         name: getattr(args, name)
-        for name in ("translator", "summarizer", "en_translator")
+        for name in ("translator", "summarizer", "en_translator", "nynorsk_route")
         if getattr(args, name, None)
     }
     settings = Settings(**overrides)  # type: ignore[arg-type]
@@ -60,6 +60,15 @@ def settings_of(args: argparse.Namespace) -> Settings:
 
         settings = settings_for_model(settings, args.model, direction_of(args))
     return settings
+
+
+def add_route_option(parser: argparse.ArgumentParser) -> None:
+    """--nynorsk-route: how English goes into Nynorsk (overrides OVERSETT_NYNORSK_ROUTE)."""
+    parser.add_argument(
+        "--nynorsk-route", choices=["bokmal", "direct"], default=None,
+        help="with --to nn: 'bokmal' translates into Bokmål and converts that with Apertium, 'direct' asks the model "
+        "for Nynorsk (default: OVERSETT_NYNORSK_ROUTE)",
+    )
 
 
 def target_of(args: argparse.Namespace) -> str:

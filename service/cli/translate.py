@@ -13,7 +13,7 @@ from ..domain.errors import OversettError
 from ..formats import EXTENSIONS
 from ..formats import NAMES as FORMAT_NAMES
 from .glossary import stored_glossary
-from .options import direction_of, read_text_argument, target_of
+from .options import add_route_option, direction_of, read_text_argument, target_of
 
 
 def cmd_translate(args: argparse.Namespace, settings_of: Callable[[argparse.Namespace], Settings]) -> int:
@@ -136,6 +136,7 @@ def add_translate_command(commands: argparse._SubParsersAction, settings_of: Cal
     translate.add_argument("--model", default=None, help="a translator's name from OVERSETT_TRANSLATORS (or OVERSETT_EN_TRANSLATORS with --to nb/nn)")
     translate.add_argument("--to", default="en", help="the language to translate into: en (default), nb (Bokmål) or nn (Nynorsk); nb and nn take English")
     translate.add_argument("--en-translator", default=None, help="English → Norwegian Hub id or folder (overrides env)")
+    add_route_option(translate)
     translate.add_argument("--source-lang", default="auto", help="auto, nb, nn, no, da, sv, en")
     translate.add_argument("--beams", type=int, default=None, help="beam size")
     translate.add_argument("--translator", default=None, help="Hub id or folder (overrides env)")

@@ -366,6 +366,8 @@ def batch_model_key(
     if target_lang != ENGLISH:  # (into English the key stays as it was, so older runs are still resumed)
         key |= {"target_lang": target_lang, "en_translator": identity(settings.en_translator),
                 "en_translator_revision": settings.en_translator_revision}
+    if target_lang == "nn":  # Apertium's Nynorsk, and the route English takes into it
+        key |= {"nynorsk_route": settings.nynorsk_route, "nynorsk_variant": settings.nynorsk_variant}
     if summary:
         key |= {"summary": summary, "summarizer": identity(settings.summarizer)}
     if glossary is not None:

@@ -189,7 +189,7 @@ class JobRecords(Protocol):
 
     def create(
         self, documents: list[JobDocument], summary: str | None, source_lang: str, target_lang: str = "en",
-        memory: str | None = None,
+        memory: str | None = None, route: str | None = None,
     ) -> str: ...
 
     def recover(self) -> None:

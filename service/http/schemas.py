@@ -2,60 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..domain.checks import Code
-from ..domain.errors import InvalidInput
-from ..domain.pairs import normalise_target, served_pairs
+from ..domain.pairs import served_pairs
+from .fields import (
+    MAX_ITEMS,
+    MEMORY_FIELD,
+    NYNORSK_ROUTE_FIELD,
+    NynorskRoute,
+    SourceLang,
+    TargetLang,
+    check_text,
+)
 from .standards_info import StandardsInfo
-
-MAX_ITEMS = 128
-SourceLang = Literal["auto", "nb", "nn", "no", "da", "sv", "en"]
-
-
-def _target(value: object) -> str:
-    if value is not None and not isinstance(value, str):
-        raise ValueError("target_lang must be a string: en, nb or nn")
-    try:
-        return normalise_target(value)
-    except InvalidInput as exc:
-        raise ValueError(exc.message) from exc
-
-
-# en (the default), nb or nn; nob / nno / eng are taken too.
-TargetLang = Annotated[
-    str,
-    BeforeValidator(_target),
-    Field(description="The language to translate into: en (the default), nb (Bokmål) or nn (Nynorsk); "
-          "nb and nn take English sources", examples=["en", "nb", "nn"]),
-]
-# Control characters other than tab, line feed and carriage return have no place in text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# A JSON "\udXXX" escape without its pair parses to a lone surrogate: not text, not UTF-8.
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def check_text(value: str, where: str) -> str:
-    """Refuse blank text, lone surrogates and control characters, saying where."""
-    if not value.strip():
-        raise ValueError(f"{where} is empty or only white space")
-    surrogate = _SURROGATE.search(value)
-    if surrogate:
-        raise ValueError(
-            f"{where} contains a lone surrogate U+{ord(surrogate.group()):04X} at position "
-            f"{surrogate.start()} (an unpaired \\u{ord(surrogate.group()):04x} escape in the JSON), "
-            "which is not Unicode text; send the text as valid UTF-8"
-        )
-    bad = _CONTROL.search(value)
-    if bad:
-        raise ValueError(
-            f"{where} contains the control character U+{ord(bad.group()):04X} at position "
-            f"{bad.start()}; remove it (only tab, line feed and carriage return are allowed)"
-        )
-    return value
 
 
 class TermIn(BaseModel):
@@ -85,13 +47,6 @@ class GlossaryChoice(BaseModel):
         return [(t.source, t.target, t.lang) for t in self.terms] if self.terms is not None else None
 
 
-MEMORY_FIELD = Field(
-    None, max_length=64,
-    description="A translation memory's name (see /v1/memories); default: the key's memory (OVERSETT_KEY_MEMORIES), "
-    "else OVERSETT_MEMORY; 'none' uses none",
-)
-
-
 class TranslateRequest(GlossaryChoice):
     model_config = ConfigDict(extra="forbid")
 
@@ -106,6 +61,7 @@ class TranslateRequest(GlossaryChoice):
         None, max_length=32, description="A translator's name from /v1/models that serves the pair (default: the pair's first)"
     )
     target_lang: TargetLang = "en"
+    nynorsk_route: NynorskRoute | None = NYNORSK_ROUTE_FIELD
 
     @field_validator("text")
     @classmethod
@@ -135,6 +91,7 @@ class SummarizeRequest(BaseModel):
     source_lang: SourceLang = Field("auto", description="'auto' detects the language")
     target_lang: TargetLang = "en"
     memory: str | None = MEMORY_FIELD
+    nynorsk_route: NynorskRoute | None = NYNORSK_ROUTE_FIELD
 
     @field_validator("text")
     @classmethod
@@ -188,6 +145,7 @@ class JobRequest(BaseModel):
     source_lang: SourceLang = Field("auto", description="'auto' detects each document's language")
     target_lang: TargetLang = "en"
     memory: str | None = MEMORY_FIELD
+    nynorsk_route: NynorskRoute | None = NYNORSK_ROUTE_FIELD
 
 
 class JobCreated(BaseModel):
@@ -222,6 +180,7 @@ class JobOut(BaseModel):
     source_lang: str
     target_lang: str = "en"
     memory: str | None = Field(None, description="The translation memory the job uses (None: the service's default)")
+    nynorsk_route: NynorskRoute | None = Field(None, description="The route into Nynorsk it asked for (None: the setting)")
     created: float
     updated: float
     progress: JobProgress

@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     source_lang TEXT NOT NULL,
     target_lang TEXT NOT NULL DEFAULT 'en',
     memory TEXT,                   -- the translation memory it uses (NULL: the service's default)
+    route TEXT,                    -- English → Nynorsk: bokmal / direct (NULL: the service's setting)
     created REAL NOT NULL,
     updated REAL NOT NULL,
     error TEXT
@@ -59,6 +60,7 @@ def job_view(job: dict[str, Any], documents: list[dict[str, Any]]) -> dict[str, 
         "source_lang": job["source_lang"],
         "target_lang": job.get("target_lang") or "en",
         "memory": job.get("memory") or None,
+        "nynorsk_route": job.get("route") or None,
         "created": job["created"],
         "updated": job["updated"],
         "progress": {"done": done, "total": len(documents)},
@@ -92,18 +94,21 @@ class JobStore:
         if "memory" not in columns:  # older still: every job used the default memory
             with self._db:
                 self._db.execute("ALTER TABLE jobs ADD COLUMN memory TEXT")
+        if "route" not in columns:  # before the route into Nynorsk could be chosen
+            with self._db:
+                self._db.execute("ALTER TABLE jobs ADD COLUMN route TEXT")
 
     def create(
         self, documents: list[JobDocument], summary: str | None, source_lang: str, target_lang: str = "en",
-        memory: str | None = None,
+        memory: str | None = None, route: str | None = None,
     ) -> str:
         job_id = uuid.uuid4().hex
         now = time.time()
         with self._lock, self._db:
             self._db.execute(
-                "INSERT INTO jobs (id, status, summary, source_lang, target_lang, memory, created, updated) "
-                "VALUES (?, 'queued', ?, ?, ?, ?, ?, ?)",
-                (job_id, summary, source_lang, target_lang, memory, now, now),
+                "INSERT INTO jobs (id, status, summary, source_lang, target_lang, memory, route, created, updated) "
+                "VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
+                (job_id, summary, source_lang, target_lang, memory, route, now, now),
             )
             self._db.executemany(
                 "INSERT INTO job_documents (job_id, position, name, text, status) VALUES (?, ?, ?, ?, 'pending')",

@@ -3,7 +3,7 @@ worker takes queued jobs, and a job whose worker died is taken over once its lea
 
 Keys (prefix ``oversett:``):
 
-    job:{id}            hash: status, summary, source_lang, target_lang, memory, created, updated, error, owner
+    job:{id}            hash: status, summary, source_lang, target_lang, memory, route, created, updated, error, owner
     job:{id}:names      list: the documents' names      job:{id}:texts   list: their texts
     job:{id}:results    hash: position → JSON {status, result, error}, written as each is done
     jobs:queue          list of queued job ids (oldest at the right)
@@ -107,7 +107,7 @@ class RedisJobStore(RedisState):
 
     def create(
         self, documents: list[JobDocument], summary: str | None, source_lang: str, target_lang: str = "en",
-        memory: str | None = None,
+        memory: str | None = None, route: str | None = None,
     ) -> str:
         job_id = uuid.uuid4().hex
         job, names, texts, _ = self._keys(job_id)
@@ -115,7 +115,7 @@ class RedisJobStore(RedisState):
         pipe = self._client.pipeline(transaction=True)  # all of the job or none of it
         pipe.hset(job, mapping={
             "id": job_id, "status": "queued", "summary": summary or "", "source_lang": source_lang,
-            "target_lang": target_lang, "memory": memory or "", "created": now, "updated": now, "error": "", "owner": "",
+            "target_lang": target_lang, "memory": memory or "", "route": route or "", "created": now, "updated": now, "error": "", "owner": "",
         })
         pipe.rpush(names, *[d.name for d in documents])
         pipe.rpush(texts, *[d.text for d in documents])

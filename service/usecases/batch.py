@@ -128,6 +128,8 @@ class DocumentTranslator:
             models["glossary"] = f"{self.glossary.name}@{self.glossary.digest}"
         if self.memory is not None:
             models["memory"] = self.memory
+        if "nynorsk_route" in self.key:  # into Nynorsk: how English went there, and which Nynorsk
+            models |= {k: self.key[k] for k in ("nynorsk_route", "nynorsk_variant")}
         return models
 
     def _format(self, doc: SourceDocument) -> DocumentFormat | None:

@@ -46,11 +46,13 @@ def translate_file(
     memory: str | None = None,
     target_lang: str = "en",
     mark_flagged: bool = False,
+    route: str | None = None,
 ) -> TranslatedFile:
     """The file, translated; DocumentError for a broken file, InputTooLarge over the limits,
     UnsupportedLanguage for a document in a language oversett does not take. With
     ``mark_flagged``, the sentences the checks flagged are marked in the file with the reason,
-    where the format can carry it (``TranslatedFile.marked_segments``)."""
+    where the format can carry it (``TranslatedFile.marked_segments``). ``route``: how English goes
+    into Nynorsk (None: the setting)."""
     parsed = document_format.read(data)
     units = list(parsed.units)
     wanted = [i for i, unit in enumerate(units) if any(c.isalpha() for c in without_markup(unit))]
@@ -61,7 +63,7 @@ def translate_file(
         return TranslatedFile(data, document_format.name, source_lang if source_lang != "auto" else "zxx", 0, 0, 0, 0, {}, "")
     detection = pipeline.detection_of(plain[:DETECTION_SAMPLE_CHARS], source_lang, target=target_lang)
     documents = pipeline.translate_documents(
-        [units[i] for i in wanted], detection.lang, num_beams, progress, glossary, memory, target_lang
+        [units[i] for i in wanted], detection.lang, num_beams, progress, glossary, memory, target_lang, route
     )
     translations = [TranslatedUnit(unit) for unit in units]
     for index, document in zip(wanted, documents, strict=True):

@@ -76,14 +76,16 @@ class JobRunner:
 
     def submit(
         self, documents: list[JobDocument], summary: str | None, source_lang: str, target_lang: str = "en",
-        memory: str | None = None,
+        memory: str | None = None, route: str | None = None,
     ) -> str:
-        """Queue a job; raise InvalidInput / InputTooLarge over the limits, ModelUnavailable
+        """Queue a job (``route``: how English goes into Nynorsk, None: the setting); raise InvalidInput / InputTooLarge over the limits, ModelUnavailable
         when there is no translator (refused now rather than failed later), StoreUnavailable
         when the job cannot be stored."""
         self.check(documents)
-        self.services.require_pipeline(target_lang)
-        job_id = self.store.create(documents, summary, source_lang, target_lang, memory)
+        pipeline = self.services.require_pipeline(target_lang)
+        if target_lang == "nn":
+            pipeline.model_target(target_lang, route)  # an unknown route, or Apertium missing for 'bokmal': refused now
+        job_id = self.store.create(documents, summary, source_lang, target_lang, memory, route)
         self._wake.set()
         return job_id
 
@@ -185,8 +187,11 @@ class JobRunner:
         source_lang, target_lang = job["source_lang"], job.get("target_lang") or "en"
         stored = job.get("memory") or None  # None: the pipeline's default memory; "none": no memory
         memory = "" if stored == "none" else stored
+        route = job.get("nynorsk_route") or None
         try:
-            (translation,) = pipeline.translate_documents([document.text], source_lang, memory=memory, target_lang=target_lang)
+            (translation,) = pipeline.translate_documents(
+                [document.text], source_lang, memory=memory, target_lang=target_lang, route=route,
+            )
             result: dict[str, Any] = {
                 "source_lang": translation.source_lang,
                 "confidence": translation.detected.confidence if translation.detected else None,
@@ -198,7 +203,7 @@ class JobRunner:
             if summaries is not None:
                 summary = summaries.summarize_document(
                     document.text, job["summary"], source_lang=translation.source_lang, target_lang=target_lang,
-                    memory=memory,
+                    memory=memory, route=route,
                 )
                 result |= {"summary": summary.summary, "summary_method": summary.method}
             return result, None

@@ -136,9 +136,11 @@ class TranslationPipeline:
         glossary: Glossary | None = None,
         memory: str | None = None,
         target_lang: str | None = None,
+        route: str | None = None,
     ) -> list[DocumentTranslation]:
         """Translate each text into ``target_lang`` (the pipeline's default when None); raise
-        InputTooLarge / InvalidInput before any work.
+        InputTooLarge / InvalidInput before any work. ``route``: how English goes into Nynorsk
+        (``standards.ROUTES``; None: the service's setting).
         ``progress`` is told how many sentences were translated, as the work goes. A sentence
         the translation memory ``memory`` has (exact or adapted) is not translated (None: the
         pipeline's default memory; "": none)."""
@@ -146,12 +148,12 @@ class TranslationPipeline:
         target = self.target_of(target_lang)
         self.check_size(texts)
         detections = [self.detection_of(text, source_lang, i, len(texts), target) for i, text in enumerate(texts)]
+        model_target = self.model_target(target, route)
         routed = [i for i, d in enumerate(detections) if self.routes(d.lang, target)]
         converted = dict(zip(routed, self.require_standards().convert_documents(
             [texts[i] for i in routed], [detections[i] for i in routed], target, num_beams=num_beams, glossary=glossary,
             memory=memory, detected=source_lang == "auto",
         ), strict=True)) if routed else {}
-        model_target = self.standards.model_target(target, self.targets) if self.standards else target
         languages = [d.lang for d in detections]
         documents = [segment(text, lang) for text, lang in zip(texts, languages, strict=True)]
         plans = [
@@ -187,6 +189,14 @@ class TranslationPipeline:
         engine = self.standards.pipeline if self.standards is not None and self.routes(lang, target) else None
         return engine.stats if engine is not None else self.stats
 
+    def model_target(self, target: str, route: str | None = None) -> str:
+        """What to ask the model for: Bokmål when English goes into Nynorsk by way of Bokmål."""
+        if target != "nn" or self.converter:
+            return target
+        if route == "bokmal":
+            self.require_standards().require()  # asked for by name: a 503 naming Apertium's packages without it
+        return self.require_standards().model_target(target, self.targets, route)
+
     def require_standards(self) -> Standards:
         """The Bokmål ↔ Nynorsk engine; EngineUnavailable (503, naming the packages) without it."""
         if self.standards is None:
@@ -203,6 +213,7 @@ class TranslationPipeline:
     def stream_documents(
         self, texts: Sequence[str], source_lang: str = "auto", num_beams: int | None = None,
         glossary: Glossary | None = None, memory: str | None = None, target_lang: str | None = None,
+        route: str | None = None,
     ) -> Iterator[StreamEvent]:
         """Translate each text, telling each segment as soon as it and the segments before it
         are done (those found in the cache at once), then the whole document. Limits and
@@ -211,7 +222,7 @@ class TranslationPipeline:
         target = self.target_of(target_lang)
         self.check_size(texts)
         detections = [self.detection_of(text, source_lang, i, len(texts), target) for i, text in enumerate(texts)]
-        model_target = self.standards.model_target(target, self.targets) if self.standards else target
+        model_target = self.model_target(target, route)
         for index, (text, detection) in enumerate(zip(texts, detections, strict=True)):
             if self.routes(detection.lang, target):
                 yield from self.require_standards().stream_document(

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from ..domain.errors import OversettError
+from ..domain.errors import InvalidInput, OversettError
 from ..domain.glossary import Glossary
 from ..domain.langid import Detection
 from .results import (
@@ -67,10 +67,13 @@ class Standards:
             raise self.error
         return self.pipeline
 
-    def model_target(self, target: str, model_targets: Sequence[str]) -> str:
+    def model_target(self, target: str, model_targets: Sequence[str], route: str | None = None) -> str:
         """What to ask an English → Norwegian model for: Bokmål on the Bokmål route into Nynorsk
-        (when Apertium is here and the model writes Bokmål), else the target itself."""
-        if target == "nn" and self.route == "bokmal" and self.pipeline is not None and "nb" in model_targets:
+        (``route``, else the setting; when Apertium is here and the model writes Bokmål), else the
+        target itself."""
+        if route is not None and route not in ROUTES:
+            raise InvalidInput(f"The route into Nynorsk is one of {', '.join(ROUTES)}, not {route!r}.")
+        if target == "nn" and (route or self.route) == "bokmal" and self.pipeline is not None and "nb" in model_targets:
             return "nb"
         return target
 

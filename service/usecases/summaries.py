@@ -119,9 +119,10 @@ class SummaryPipeline:
         source_lang: str = "auto",
         target_lang: str = "en",
         memory: str | None = None,
+        route: str | None = None,
     ) -> SummaryResult:
         """The summary in ``target_lang``; its translations use the translation memory ``memory``
-        (None: the pipeline's default; "": none)."""
+        (None: the pipeline's default; "": none); ``route``: how it goes into Nynorsk (None: the setting)."""
         self.translation.check_size([text])
         chosen = self.resolve_method(method)
         outbound = self._outbound(target_lang)
@@ -133,6 +134,8 @@ class SummaryPipeline:
         remembered = self.translation.memory_identity(memory)
         if remembered:  # a changed memory is a new summary
             namespace["memory"] = remembered
+        if outbound is not None and target_lang == "nn":  # the route into Nynorsk is a different summary
+            namespace["route"] = outbound.model_target(target_lang, route)
         key = cache_key(namespace, text)
         stored = self.cache.get_many([key]).get(key)
         if stored is not None:
@@ -149,7 +152,8 @@ class SummaryPipeline:
             else:
                 summary, translated = self._extractive(text, language, preset, memory)
             if outbound is not None:  # the English summary, into Bokmål or Nynorsk
-                (done,) = outbound.translate_documents([summary], source_lang="en", memory=memory, target_lang=target_lang)
+                (done,) = outbound.translate_documents([summary], source_lang="en", memory=memory, target_lang=target_lang,
+                                                   route=route)
                 summary, translated = done.text, translated + len(done.segments)
         result = SummaryResult(
             summary=summary,

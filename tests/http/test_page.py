@@ -3,6 +3,7 @@ oversett (tiny models) on 127.0.0.1."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -424,6 +425,23 @@ def test_bokmal_goes_into_nynorsk_and_swaps_back_to_bokmal(page: Any) -> None:
     page.get_by_role("button", name="Translate").click()
     wait_translated(page)
     assert "ikke" in page.evaluate("document.querySelector('.pair .para.target').textContent")
+
+
+def test_english_into_nynorsk_offers_the_route_and_sends_the_one_chosen(page: Any) -> None:
+    route = page.get_by_label("Into Nynorsk")
+    assert not route.is_visible()  # Norwegian → English: no route to choose
+    page.get_by_label("Direction").select_option("nn")
+    assert route.is_visible()
+    assert route.locator("option").first.inner_text() == "The server's route (by way of Bokmål)"
+    route.select_option("direct")
+    page.get_by_label("English text").fill("The weather was cold in Oslo on Monday.")
+    with page.expect_request(lambda r: r.url.endswith("/v1/translate/stream") and r.method == "POST") as sent:
+        page.get_by_role("button", name="Translate").click()
+    body = json.loads(sent.value.post_data)
+    assert body["target_lang"] == "nn" and body["nynorsk_route"] == "direct"
+    wait_translated(page)
+    page.get_by_label("Direction").select_option("nb")
+    assert not route.is_visible()
 
 
 def test_a_file_goes_into_bokmal_when_the_direction_says_so(browser: Any, live_url: str, tmp_path: Path) -> None:

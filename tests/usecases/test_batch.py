@@ -298,3 +298,23 @@ def test_a_batch_of_bokmal_files_goes_into_nynorsk(tiny_models: dict[str, Path],
     assert all(e["status"] == "ok" and e["target_lang"] == "nn" and e["source_lang"] == "nb" for e in entries)
     assert (out / "sak.nn.txt").read_text(encoding="utf-8") == "Eg veit ikkje kva han vil.\n\nVi skal hjelpe han i morgon.\n"
     assert "**5 milliardar**" in (out / "sak.nn.md").read_text(encoding="utf-8")
+
+
+def test_the_route_into_nynorsk_is_in_the_manifest_and_another_route_is_work_again(
+    tiny_models: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    direct = _batch([str(SEEDS / "en"), "--out", str(out), "--to", "nn", "--nynorsk-route", "direct"], _env(tiny_models))
+    assert direct.returncode == 0, direct.stderr
+    (entry,) = _manifest(out)
+    assert entry["status"] == "ok" and entry["models"]["nynorsk_route"] == "direct"
+    assert entry["models"]["nynorsk_variant"] == "nno_e"
+    (output,) = entry["outputs"]
+    made_direct = (out / output).read_text(encoding="utf-8")
+    bokmal = _batch([str(SEEDS / "en"), "--out", str(out), "--to", "nn", "--nynorsk-route", "bokmal"], _env(tiny_models))
+    assert bokmal.returncode == 0, bokmal.stderr
+    (entry,) = _manifest(out)
+    assert entry["status"] == "ok" and entry["models"]["nynorsk_route"] == "bokmal"  # not skipped: another translation
+    assert (out / output).read_text(encoding="utf-8") != made_direct
+    bad = _batch([str(SEEDS / "en"), "--out", str(out), "--to", "nn", "--nynorsk-route", "sideways"], _env(tiny_models))
+    assert bad.returncode == 2 and "bokmal" in bad.stderr

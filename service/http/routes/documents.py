@@ -19,7 +19,7 @@ from ...domain.pairs import normalise_target
 from ...formats import EXTENSIONS, NAMES, formats
 from ...formats.xliff import xliff_of
 from ...usecases.documents import TranslatedFile, translate_file
-from ..schemas import SourceLang
+from ..fields import NYNORSK_ROUTE_HELP, NynorskRoute, SourceLang
 from .deps import ERROR, AdmissionDep, ServicesDep, chosen_translator, key_memory, model_work
 
 router = APIRouter(tags=["translate"])
@@ -82,6 +82,7 @@ async def translate_document(
         Form(description="Answer with an XLIFF file of every segment's source and machine translation (for post-editing "
              "in a CAT tool; import it into a memory afterwards) instead of the translated document"),
     ] = None,
+    nynorsk_route: Annotated[NynorskRoute | None, Form(description=NYNORSK_ROUTE_HELP)] = None,
 ) -> Response:
     settings = services.settings
     target = normalise_target(target_lang)
@@ -94,7 +95,7 @@ async def translate_document(
     async with chosen_translator(services, model, target) as (name_of_model, pipeline):
         done: TranslatedFile = await model_work(
             request, admission, services, translate_file, pipeline, kind, data, source_lang, num_beams, None,
-            chosen_glossary, chosen_memory, target, mark_flagged,
+            chosen_glossary, chosen_memory, target, mark_flagged, nynorsk_route,
         )
     body, media, filename = done.data, kind.media_type, translated_name(name, kind.extensions[0], target)
     if xliff is not None:

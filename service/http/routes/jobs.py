@@ -17,6 +17,7 @@ def create_job(request: Request, body: JobRequest, jobs: JobsDep, services: Serv
     job_id = jobs.submit(
         [JobDocument(d.name, d.text) for d in body.documents], body.summary, body.source_lang, body.target_lang,
         "none" if memory == "" else memory,  # stored as the request said it: 'none' is no memory
+        body.nynorsk_route,
     )
     return JobCreated(job_id=job_id, status="queued")
 

@@ -32,6 +32,7 @@ async def summarize(
         body.source_lang,
         body.target_lang,
         memory,
+        body.nynorsk_route,
     )
     fields = vars(result) | {
         "detected": DetectedOut.model_validate(result.detected) if result.detected else None,

@@ -51,7 +51,7 @@ async def translate(
     async with chosen_translator(services, body.model, body.target_lang) as (name, pipeline):
         results = await model_work(
             request, admission, services, pipeline.translate_documents, body.texts, body.source_lang,
-            body.num_beams, None, glossary, memory, body.target_lang,
+            body.num_beams, None, glossary, memory, body.target_lang, body.nynorsk_route,
         )
     info = pipeline.translator.info
     return TranslateResponse(
@@ -138,7 +138,7 @@ async def translate_stream(
         raise
     cancel = threading.Event()
     events = pipeline.stream_documents(
-        body.texts, body.source_lang, body.num_beams, glossary, memory, body.target_lang
+        body.texts, body.source_lang, body.num_beams, glossary, memory, body.target_lang, body.nynorsk_route
     )
 
     def step() -> StreamEvent | None:

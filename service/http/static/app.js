@@ -31,6 +31,8 @@
   let knownMemories = new Set();
   const modelSelect = $("model");
   const modelControl = $("model-control");
+  const routeControl = $("route-control");
+  const routeSelect = $("nynorsk-route");
 
   const LANGUAGES = { nb: "Bokmål", nn: "Nynorsk", no: "Norwegian", da: "Danish", sv: "Swedish", en: "English", zxx: "no language (no letters)" };
   const PARAGRAPH_BREAK = /(?:\r\n|\r|\n)[ \t\u00a0]*(?:\r\n|\r|\n)\s*/;
@@ -95,7 +97,18 @@
     if (sourceLang.selectedOptions[0].disabled) sourceLang.value = "auto";
     // English is never sent as another language: the override is for Norwegian text only
     detectedBox.querySelector(".override").hidden = fromEnglish;
+    // English → Nynorsk goes by way of Bokmål (and Apertium) or straight from the model
+    routeControl.hidden = !(fromEnglish && target() === "nn");
     showModels();
+  }
+  // The server's route into Nynorsk is named; the Bokmål route needs Apertium.
+  function showRoute(standards) {
+    if (!standards) return;
+    const name = standards.english_to_nynorsk === "bokmal" ? "by way of Bokmål" : "direct";
+    routeSelect.options[0].textContent = `The server's route (${name})`;
+    routeSelect.options[1].disabled = !standards.available;
+    $("route-hint").textContent = standards.available ? ""
+      : "The Bokmål route needs Apertium, which this server does not have.";
   }
   // Only the translators that serve the direction are offered.
   function showModels() {
@@ -103,6 +116,7 @@
     modelSelect.replaceChildren(...serving.map((t) => new Option(t.default ? `${t.name} (default)` : t.name, t.name)));
     modelControl.hidden = serving.length < 2;
   }
+  routeSelect.addEventListener("change", clearOutputs);  // another route is another translation
   direction.addEventListener("change", () => {
     clearOutputs();
     applyDirection();
@@ -138,8 +152,10 @@
       }
       const models = await fetch("/v1/models", { headers });
       if (models.ok) {
-        translators = (await models.json()).translators || [];
+        const served = await models.json();
+        translators = served.translators || [];
         showModels();
+        showRoute(served.standards);
       }
     } catch (unreachable) {
       // the choices stay as they are; a translation attempt will say what is wrong
@@ -147,12 +163,16 @@
   }
   loadChoices();
 
+  function routeChoice() {
+    return !routeControl.hidden && routeSelect.value ? { nynorsk_route: routeSelect.value } : {};
+  }
   function choices() {
     const chosen = {};
     if (glossarySelect.value) chosen.glossary = glossarySelect.value;
     // a memory is made by its first correction: until then there is nothing to use
     if (knownMemories.has(memoryInput.value.trim())) chosen.memory = memoryInput.value.trim();
     if (!modelControl.hidden && modelSelect.value) chosen.model = modelSelect.value;
+    Object.assign(chosen, routeChoice());
     return chosen;
   }
 
@@ -360,7 +380,7 @@
     const started = performance.now();
     try {
       const body = await post("/v1/summarize", {
-        text, length: lengthSelect.value, source_lang: sourceOf(), target_lang: target(),
+        text, length: lengthSelect.value, source_lang: sourceOf(), target_lang: target(), ...routeChoice(),
       });
       const seconds = (performance.now() - started) / 1000;
       summaryText.textContent = body.summary;

@@ -78,6 +78,73 @@ def test_without_redis_each_replica_limits_on_its_own() -> None:
     assert [limiter.retry_after("key") is None for _ in range(3)] == [True, True, False]
 
 
+# --- DeepL documents, LibreTranslate files and usage, any step on any replica ---------------
+
+
+@pytest.fixture
+def compat_replicas(redis_server: Any, tiny_models: dict[str, Path], tmp_path: Path) -> Iterator[list[str]]:
+    url, _ = redis_server
+    replicas = [
+        start_replica(tiny_models, tmp_path, name, CACHE="none", NUM_BEAMS="1", JOBS_DB=str(tmp_path / f"jobs-{name}.sqlite3"),
+                      REDIS_URL=url, API_KEYS="desk-a,desk-b")
+        for name in ("a", "b")
+    ]
+    try:
+        for replica in replicas:
+            replica.wait_ready(timeout=120)
+        yield [replica.base for replica in replicas]
+    finally:
+        for replica in replicas:
+            replica.stop()
+
+
+def test_a_deepl_document_uploaded_to_one_replica_is_polled_and_downloaded_on_the_other(compat_replicas: list[str]) -> None:
+    a, b = compat_replicas
+    auth = {"Authorization": "DeepL-Auth-Key desk-a"}
+    with httpx.Client(timeout=120, headers=auth) as client:
+        for round_ in range(3):
+            upload = client.post(f"{a}/v2/document", data={"target_lang": "EN-GB"},
+                                 files={"file": (f"sak-{round_}.txt", f"Sak {round_}. Det snør i Oslo i dag.".encode())})
+            assert upload.status_code == 200, upload.text
+            handle = upload.json()
+            status = client.post(f"{b}/v2/document/{handle['document_id']}", data={"document_key": handle["document_key"]})
+            assert status.status_code == 200 and status.json()["status"] == "done", status.text
+            wrong = client.post(f"{b}/v2/document/{handle['document_id']}/result", data={"document_key": "0" * 64})
+            assert wrong.status_code == 404
+            result = client.post(f"{b}/v2/document/{handle['document_id']}/result", data={"document_key": handle["document_key"]})
+            assert result.status_code == 200 and result.content, result.text
+            again = client.post(f"{a}/v2/document/{handle['document_id']}/result", data={"document_key": handle["document_key"]})
+            assert again.status_code == 404 and "once" in again.json()["message"]  # downloaded once, on any replica
+
+
+def test_a_libretranslate_file_made_on_one_replica_is_downloaded_once_from_the_other(compat_replicas: list[str]) -> None:
+    a, b = compat_replicas
+    with httpx.Client(timeout=120) as client:
+        made = client.post(f"{a}/translate_file", data={"source": "nb", "target": "en", "api_key": "desk-a"},
+                           files={"file": ("sak.txt", "Det snør i Oslo i dag.".encode())})
+        assert made.status_code == 200, made.text
+        link = httpx.URL(made.json()["translatedFileUrl"])
+        on_b = httpx.URL(b).copy_with(path=link.path)
+        first = client.get(str(on_b), params={"api_key": "desk-a"})
+        assert first.status_code == 200 and first.content
+        second = client.get(str(link), params={"api_key": "desk-a"})
+        assert second.status_code == 404
+
+
+def test_deepl_usage_is_counted_per_key_over_every_replica(compat_replicas: list[str]) -> None:
+    a, b = compat_replicas
+    texts = ["Det snør i Oslo.", "Regjeringen legger fram budsjettet.", "Vi ses i morgen."]
+    with httpx.Client(timeout=120) as client:
+        for i, text in enumerate(texts):
+            done = client.post(f"{(a, b)[i % 2]}/v2/translate", headers={"Authorization": "DeepL-Auth-Key desk-a"},
+                               json={"text": [text], "target_lang": "EN-GB"})
+            assert done.status_code == 200, done.text
+        usages = [client.get(f"{base}/v2/usage", headers={"Authorization": f"DeepL-Auth-Key {key}"}).json()
+                  for base in (a, b) for key in ("desk-a", "desk-b")]
+    total = sum(len(t) for t in texts)
+    assert [u["character_count"] for u in usages] == [total, 0, total, 0]
+
+
 # --- jobs shared through Redis ------------------------------------------------------------
 
 LEASE = 2  # seconds: a killed replica's job is taken over this long after its last renewal

@@ -289,3 +289,43 @@ class GlossaryStore(Protocol):
 
     def close(self) -> None: ...
 
+
+
+@dataclass(frozen=True)
+class HeldFile:
+    """A translated file waiting for its one download (DeepL's documents, LibreTranslate's files)."""
+
+    data: bytes
+    media_type: str
+    filename: str
+    characters: int  # of the source's translatable text
+    expires: float = 0.0  # time.time() after which it is gone (the store sets it)
+
+
+class HeldFiles(Protocol):
+    """Where translated files wait for their download: SQLite for one process, Redis shared by
+    replicas, so a file made on one replica is asked after and fetched on another. A file is
+    found only with its id and key, is taken once (by whichever replica asks first), and is gone
+    after ``ttl`` seconds. Methods may raise StoreUnavailable when a shared store is away."""
+
+    def put(self, kind: str, file_id: str, key: str, held: HeldFile, ttl: float) -> None: ...
+
+    def peek(self, kind: str, file_id: str, key: str) -> HeldFile | None:
+        """The file, left in place; None when there is none (or the key is wrong, or it expired)."""
+        ...
+
+    def take(self, kind: str, file_id: str, key: str) -> HeldFile | None:
+        """The file, removed in the same step: of two replicas asking at once, one gets it."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class UsageCounts(Protocol):
+    """Characters translated per key (a key's digest), summed over every replica."""
+
+    def add(self, api: str, key_digest: str, characters: int) -> None: ...
+
+    def total(self, api: str, key_digest: str) -> int: ...
+
+    def close(self) -> None: ...

@@ -57,6 +57,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.jobs.start()
         yield
         app.state.jobs.stop()
+        for store in ("held_files", "usage_counts"):  # opened on first use (compat.work)
+            if getattr(app.state, store, None) is not None:
+                getattr(app.state, store).close()
+                setattr(app.state, store, None)
         if services is None:
             loaded.close()
 

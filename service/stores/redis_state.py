@@ -12,12 +12,12 @@ class RedisState:
     """The base of a store in Redis: ``_call`` runs one Redis operation, saying what it was for
     when Redis cannot be reached."""
 
-    def __init__(self, url: str, *, timeout: float = 2.0) -> None:
+    def __init__(self, url: str, *, timeout: float = 2.0, decode: bool = True) -> None:
         import redis
 
         self.url = url
-        self._client = redis.Redis.from_url(
-            url, socket_timeout=timeout, socket_connect_timeout=timeout, decode_responses=True
+        self._client = redis.Redis.from_url(  # decode=False: values are bytes (held files)
+            url, socket_timeout=timeout, socket_connect_timeout=timeout, decode_responses=decode
         )
         self._errors: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
 

@@ -22,7 +22,7 @@ from ...domain.glossary import Glossary, build_glossary, parse_table
 from ..middleware import presented_key
 from ..routes.deps import AdmissionDep, ServicesDep, key_memory
 from .params import body_schema, parse, read_params
-from .work import HeldFile, held_files, translate_texts, translate_upload
+from .work import count_usage, held_store, hold, translate_texts, translate_upload, usage_of
 
 
 async def admitted(request: Request) -> None:
@@ -50,7 +50,7 @@ _TARGET_OF = {"EN": "en", "EN-GB": "en", "EN-US": "en", "NB": "nb", "NN": "nn"}
 DEEPL_CODE = {code: deepl for deepl, (code, _) in SOURCES.items()} | {"no": "NB", "zxx": "EN"}
 MAX_TEXTS = 50
 CHARACTER_LIMIT = 1_000_000_000_000  # oversett has no quota; DeepL's clients want a limit
-DOCUMENTS = "deepl_documents"  # the held files of this API (compat.work.held_files)
+DOCUMENTS = "deepl"  # this API's kind of held file (compat.work.hold), and of usage count
 
 
 class DeepLError(BaseModel):
@@ -170,11 +170,6 @@ def _target(code: str) -> str:
     return _TARGET_OF[code.strip().upper()]
 
 
-def _count(request: Request, characters: int) -> None:
-    state = request.app.state
-    state.deepl_characters = getattr(state, "deepl_characters", 0) + characters
-
-
 @router.get(
     "/v2/translate", response_model=DeepLTranslateResponse, response_model_exclude_none=True, responses=ERRORS,
     operation_id="deepl_translate_get",
@@ -202,7 +197,7 @@ async def translate(request: Request, services: ServicesDep, admission: Admissio
     glossary = await run_in_threadpool(services.glossary_for, body.glossary_id) if body.glossary_id else None
     done = await translate_texts(request, services, admission, texts, source, html=body.tag_handling is not None,
                                  glossary=glossary, target=target, memory=key_memory(request, request.state.api_key))
-    _count(request, sum(len(t) for t in texts))
+    await count_usage(request, DOCUMENTS, request.state.api_key, sum(len(t) for t in texts))
     return DeepLTranslateResponse(translations=[
         DeepLTranslation(
             detected_source_language=DEEPL_CODE.get(d.lang, d.lang.upper()), text=d.text,
@@ -226,8 +221,10 @@ async def languages(request: Request) -> list[DeepLLanguage]:
 
 @router.get("/v2/usage", response_model=DeepLUsage, responses=ERRORS)
 async def usage(request: Request) -> DeepLUsage:
-    """Characters translated through this API by this process (oversett sets no quota)."""
-    return DeepLUsage(character_count=getattr(request.app.state, "deepl_characters", 0), character_limit=CHARACTER_LIMIT)
+    """Characters translated through this API with the key shown, on every replica (oversett sets no
+    quota; without keys, everyone's together)."""
+    count = await usage_of(request, DOCUMENTS, request.state.api_key)
+    return DeepLUsage(character_count=count, character_limit=CHARACTER_LIMIT)
 
 
 @router.get("/v2/glossary-language-pairs", response_model=DeepLLanguagePairs, responses=ERRORS)
@@ -313,25 +310,26 @@ async def upload_document(request: Request, services: ServicesDep, admission: Ad
     held = await translate_upload(request, services, admission, upload, source,
                                   filename=str(params.get("filename") or "") or None, glossary=glossary, target=target,
                                   memory=key_memory(request, request.state.api_key))
-    _count(request, held.characters)
+    await count_usage(request, DOCUMENTS, request.state.api_key, held.characters)
     document_id = uuid.uuid4().hex.upper()
     key = secrets.token_hex(32).upper()
-    held_files(request, DOCUMENTS)[document_id] = dataclasses.replace(held, key=key)
+    await hold(request, DOCUMENTS, document_id, key, held)
     return DeepLDocumentHandle(document_id=document_id, document_key=key)
 
 
-def _document(request: Request, document_id: str, key: str) -> HeldFile:
-    found = held_files(request, DOCUMENTS).get(document_id)
-    if found is None or not secrets.compare_digest(found.key, key):
-        raise NotFound("Document not found: check the document id and key (a result is kept for an hour).")
-    return found
+def _not_found() -> NotFound:
+    return NotFound("Document not found: check the document id and key (a result is kept for an hour, and is "
+                    "downloaded once).")
 
 
 @router.post("/v2/document/{document_id}", response_model=DeepLDocumentStatus, response_model_exclude_none=True,
              responses=ERRORS, openapi_extra=body_schema(DeepLDocumentKey))
 async def document_status(document_id: str, request: Request) -> DeepLDocumentStatus:
     params, _ = await read_params(request)
-    found = _document(request, document_id, parse(DeepLDocumentKey, params).document_key)
+    key = parse(DeepLDocumentKey, params).document_key
+    found = await run_in_threadpool(held_store(request).peek, DOCUMENTS, document_id, key)
+    if found is None:
+        raise _not_found()
     return DeepLDocumentStatus(document_id=document_id, status="done", billed_characters=found.characters)
 
 
@@ -341,7 +339,9 @@ async def document_status(document_id: str, request: Request) -> DeepLDocumentSt
 async def document_result(document_id: str, request: Request) -> Response:
     """The translated document, once."""
     params, _ = await read_params(request)
-    found = _document(request, document_id, parse(DeepLDocumentKey, params).document_key)
-    held_files(request, DOCUMENTS).pop(document_id, None)
+    key = parse(DeepLDocumentKey, params).document_key
+    found = await run_in_threadpool(held_store(request).take, DOCUMENTS, document_id, key)  # once, on any replica
+    if found is None:
+        raise _not_found()
     return Response(found.data, media_type=found.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})

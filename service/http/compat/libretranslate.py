@@ -22,7 +22,7 @@ from ..middleware import presented_key
 from ..routes.deps import AdmissionDep, ServicesDep, key_memory
 from ..security import hash_key
 from .params import body_schema, parse, read_params
-from .work import held_files, translate_texts, translate_upload
+from .work import held_store, hold, translate_texts, translate_upload
 
 router = APIRouter(tags=["LibreTranslate-compatible"])
 
@@ -31,7 +31,7 @@ router = APIRouter(tags=["LibreTranslate-compatible"])
 NAMES = {"en": "English", "nb": "Norwegian", "nn": "Norwegian Nynorsk", "da": "Danish", "sv": "Swedish"}
 TARGETS = {"nb": ["en", "nn"], "nn": ["en", "nb"], "da": ["en"], "sv": ["en"], "en": ["en", "nb", "nn"]}
 MAX_ITEMS = 128
-DOWNLOADS = "libretranslate_files"  # the held files of this API (compat.work.held_files)
+DOWNLOADS = "libretranslate"  # this API's kind of held file (compat.work.hold)
 
 
 class LtError(BaseModel):
@@ -251,14 +251,14 @@ async def translate_file_route(request: Request, services: ServicesDep, admissio
     held = await translate_upload(request, services, admission, upload, source, target=target,
                                   memory=key_memory(request, api_key))
     key = f"{uuid.uuid4().hex}.{held.filename}"
-    held_files(request, DOWNLOADS)[key] = held
+    await hold(request, DOWNLOADS, key, "", held)  # the name is the secret: no key beside it
     return LtFileResponse(translatedFileUrl=str(request.url_for("download_file", name=key)))
 
 
 @router.get("/download_file/{name}", response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}, **ERRORS})
 async def download_file(name: str, request: Request) -> Response:
     """A translated file, once (LibreTranslate's files are kept a while and then removed)."""
-    found = held_files(request, DOWNLOADS).pop(name, None)
+    found = await run_in_threadpool(held_store(request).take, DOWNLOADS, name, "")  # once, on any replica
     if found is None:
         raise NotFound(f"There is no translated file '{name}' (each is downloaded once, within an hour).")
     return Response(found.data, media_type=found.media_type,

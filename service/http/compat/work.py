@@ -1,22 +1,25 @@
 """What both compatible APIs ask of oversett: texts translated (plain, or HTML through the HTML
-format), an uploaded file translated, and translated files held in this process until their one
-download."""
+format), an uploaded file translated, translated files held until their one download (in the
+store every replica shares: ``compose.stores.held_files``), and characters counted per key."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from ...compose.services import Services, document_format
+from ...compose.stores import held_files, usage_counts
 from ...domain.glossary import Glossary
+from ...domain.protocols import HeldFile, HeldFiles
 from ...usecases.documents import TranslatedFile, translate_file
 from ..admission import Admission
 from ..routes.deps import chosen_translator, model_work
 from ..routes.documents import read_upload, refuse_declared_too_large
+from ..security import hash_key
 
 HELD_S = 3600  # a translated file waits this long for its download
 
@@ -50,16 +53,6 @@ async def translate_texts(
     return [Translated(r.text, r.source_lang, r.detected.confidence if r.detected else None) for r in results]
 
 
-@dataclass(frozen=True)
-class HeldFile:
-    made: float  # time.monotonic()
-    data: bytes
-    media_type: str
-    filename: str
-    characters: int  # of the source's translatable text
-    key: str = ""  # what the download must show (DeepL's document_key)
-
-
 async def translate_upload(
     request: Request, services: Services, admission: Admission, upload: UploadFile, source: str, *,
     filename: str | None = None, glossary: Glossary | None = None, target: str = "en", memory: str | None = None,
@@ -75,13 +68,32 @@ async def translate_upload(
         done: TranslatedFile = await model_work(
             request, admission, services, translate_file, pipeline, kind, data, source, None, None, glossary, memory, target
         )
-    return HeldFile(time.monotonic(), done.data, kind.media_type, name, len(done.source_text))
+    return HeldFile(done.data, kind.media_type, name, len(done.source_text))
 
 
-def held_files(request: Request, store: str) -> dict[str, HeldFile]:
-    """This process's translated files named ``store`` (one per API), those older than HELD_S dropped."""
-    files: dict[str, HeldFile] = request.app.state.__dict__.setdefault(store, {})
-    now = time.monotonic()
-    for key in [k for k, held in files.items() if now - held.made > HELD_S]:
-        files.pop(key, None)
-    return files
+def held_store(request: Request) -> HeldFiles:
+    """The app's store of translated files (opened on first use, closed with the app)."""
+    state = request.app.state
+    if getattr(state, "held_files", None) is None:
+        state.held_files = held_files(state.services.settings)
+    return state.held_files  # type: ignore[no-any-return]
+
+
+async def hold(request: Request, kind: str, file_id: str, key: str, held: HeldFile) -> None:
+    """Keep a translated file for its download, for HELD_S seconds, where every replica finds it."""
+    await run_in_threadpool(held_store(request).put, kind, file_id, key, held, HELD_S)
+
+
+async def count_usage(request: Request, api: str, key: str | None, characters: int) -> None:
+    """Characters translated for a key (every replica adds to the same count)."""
+    state = request.app.state
+    if getattr(state, "usage_counts", None) is None:
+        state.usage_counts = usage_counts(state.services.settings)
+    await run_in_threadpool(state.usage_counts.add, api, hash_key(key or ""), characters)
+
+
+async def usage_of(request: Request, api: str, key: str | None) -> int:
+    state = request.app.state
+    if getattr(state, "usage_counts", None) is None:
+        state.usage_counts = usage_counts(state.services.settings)
+    return await run_in_threadpool(state.usage_counts.total, api, hash_key(key or ""))  # type: ignore[no-any-return]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessCollector, generate_latest
 from prometheus_client.core import (
     CounterMetricFamily,
     GaugeMetricFamily,
@@ -51,6 +51,8 @@ class ServiceMetrics:
 
     def __init__(self, state: Callable[[], dict[str, Any]]) -> None:
         self.registry = CollectorRegistry()
+        # process_resident_memory_bytes, CPU seconds, open files …: what a soak samples of each replica
+        ProcessCollector(registry=self.registry)
         self.requests = Counter(
             "oversett_requests", "HTTP requests by API (native, libretranslate, deepl), endpoint and status",
             ["api", "endpoint", "status"], registry=self.registry,

@@ -50,6 +50,22 @@ def add_development_commands(commands: Any, model_commands: Any) -> None:
     load.add_argument("--seeds", default="seeds", help="seed texts for --tiny")
     load.set_defaults(run=run_load)
 
+    soak = commands.add_parser(
+        "soak", help="a long mixed load over every route family against one or more replicas, each flow's steps split "
+        "across them; ends with requests by route and status, p50/p95, 5xx, lost memory entries, cross-replica flows "
+        "and each server's RSS over time",
+    )
+    soak.add_argument("--url", action="append", default=None, help="a replica's base URL (repeat for each replica)")
+    soak.add_argument("--tiny", type=int, default=None, metavar="N",
+                      help="start N replicas with the tiny models on 127.0.0.1 instead (N > 1: sharing a redis-server)")
+    soak.add_argument("--minutes", type=float, default=30.0)
+    soak.add_argument("--clients", type=int, default=8)
+    soak.add_argument("--key", default=None, help="an API key to send, when the replicas have keys")
+    soak.add_argument("--sample-every", type=float, default=10.0, help="seconds between RSS samples")
+    soak.add_argument("--seeds", default="seeds", help="seed texts (and for --tiny, the tiny models)")
+    soak.add_argument("--out", default=None, help="also write the summary as JSON here")
+    soak.set_defaults(run=run_soak)
+
     samples = commands.add_parser(
         "samples", help="write a Norwegian news sample in every document format to a folder, to try the document "
         "route, the CLI and batch runs",
@@ -66,6 +82,33 @@ def add_development_commands(commands: Any, model_commands: Any) -> None:
         help="summariser family: bart (like the default, no prompt) or t5 (takes prompts)",
     )
     tiny.set_defaults(run=run_models_tiny)
+
+
+def run_soak(args: argparse.Namespace) -> int:
+    import dataclasses
+    import json
+    import tempfile
+    from contextlib import nullcontext
+
+    from .samples import write_samples
+    from .soak import soak
+    from .soak.servers import tiny_replicas
+    from .tiny import seed_lines
+
+    if bool(args.url) == bool(args.tiny):
+        raise OversettError("give the replicas' URLs (--url, once each) or --tiny N to start N here, not both")
+    texts = [line for line in seed_lines(Path(args.seeds)) if len(line.split()) >= 4]
+    with tempfile.TemporaryDirectory(prefix="oversett-soak-") as tmp:
+        work = Path(tmp)
+        files = write_samples(work / "samples", every_format=True)
+        servers = tiny_replicas(args.tiny, work, Path(args.seeds)) if args.tiny else nullcontext(args.url)
+        with servers as bases:
+            report = soak(list(bases), args.minutes * 60, clients=args.clients, texts=texts, files=files, key=args.key,
+                          sample_every=args.sample_every)
+    print("\n".join(report.lines()))
+    if args.out:
+        Path(args.out).write_text(json.dumps(dataclasses.asdict(report), indent=1, ensure_ascii=False), encoding="utf-8")
+    return 0 if report.ok() else 1
 
 
 def run_samples(args: argparse.Namespace) -> int:

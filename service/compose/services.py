@@ -68,7 +68,8 @@ class Services:
     en_translator_error: ModelUnavailable | None = None
     summaries: SummaryPipeline | None = None
     summarizer_error: ModelUnavailable | None = None
-    model_loads: list[tuple[str, str, float]] = field(default_factory=list)  # role, model, seconds
+    # (role, model) → seconds its last load took: one entry a model, however often the pool reloads it
+    model_loads: dict[tuple[str, str], float] = field(default_factory=dict)
     pools: dict[str, TranslatorPool] = field(default_factory=dict)  # direction → its named translators
     glossaries: GlossaryStore | None = None
     memories: MemoryStore | None = None
@@ -145,7 +146,7 @@ class Services:
             self.pools[way] = TranslatorPool(
                 self.settings, way, default, error,
                 lambda settings, detector, way: load_pipeline(settings, detector, way, self.standards),
-                lambda model, seconds: self.model_loads.append(("translation", model, seconds)),
+                lambda model, seconds: self.model_loads.__setitem__(("translation", model), seconds),
                 fallback=standards_alone(self.standards, error) if way == FROM_ENGLISH and default is None else None,
             )
         return self.pools[way]
@@ -165,7 +166,7 @@ def load_services(settings: Settings, detector: LanguageDetector | None = None) 
     try:
         started = time.perf_counter()
         services.pipeline = load_pipeline(settings, detector)
-        services.model_loads.append(("translation", settings.translator, time.perf_counter() - started))
+        services.model_loads["translation", settings.translator] = time.perf_counter() - started
         detector.warm_up()
     except ModelUnavailable as exc:
         log.error("%s", exc.message)
@@ -175,7 +176,7 @@ def load_services(settings: Settings, detector: LanguageDetector | None = None) 
         try:
             started = time.perf_counter()
             services.en_pipeline = load_pipeline(settings, detector, FROM_ENGLISH, services.standards)
-            services.model_loads.append(("translation", settings.en_translator, time.perf_counter() - started))
+            services.model_loads["translation", settings.en_translator] = time.perf_counter() - started
         except ModelUnavailable as exc:
             log.error("%s English → Norwegian is unavailable until it is fixed.", exc.message)
             services.en_translator_error = exc
@@ -184,7 +185,7 @@ def load_services(settings: Settings, detector: LanguageDetector | None = None) 
         if settings.summarizer_enabled:
             started = time.perf_counter()
             summarizer = load_summarizer(settings)
-            services.model_loads.append(("summarization", settings.summarizer, time.perf_counter() - started))
+            services.model_loads["summarization", settings.summarizer] = time.perf_counter() - started
     except ModelUnavailable as exc:
         log.warning("%s Summaries fall back to the extractive method.", exc.message)
         services.summarizer_error = exc

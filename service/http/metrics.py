@@ -128,7 +128,7 @@ class _PipelineCollector:
             yield _single("oversett_job_documents", "Job documents this replica's worker translated, by outcome",
                           "outcome", jobs.documents)
         load = GaugeMetricFamily("oversett_model_load_seconds", "Seconds it took to load each model", labels=["role", "model"])
-        for role, model, seconds in state.get("model_loads", []):
+        for (role, model), seconds in state.get("model_loads", {}).items():
             load.add_metric([role, model], seconds)
         yield load
 

@@ -165,6 +165,11 @@ def test_named_models_side_by_side_within_the_bound(make_client: Any, make_servi
         assert len(loaded) <= 2 and "accurate" in loaded  # within the bound; the default stays
     assert seen == three_models
     assert services.pool().unloaded >= 2
+    # reloads are counted once a model: what /metrics keeps of model loads does not grow with traffic
+    loads = [key for key in services.model_loads if key[0] == "translation"]
+    assert len(loads) == len(set(loads)) <= len(three_models) + 1
+    samples = [line for line in client.get("/metrics").text.splitlines() if line.startswith("oversett_model_load_seconds{")]
+    assert len(samples) == len(set(line.rsplit(" ", 1)[0] for line in samples)) == len(services.model_loads)
     # what was unloaded is gone, not just forgotten: one batcher thread per loaded translator
     assert batchers() - before <= 2 + 1  # … and the English → Norwegian one
     unknown = client.post("/v1/translate", json={"text": "Hei.", "model": "huge"})

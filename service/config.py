@@ -156,6 +156,10 @@ class Settings(BaseSettings):
         2, ge=1, le=16,
         description="Translators loaded at once, for each direction; the least recently used is unloaded to load another",
     )
+    server_timing: bool = Field(
+        True, description="Tell each response's time by step (language id, cache, queue, model, checks …) in a "
+        "Server-Timing header; false leaves it out"
+    )
     redis_url: str | None = Field(
         None, description="redis://host:port/db shared by replicas: rate limits and jobs (and OVERSETT_CACHE may use it too)"
     )

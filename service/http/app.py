@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.gate = Gate(ApiKeys.load(settings.api_keys, settings.api_keys_file), rate_limiter(settings))
     app.state.memory_writers = memory_writers(settings.memory_write_keys)
     app.state.key_memories = key_memories(settings.key_memories)
-    app.add_middleware(EdgeMiddleware, gate=app.state.gate, metrics=app.state.metrics)
+    app.add_middleware(EdgeMiddleware, gate=app.state.gate, metrics=app.state.metrics, server_timing=settings.server_timing)
     _add_error_handlers(app)
     for router in (system.router, translate.router, documents.router, glossaries.router, memories.router, summarize.router,
                    jobs.router, libretranslate.router, deepl.router):

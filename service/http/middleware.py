@@ -13,6 +13,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..domain import timing
 from ..domain.errors import Cancelled, RateLimited, Unauthorized
 from .logs import REQUEST_ID
 from .metrics import ServiceMetrics
@@ -39,10 +40,11 @@ def is_open(path: str) -> bool:
 
 
 class EdgeMiddleware:
-    def __init__(self, app: ASGIApp, *, gate: Gate, metrics: ServiceMetrics) -> None:
+    def __init__(self, app: ASGIApp, *, gate: Gate, metrics: ServiceMetrics, server_timing: bool = True) -> None:
         self.app = app
         self.gate = gate
         self.metrics = metrics
+        self.server_timing = server_timing  # where each response's time went, as a Server-Timing header
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,6 +54,7 @@ class EdgeMiddleware:
         given = headers.get("x-request-id", "")
         request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         token = REQUEST_ID.set(request_id)
+        timings, timing_token = timing.start()
         started = time.perf_counter()
         status = 500
 
@@ -59,7 +62,10 @@ class EdgeMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+                response_headers = MutableHeaders(scope=message)
+                response_headers["X-Request-ID"] = request_id
+                if self.server_timing:
+                    response_headers["Server-Timing"] = timings.header(time.perf_counter() - started)
             await send(message)
 
         started_response = False
@@ -85,11 +91,13 @@ class EdgeMiddleware:
             seconds = time.perf_counter() - started
             path = scope.get("path", "")
             self.metrics.observe(path, status, seconds)
-            access_log.info(
-                "%s %s %d %.1f ms%s", scope.get("method"), path, status, seconds * 1000,
-                " (the client went away; its work was dropped)" if status == STATUS_BY_ERROR[Cancelled] else "",
-                extra={"method": scope.get("method"), "path": path, "status": status, "ms": round(seconds * 1000, 1)},
-            )
+            if access_log.isEnabledFor(logging.INFO):  # nothing formatted when the access log is off
+                access_log.info(
+                    "%s %s %d %.1f ms%s", scope.get("method"), path, status, seconds * 1000,
+                    " (the client went away; its work was dropped)" if status == STATUS_BY_ERROR[Cancelled] else "",
+                    extra={"method": scope.get("method"), "path": path, "status": status, "ms": round(seconds * 1000, 1)},
+                )
+            timing.stop(timing_token)
             REQUEST_ID.reset(token)
 
     def _deny(self, scope: Scope, headers: Headers) -> JSONResponse | None:

@@ -33,7 +33,9 @@ def add_development_commands(commands: Any, model_commands: Any) -> None:
         "(a service with both models on CTranslate2; and with both translators and the summariser), http, english (English → "
         "Bokmål: naive vs CTranslate2, pipeline vs bare CTranslate2), libretranslate (the seed through LibreTranslate's own "
         "server and oversett's compatible route; not by default), nynorsk (Bokmål → Nynorsk: bare Apertium vs the service, "
-        "8 clients, median latency, the pool's memory) (all but models and nynorsk use the big model)",
+        "8 clients, median latency, the pool's memory), breakdown (one-sentence requests from --concurrency clients "
+        "against bare batched CTranslate2, and each request's time by step from Server-Timing; a py-spy profile of the "
+        "server when py-spy is installed; not by default) (all but models and nynorsk use the big model)",
     )
     bench.add_argument(
         "--libretranslate-python", default=None,

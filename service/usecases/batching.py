@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from ..domain.cancel import CURRENT_CANCEL, raise_if_cancelled
 from ..domain.errors import Cancelled
 from ..domain.protocols import Decoding, Hypothesis, ModelInfo, Translator, TranslatorStats
+from ..domain.timing import current as current_timings
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,9 @@ class _Job:
     decoding: Decoding
     tokens: int
     future: Future[list[Hypothesis]] = field(default_factory=Future)
+    queued: float = field(default_factory=time.perf_counter)
+    started: float = 0.0  # the merged model call it went into: when it began and ended
+    ended: float = 0.0
 
 
 @dataclass
@@ -82,13 +86,23 @@ class DynamicBatcher:
         self._queue.put(job)
         cancel = CURRENT_CANCEL.get()
         if cancel is None:
-            return job.future.result()
+            return self._timed(job, job.future.result())
         while True:
             try:
-                return job.future.result(timeout=0.05)
+                return self._timed(job, job.future.result(timeout=0.05))
             except FutureTimeout:
                 if cancel.is_set() and job.future.cancel():
                     raise Cancelled() from None  # dropped before it reached the model
+
+    @staticmethod
+    def _timed(job: _Job, result: list[Hypothesis]) -> list[Hypothesis]:
+        """The request's time waiting for the model, and in the merged call (shared with the
+        requests merged with it), for its Server-Timing."""
+        timings = current_timings()
+        if timings is not None and job.started:
+            timings.add("queue", job.started - job.queued)
+            timings.add("model", job.ended - job.started)
+        return result
 
     def close(self) -> None:
         self._queue.put(None)
@@ -126,6 +140,7 @@ class DynamicBatcher:
 
     def _run_group(self, jobs: list[_Job]) -> None:
         unique = list(dict.fromkeys(s for job in jobs for s in job.sentences))
+        started = time.perf_counter()
         try:
             outputs = self.inner.translate_scored(unique, jobs[0].decoding)
         except Exception as exc:
@@ -140,7 +155,9 @@ class DynamicBatcher:
         self.merging.merged_calls += 1
         self.merging.requests_per_call.append(len(jobs))
         translated = dict(zip(unique, outputs, strict=True))
+        ended = time.perf_counter()
         for job in jobs:
+            job.started, job.ended = started, ended
             job.future.set_result([translated[s] for s in job.sentences])
 
 

@@ -25,6 +25,7 @@ from ..domain.pairs import ENGLISH, already_in_target, check_pair
 from ..domain.protocols import Cache, Decoding, MemoryStore, Translator, cache_key
 from ..domain.spans import Protected, protect, restore
 from ..domain.text import normalise_source, segment, split_long_sentence
+from ..domain.timing import timed, timed_model
 from .results import (
     DocumentTranslation,
     PipelineStats,
@@ -155,11 +156,12 @@ class TranslationPipeline:
             memory=memory, detected=source_lang == "auto",
         ), strict=True)) if routed else {}
         languages = [d.lang for d in detections]
-        documents = [segment(text, lang) for text, lang in zip(texts, languages, strict=True)]
-        plans = [
-            [self._plan(s) for s in doc.sentences] if not (i in converted or self.passed_through(lang, target)) else []
-            for i, (doc, lang) in enumerate(zip(documents, languages, strict=True))
-        ]
+        with timed("segment"):
+            documents = [segment(text, lang) for text, lang in zip(texts, languages, strict=True)]
+            plans = [
+                [self._plan(s) for s in doc.sentences] if not (i in converted or self.passed_through(lang, target)) else []
+                for i, (doc, lang) in enumerate(zip(documents, languages, strict=True))
+            ]
         self._remember([p for plan in plans for p in plan], memory, target)
         units = [u for plan in plans for sentence in plan for u in sentence.units]
         translated, hits = self._translate_units(units, beams, progress, glossary, model_target)
@@ -230,7 +232,8 @@ class TranslationPipeline:
                     detected=source_lang == "auto",
                 )
                 continue
-            doc = segment(text, detection.lang)
+            with timed("segment"):
+                doc = segment(text, detection.lang)
             detected = detection if source_lang == "auto" else None
             if self.passed_through(detection.lang, target):
                 segments = [SegmentTranslation(s, s, False) for s in doc.sentences]
@@ -238,7 +241,8 @@ class TranslationPipeline:
                     yield StreamEvent(index, position, passed)
                 yield StreamEvent(index, None, None, DocumentTranslation(text, detection.lang, segments, detected))
                 continue
-            plan = [self._plan(s) for s in doc.sentences]
+            with timed("segment"):
+                plan = [self._plan(s) for s in doc.sentences]
             self._remember(plan, memory, target)
             units = list(dict.fromkeys(u for p in plan for u in p.units))
             translated, hits, keys = self._lookup(units, beams, glossary, model_target)
@@ -278,7 +282,8 @@ class TranslationPipeline:
                 detection = Detection(normalise_code(source_lang), 1.0)
             else:
                 try:
-                    detection = self.detector.detect(text[:DETECTION_SAMPLE_CHARS], prefer_english=target != ENGLISH)
+                    with timed("langid"):
+                        detection = self.detector.detect(text[:DETECTION_SAMPLE_CHARS], prefer_english=target != ENGLISH)
                 except UnsupportedLanguage as exc:
                     self.stats.record_language(refused=exc.detected)
                     raise
@@ -317,7 +322,8 @@ class TranslationPipeline:
         memory = self.default_memory if memory is None else memory
         if not memory or self.memories is None or not plans:
             return
-        found = self.memories.find(memory, [p.source for p in plans], target)
+        with timed("memory"):
+            found = self.memories.find(memory, [p.source for p in plans], target)
         kinds = []
         for plan in plans:
             plan.remembered = found.get(plan.source)
@@ -371,9 +377,10 @@ class TranslationPipeline:
         self, units: list[str], num_beams: int, glossary: Glossary | None = None, target: str = ENGLISH
     ) -> tuple[dict[str, UnitTranslation], set[str], dict[str, str]]:
         """What the cache has: translations found, the units found, and every unit's key."""
-        namespace = self.cache_namespace(num_beams, glossary, target)
-        keys = {unit: cache_key(namespace, unit) for unit in dict.fromkeys(units)}
-        stored = self.cache.get_many(keys.values())
+        with timed("cache"):
+            namespace = self.cache_namespace(num_beams, glossary, target)
+            keys = {unit: cache_key(namespace, unit) for unit in dict.fromkeys(units)}
+            stored = self.cache.get_many(keys.values())
         translated: dict[str, UnitTranslation] = {}
         for unit, key in keys.items():
             if key in stored:
@@ -390,7 +397,8 @@ class TranslationPipeline:
     ) -> None:
         results = self._translate_checked(part, num_beams, glossary, target)
         translated.update(zip(part, results, strict=True))
-        self.cache.set_many({keys[u]: r.dump() for u, r in zip(part, results, strict=True)})
+        with timed("cache"):
+            self.cache.set_many({keys[u]: r.dump() for u, r in zip(part, results, strict=True)})
 
     def _translate_checked(
         self, units: list[str], num_beams: int, glossary: Glossary | None = None, target: str = ENGLISH
@@ -400,7 +408,8 @@ class TranslationPipeline:
         matcher = None
         if glossary is not None:  # Bokmål ↔ Nynorsk keeps the do-not-translate terms only
             matcher = glossary.keep_matcher() if self.converter else glossary.matcher_for(target)
-        protected = [protect(u, matcher) for u in units]
+        with timed("protect"):
+            protected = [protect(u, matcher) for u in units]
         wanted = target if self.translator.info.target_tokens else None
         first = self._try(units, protected, Decoding(num_beams, target=wanted), target)
         results = list(first)
@@ -422,11 +431,14 @@ class TranslationPipeline:
     def _try(
         self, units: list[str], protected: list[Protected], decoding: Decoding, target: str = ENGLISH
     ) -> list[UnitTranslation]:
-        hypotheses = self.translator.translate_scored([p.text for p in protected], decoding)
+        with timed_model():
+            hypotheses = self.translator.translate_scored([p.text for p in protected], decoding)
         results = []
         for unit, shield, hypothesis in zip(units, protected, hypotheses, strict=True):
-            text, lost = restore(hypothesis.text, shield)
-            issues = check(shield.checked_source or unit, text, target) if self.checks else []
+            with timed("protect"):
+                text, lost = restore(hypothesis.text, shield)
+            with timed("checks"):
+                issues = check(shield.checked_source or unit, text, target) if self.checks else []
             lost_spans = [shield.spans[i] for i in lost if not shield.is_term(i)]
             if lost_spans:
                 issues.insert(0, Issue("link", f"The model lost {', '.join(lost_spans)}; added at the end of the sentence."))

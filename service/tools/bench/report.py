@@ -67,6 +67,7 @@ class Report:
     english: dict[str, Any] = field(default_factory=dict)  # English → Bokmål
     three_models_rss: dict[str, float] = field(default_factory=dict)
     nynorsk: dict[str, float] = field(default_factory=dict)  # Bokmål → Nynorsk, Apertium bare and through the service
+    breakdown: dict[str, Any] = field(default_factory=dict)  # the HTTP path against bare batched CTranslate2, by step
     bench_peak_rss_mib: float = 0.0
 
 
@@ -182,6 +183,8 @@ def render(report: Report) -> str:
             f"service {n['service_p50_ms']:.1f} ms; pipelines running "
             f"{n['running']:.0f} (at most {n['limit']:.0f}), their memory {n['memory_mib']:.0f} MiB (PSS)",
         ]
+    if report.breakdown:
+        lines += ["", *render_breakdown(report.breakdown)]
     if report.three_models_rss:
         r = report.three_models_rss
         lines += ["", f"service RSS, both translators (big) and the summariser on ctranslate2 int8: idle {r['idle_mib']:.0f} MiB, "
@@ -218,3 +221,24 @@ def render(report: Report) -> str:
                   f"peak {r['peak_mib']:.0f} MiB ({r['peak_mib'] / 1024:.2f} GiB)"]
     lines.append(f"benchmark process peak RSS: {report.bench_peak_rss_mib:.0f} MiB")
     return "\n".join(lines)
+
+
+def render_breakdown(b: dict[str, Any]) -> list[str]:
+    """The HTTP path against bare batched CTranslate2, and where a request's time went."""
+    steps = b["steps_ms"]
+    lines = [
+        f"HTTP at the limit (big, ctranslate2 int8, beams {b['beams']}, {b['sentences']} one-sentence requests, "
+        f"second tries {'on' if b['retry_flagged'] else 'off'}): bare batched ctranslate2 {b['bare_sentences_per_s']:.2f} "
+        f"sentences/s; the service with {b['clients']} clients {b['service_sentences_per_s']:.2f} sentences/s "
+        f"({100 * b['ratio']:.1f}% of bare); p50 one request alone {b['serial_p50_ms']:.0f} ms, with {b['clients']} "
+        f"clients {b['concurrent_p50_ms']:.0f} ms; errors {b['errors']}",
+        "  mean per request, ms (one client | " + f"{b['clients']} clients): "
+        + ", ".join(f"{step} {b['serial_steps_ms'].get(step, 0):.1f} | {steps.get(step, 0):.1f}" for step in steps),
+    ]
+    profile = b.get("profile")
+    if profile:
+        lines.append("  profile (py-spy, % of samples, all threads): by package "
+                     + ", ".join(f"{name} {pct}" for name, pct in profile["by_package_pct"].items()))
+        lines.append("  top functions by own samples: "
+                     + "; ".join(f"{name} {pct}" for name, pct in profile["top_functions_pct"][:8]))
+    return lines

@@ -128,6 +128,13 @@ def run(
                         libretranslate_python, built["big"][0], big_ct2, paragraphs, len(sentences), max(beams), length,
                         threads, work, log,
                     )
+            if "breakdown" in parts:
+                from .breakdown import bench_breakdown
+
+                log(f"breakdown: bare batched CTranslate2 on the seed × {http_repeats}, then the service, {concurrency} clients")
+                report.breakdown = bench_breakdown(
+                    big_ct2, sentences * http_repeats, max(beams), length, threads, concurrency, work, log
+                )
             if "http" in parts:
                 http_sentences = sentences * http_repeats
                 report.http, report.service_rss = bench_http(

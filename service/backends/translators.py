@@ -89,7 +89,9 @@ class BatchedTranslator(ABC):
         # Benchmarks only: every output exactly this many tokens, whatever the weights say.
         self.forced_output_tokens: int | None = None
         self._stats = TranslatorStats()
-        self._lock = threading.Lock()  # one generate at a time: it already uses every core
+        # One generate at a time (it already uses every core), or as many as the backend runs side
+        # by side (CTranslate2's inter_threads: each batch on its own share of the cores).
+        self._lock = threading.Semaphore(1)
 
     @cached_property
     def info(self) -> ModelInfo:
@@ -242,6 +244,7 @@ class CT2Translator(BatchedTranslator):
         self.model = loaded.translator
         self.tokenizer = loaded.tokenizer
         self.path = loaded.path
+        self._lock = threading.Semaphore(max(1, loaded.inter_threads))
         self._threads = {
             "ct2_inter_threads": loaded.inter_threads,
             "ct2_intra_threads": loaded.intra_threads,

@@ -296,8 +296,10 @@ def load_pipeline(
             raise translator_ref(settings, way).unavailable(
                 f"it has no target token for Bokmål or Nynorsk (it has {', '.join(served.values()) or 'none'})"
             )
+    parallel = backend.info.threads.get("ct2_inter_threads", 1)  # batches the backend runs side by side
     translator: Translator = (
-        DynamicBatcher(backend, max_wait=settings.batch_wait_ms / 1000, max_tokens=settings.batch_max_tokens)
+        DynamicBatcher(backend, max_wait=settings.batch_wait_ms / 1000, max_tokens=settings.batch_max_tokens,
+                       workers=parallel)
         if settings.batch_wait_ms > 0
         else backend
     )

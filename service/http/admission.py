@@ -64,21 +64,29 @@ async def run_model_work(
                 return work(*args)
 
         task = asyncio.ensure_future(run_in_threadpool(cancellable_work))
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        # The client going away is heard as it happens (ASGI's http.disconnect), not polled for:
+        # a request waiting for the model costs the event loop nothing.
+        gone = asyncio.ensure_future(_disconnect(request))
         try:
-            while True:
-                done, _ = await asyncio.wait({task}, timeout=0.1)
-                if done:
-                    return task.result()
-                if await request.is_disconnected():
-                    raise Cancelled()
-                if loop.time() > deadline:
-                    raise RequestTimeout(timeout)
+            done, _ = await asyncio.wait({task, gone}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+            if task in done:
+                return task.result()
+            if gone in done:
+                raise Cancelled()
+            raise RequestTimeout(timeout)
         except BaseException:
             cancel.set()
             task.add_done_callback(_settle_abandoned)
             raise
+        finally:
+            gone.cancel()
+
+
+async def _disconnect(request: Request) -> None:
+    """Returns when the client has gone away. Called once the request's body has been read, so
+    the next ASGI message is the disconnect."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 async def step_before(deadline: float, cancel: threading.Event, timeout: float, step: Callable[[], T]) -> T:

@@ -1,10 +1,14 @@
 """Dynamic batching: sentences from concurrent requests share model batches.
 
-Request threads call ``translate`` as on any translator; a single worker thread collects
-what arrives within a few milliseconds (up to a token budget), runs one merged call on the
-backend and routes each result back to its request. When a merged call fails, each request
-in it is retried alone, so one bad request fails alone. A lone request waits at most
-``max_wait`` before its work starts.
+Request threads call ``translate`` as on any translator; a worker thread (one for each batch the
+backend runs side by side) takes what is queued, runs one merged call on the backend and routes
+each result back to its request. When a merged call fails, each request in it is retried alone,
+so one bad request fails alone.
+
+A worker waits for more only when more is on the way: requests that have entered the pipeline
+(``arriving``) but not yet reached the model. A lone request starts at once; under load, a batch
+waits for the requests being parsed, segmented and looked up, at most ``max_wait``, so a model
+call is not spent on the one or two that happened to be first.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..domain.cancel import CURRENT_CANCEL, raise_if_cancelled
@@ -24,6 +30,7 @@ from ..domain.protocols import Decoding, Hypothesis, ModelInfo, Translator, Tran
 from ..domain.timing import current as current_timings
 
 log = logging.getLogger(__name__)
+WAIT_STEP = 0.001  # how often a waiting worker looks whether requests are still on their way
 
 
 @dataclass
@@ -40,21 +47,45 @@ class _Job:
 @dataclass
 class BatcherStats:
     merged_calls: int = 0
-    requests_per_call: list[int] = field(default_factory=list)
+    requests_per_call: deque[int] = field(default_factory=lambda: deque(maxlen=10_000))  # the latest
     isolated_failures: int = 0
 
 
 class DynamicBatcher:
     """A Translator that merges concurrent calls into fewer, larger backend calls."""
 
-    def __init__(self, inner: Translator, *, max_wait: float = 0.005, max_tokens: int = 8192) -> None:
+    def __init__(self, inner: Translator, *, max_wait: float = 0.02, max_tokens: int = 8192, workers: int = 1) -> None:
         self.inner = inner
         self.max_wait = max_wait
         self.max_tokens = max_tokens
         self.merging = BatcherStats()  # how requests were merged (its own counters)
         self._queue: queue.Queue[_Job | None] = queue.Queue()
-        self._worker = threading.Thread(target=self._run, name="oversett-batcher", daemon=True)
-        self._worker.start()
+        self._arriving = 0  # requests in the pipeline that have not yet queued their sentences
+        self._arriving_lock = threading.Lock()
+        self._mine = threading.local()  # this thread's request counts as arriving
+        self._workers = [
+            threading.Thread(target=self._run, name="oversett-batcher", daemon=True) for _ in range(max(1, workers))
+        ]
+        for worker in self._workers:
+            worker.start()
+
+    @contextmanager
+    def arriving(self) -> Iterator[None]:
+        """A request on its way to the model: a worker about to run a batch waits for it (up to
+        ``max_wait``) rather than leave it for the next call."""
+        with self._arriving_lock:
+            self._arriving += 1
+        self._mine.arriving = True
+        try:
+            yield
+        finally:
+            self._arrived()
+
+    def _arrived(self) -> None:
+        if getattr(self._mine, "arriving", False):
+            self._mine.arriving = False
+            with self._arriving_lock:
+                self._arriving -= 1
 
     # The Translator protocol: what the model is and what it did are the backend's.
     @property
@@ -84,6 +115,7 @@ class DynamicBatcher:
         # token-bounded batching of whatever is merged.
         job = _Job(list(sentences), decoding, sum(len(s) for s in sentences) // 4 + 1)
         self._queue.put(job)
+        self._arrived()  # here: nothing more of this request to wait for
         cancel = CURRENT_CANCEL.get()
         if cancel is None:
             return self._timed(job, job.future.result())
@@ -105,8 +137,10 @@ class DynamicBatcher:
         return result
 
     def close(self) -> None:
-        self._queue.put(None)
-        self._worker.join(timeout=10)
+        for _ in self._workers:
+            self._queue.put(None)
+        for worker in self._workers:
+            worker.join(timeout=10)
         self.inner.close()
 
     def _run(self) -> None:
@@ -123,16 +157,23 @@ class DynamicBatcher:
                 return
 
     def _collect(self, jobs: list[_Job]) -> bool:
-        """Add jobs that arrive within ``max_wait``, up to the token budget; True on close."""
+        """Add what is queued, and what arrives while requests are still on their way (within
+        ``max_wait``), up to the token budget; True on close."""
         deadline = time.monotonic() + self.max_wait
         tokens = jobs[0].tokens
         while tokens < self.max_tokens:
-            remaining = deadline - time.monotonic()
             try:
-                job = self._queue.get(timeout=max(0.0, remaining)) if remaining > 0 else self._queue.get_nowait()
+                job = self._queue.get_nowait()
             except queue.Empty:
-                return False
+                remaining = deadline - time.monotonic()
+                if self._arriving <= 0 or remaining <= 0:
+                    return False  # nothing on the way (or waited enough): run what there is
+                try:
+                    job = self._queue.get(timeout=min(remaining, WAIT_STEP))
+                except queue.Empty:
+                    continue
             if job is None:
+                self._queue.put(None)  # the other workers' stop, not only this one's
                 return True
             jobs.append(job)
             tokens += job.tokens

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,6 +146,19 @@ class TranslationPipeline:
         ``progress`` is told how many sentences were translated, as the work goes. A sentence
         the translation memory ``memory`` has (exact or adapted) is not translated (None: the
         pipeline's default memory; "": none)."""
+        with self._on_the_way():
+            return self._translate_documents(texts, source_lang, num_beams, progress, glossary, memory, target_lang, route)
+
+    def _on_the_way(self) -> AbstractContextManager[None]:
+        """This request counts as on its way to the model until it has queued its sentences: a
+        dynamic batcher about to run a batch waits for it (``batching.DynamicBatcher.arriving``)."""
+        arriving = getattr(self.translator, "arriving", None)
+        return arriving() if arriving is not None else nullcontext()
+
+    def _translate_documents(
+        self, texts: Sequence[str], source_lang: str, num_beams: int | None, progress: Callable[[int], None] | None,
+        glossary: Glossary | None, memory: str | None, target_lang: str | None, route: str | None,
+    ) -> list[DocumentTranslation]:
         beams = num_beams or self.num_beams
         target = self.target_of(target_lang)
         self.check_size(texts)

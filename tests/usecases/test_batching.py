@@ -35,11 +35,12 @@ def _concurrently(batcher: DynamicBatcher, requests: list[list[str]]) -> list[An
     barrier = threading.Barrier(len(requests))
 
     def call(sentences: list[str]) -> Any:
-        barrier.wait()
-        try:
-            return batcher.translate(sentences, 1)
-        except Exception as exc:  # returned, to check which request failed
-            return exc
+        with batcher.arriving():  # as a request in the pipeline is: on its way to the model
+            barrier.wait()
+            try:
+                return batcher.translate(sentences, 1)
+            except Exception as exc:  # returned, to check which request failed
+                return exc
 
     with ThreadPoolExecutor(len(requests)) as pool:
         return list(pool.map(call, requests))
@@ -82,8 +83,9 @@ def test_different_beam_sizes_are_not_merged() -> None:
     barrier = threading.Barrier(2)
 
     def call(beams: int) -> list[str]:
-        barrier.wait()
-        return batcher.translate([f"setning {beams}"], beams)
+        with batcher.arriving():
+            barrier.wait()
+            return batcher.translate([f"setning {beams}"], beams)
 
     try:
         with ThreadPoolExecutor(2) as pool:
@@ -107,3 +109,54 @@ def test_http_requests_are_merged(make_services: Any, make_client: Any) -> None:
     with ThreadPoolExecutor(len(SENTENCES)) as pool:
         assert list(pool.map(post, SENTENCES)) == [200] * len(SENTENCES)
     assert max(batcher.merging.requests_per_call) > 1
+
+
+def test_a_lone_request_does_not_wait_and_requests_on_their_way_are_waited_for() -> None:
+    """The wait is for requests on their way to the model, not a fixed delay: a request alone
+    starts at once; one that arrives while another is still on its way shares its batch."""
+    import time
+
+    inner = FakeTranslator()
+    batcher = DynamicBatcher(inner, max_wait=5.0)
+    try:
+        started = time.perf_counter()
+        assert batcher.translate(["alene"], 1) == ["ALENE"]
+        assert time.perf_counter() - started < 1.0  # not the 5 s it might wait
+        late = threading.Event()
+
+        def slow_request() -> list[str]:
+            with batcher.arriving():
+                late.wait(5)
+                time.sleep(0.2)  # parsing, segmenting, the cache …
+                return batcher.translate(["sen"], 1)
+
+        with ThreadPoolExecutor(1) as pool:
+            future = pool.submit(slow_request)
+            while batcher._arriving == 0:
+                time.sleep(0.001)
+            late.set()
+            assert batcher.translate(["tidlig"], 1) == ["TIDLIG"]
+            assert future.result() == ["SEN"]
+        assert ["tidlig", "sen"] in inner.calls  # one call: the first waited for the one on its way
+    finally:
+        batcher.close()
+
+
+def test_two_workers_run_two_batches_side_by_side() -> None:
+    """With a backend that runs batches side by side (CTranslate2's inter_threads), a batch
+    waits for a free worker, not for the one running."""
+    import time
+
+    class Slow(FakeTranslator):
+        def translate_scored(self, sentences: Any, decoding: Any) -> Any:
+            time.sleep(0.3)
+            return super().translate_scored(sentences, decoding)
+
+    batcher = DynamicBatcher(Slow(), max_wait=0.0, workers=2)
+    try:
+        started = time.perf_counter()
+        with ThreadPoolExecutor(2) as pool:
+            assert list(pool.map(lambda s: batcher.translate([s], 1), ["en", "to"])) == [["EN"], ["TO"]]
+        assert time.perf_counter() - started < 0.55  # two at once, not 0.6 s one after the other
+    finally:
+        batcher.close()

@@ -109,7 +109,8 @@ class Settings(BaseSettings):
     )
     ct2_inter_threads: int = Field(1, ge=1, description="CTranslate2 batches run in parallel")
     batch_wait_ms: float = Field(
-        5.0, ge=0, le=1000, description="Dynamic batching: wait this long for more requests"
+        50.0, ge=0, le=1000, description="Dynamic batching: how long a batch may wait for requests on their way to the "
+        "model (parsed, segmented, looked up; a lone request never waits); 0 turns the batcher off"
     )
     batch_max_tokens: int = Field(8192, gt=0, description="Dynamic batching: merged call budget")
     force_output_tokens: int | None = Field(

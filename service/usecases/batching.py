@@ -61,6 +61,9 @@ class DynamicBatcher:
         self.merging = BatcherStats()  # how requests were merged (its own counters)
         self._queue: queue.Queue[_Job | None] = queue.Queue()
         self._arriving = 0  # requests in the pipeline that have not yet queued their sentences
+        # Requests the next batch may expect: those of the last merged call (under steady load their
+        # clients send the next one at once) and those that queued while it ran.
+        self._expected = 1
         self._arriving_lock = threading.Lock()
         self._mine = threading.local()  # this thread's request counts as arriving
         self._workers = [
@@ -166,7 +169,10 @@ class DynamicBatcher:
                 job = self._queue.get_nowait()
             except queue.Empty:
                 remaining = deadline - time.monotonic()
-                if self._arriving <= 0 or remaining <= 0:
+                # Wait for requests already in the pipeline, and, under steady load, for the clients
+                # of the last call to come back: one full batch, not two half ones taking turns.
+                expected = self._arriving > 0 or len(jobs) < self._expected
+                if not expected or remaining <= 0:
                     return False  # nothing on the way (or waited enough): run what there is
                 try:
                     job = self._queue.get(timeout=min(remaining, WAIT_STEP))
@@ -195,6 +201,7 @@ class DynamicBatcher:
             return
         self.merging.merged_calls += 1
         self.merging.requests_per_call.append(len(jobs))
+        self._expected = len(jobs) + self._queue.qsize()
         translated = dict(zip(unique, outputs, strict=True))
         ended = time.perf_counter()
         for job in jobs:

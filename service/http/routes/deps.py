@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from ...compose.services import Services
+from ...domain.glossary import Glossary
 from ...usecases.jobs import JobRunner
 from ...usecases.pipeline import TranslationPipeline
 from ...usecases.summaries import SummaryPipeline
@@ -80,3 +81,19 @@ async def model_work(
 ) -> T:
     """Run pipeline work within the pending-work bound and the request timeout."""
     return await run_model_work(request, admission, services.settings.request_timeout, work, *args)
+
+
+async def glossary_of(services: Services, name: str | None, terms: Any = None, keep: Any = None) -> Glossary | None:
+    """The request's glossary: read from its store in a worker thread only when one is named or
+    given (a request without one makes no thread hop for it)."""
+    if name is None and terms is None and keep is None:
+        return None
+    return await run_in_threadpool(services.glossary_for, name, terms, keep)
+
+
+async def memory_of(services: Services, name: str | None, request: Request) -> str | None:
+    """The request's memory (see ``Services.memory_for``): the store is asked, in a worker thread,
+    only when a memory is named."""
+    if not name or name.lower() == "none":
+        return services.memory_for(name, key_memory(request))
+    return await run_in_threadpool(services.memory_for, name, key_memory(request))

@@ -11,7 +11,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from ...compose.services import document_format
 from ...domain.errors import FileTooLarge, InvalidInput
@@ -20,7 +19,15 @@ from ...formats import EXTENSIONS, NAMES, formats
 from ...formats.xliff import xliff_of
 from ...usecases.documents import TranslatedFile, translate_file
 from ..fields import NYNORSK_ROUTE_HELP, NynorskRoute, SourceLang
-from .deps import ERROR, AdmissionDep, ServicesDep, chosen_translator, key_memory, model_work
+from .deps import (
+    ERROR,
+    AdmissionDep,
+    ServicesDep,
+    chosen_translator,
+    glossary_of,
+    memory_of,
+    model_work,
+)
 
 router = APIRouter(tags=["translate"])
 FormatName = Literal["html", "xhtml", "md", "docx", "pptx", "xlsx", "odt", "odp", "epub", "pdf", "srt", "vtt", "txt"]
@@ -90,8 +97,8 @@ async def translate_document(
     name = file.filename or "document"
     kind = document_format(settings, name, format)
     data = await read_upload(file, name, settings.max_document_bytes)
-    chosen_glossary = await run_in_threadpool(services.glossary_for, glossary)
-    chosen_memory = await run_in_threadpool(services.memory_for, memory, key_memory(request))
+    chosen_glossary = await glossary_of(services, glossary)
+    chosen_memory = await memory_of(services, memory, request)
     async with chosen_translator(services, model, target) as (name_of_model, pipeline):
         done: TranslatedFile = await model_work(
             request, admission, services, translate_file, pipeline, kind, data, source_lang, num_beams, None,

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
 
 from ..schemas import DetectedOut, SummarizeRequest, SummarizeResponse
-from .deps import DATA_ERRORS, AdmissionDep, ServicesDep, SummariesDep, key_memory, model_work
+from .deps import (
+    DATA_ERRORS,
+    AdmissionDep,
+    ServicesDep,
+    SummariesDep,
+    memory_of,
+    model_work,
+)
 
 router = APIRouter(tags=["summarize"])
 
@@ -19,7 +25,7 @@ async def summarize(
     services: ServicesDep,
     admission: AdmissionDep,
 ) -> SummarizeResponse:
-    memory = await run_in_threadpool(services.memory_for, body.memory, key_memory(request))
+    memory = await memory_of(services, body.memory, request)
     result = await model_work(
         request,
         admission,

@@ -32,7 +32,15 @@ from ..schemas import (
     TranslateResponse,
     TranslationOut,
 )
-from .deps import DATA_ERRORS, AdmissionDep, ServicesDep, chosen_translator, key_memory, model_work
+from .deps import (
+    DATA_ERRORS,
+    AdmissionDep,
+    ServicesDep,
+    chosen_translator,
+    glossary_of,
+    memory_of,
+    model_work,
+)
 
 router = APIRouter(tags=["translate"])
 log = logging.getLogger(__name__)
@@ -46,8 +54,8 @@ async def translate(
     services: ServicesDep,
     admission: AdmissionDep,
 ) -> TranslateResponse:
-    glossary = await run_in_threadpool(services.glossary_for, body.glossary, body.inline_terms, body.keep)
-    memory = await run_in_threadpool(services.memory_for, body.memory, key_memory(request))
+    glossary = await glossary_of(services, body.glossary, body.inline_terms, body.keep)
+    memory = await memory_of(services, body.memory, request)
     async with chosen_translator(services, body.model, body.target_lang) as (name, pipeline):
         results = await model_work(
             request, admission, services, pipeline.translate_documents, body.texts, body.source_lang,
@@ -126,8 +134,8 @@ async def translate_stream(
     services: ServicesDep,
     admission: AdmissionDep,
 ) -> StreamingResponse:
-    glossary = await run_in_threadpool(services.glossary_for, body.glossary, body.inline_terms, body.keep)
-    memory = await run_in_threadpool(services.memory_for, body.memory, key_memory(request))
+    glossary = await glossary_of(services, body.glossary, body.inline_terms, body.keep)
+    memory = await memory_of(services, body.memory, request)
     pool = services.pool(body.target_lang)
     name, pipeline = await run_in_threadpool(pool.acquire, body.model)
     slot = admission.slot()

@@ -78,7 +78,9 @@ class Hypothesis:
 @dataclass
 class SummarizerStats:
     calls: int = 0
-    inputs: list[str] = field(default_factory=list)
+    # The latest inputs the model saw, prompt and all (for tests and debugging): a bounded few, never
+    # every text summarised since the start (that grew with traffic: found by the soak).
+    inputs: deque[str] = field(default_factory=lambda: deque(maxlen=100))
 
 
 class Translator(Protocol):

@@ -32,9 +32,15 @@ def start_replica(tiny_models: dict[str, Path], folder: Path, name: str, **setti
 @pytest.fixture
 def two_replicas(redis_server: Any, tiny_models: dict[str, Path], tmp_path: Path) -> Iterator[list[str]]:
     url, _ = redis_server
+    yield from _ready(tiny_models, tmp_path, CACHE="none", REDIS_URL=url, API_KEYS="newsroom-key",
+                      RATE_LIMIT_PER_MINUTE=str(LIMIT), MEMORY_WRITE_KEYS="newsroom-key")
+
+
+def _ready(tiny_models: dict[str, Path], tmp_path: Path, **settings: str) -> Iterator[list[str]]:
+    """Replicas a and b (each its own SQLite file beside the shared Redis), ready; their URLs until the
+    generator is closed."""
     replicas = [
-        start_replica(tiny_models, tmp_path, name, CACHE="none", JOBS_DB=str(tmp_path / f"jobs-{name}.sqlite3"),
-                REDIS_URL=url, API_KEYS="newsroom-key", RATE_LIMIT_PER_MINUTE=str(LIMIT), MEMORY_WRITE_KEYS="newsroom-key")
+        start_replica(tiny_models, tmp_path, name, JOBS_DB=str(tmp_path / f"jobs-{name}.sqlite3"), **settings)
         for name in ("a", "b")
     ]
     try:
@@ -84,18 +90,7 @@ def test_without_redis_each_replica_limits_on_its_own() -> None:
 @pytest.fixture
 def compat_replicas(redis_server: Any, tiny_models: dict[str, Path], tmp_path: Path) -> Iterator[list[str]]:
     url, _ = redis_server
-    replicas = [
-        start_replica(tiny_models, tmp_path, name, CACHE="none", NUM_BEAMS="1", JOBS_DB=str(tmp_path / f"jobs-{name}.sqlite3"),
-                      REDIS_URL=url, API_KEYS="desk-a,desk-b")
-        for name in ("a", "b")
-    ]
-    try:
-        for replica in replicas:
-            replica.wait_ready(timeout=120)
-        yield [replica.base for replica in replicas]
-    finally:
-        for replica in replicas:
-            replica.stop()
+    yield from _ready(tiny_models, tmp_path, CACHE="none", NUM_BEAMS="1", REDIS_URL=url, API_KEYS="desk-a,desk-b")
 
 
 def test_a_deepl_document_uploaded_to_one_replica_is_polled_and_downloaded_on_the_other(compat_replicas: list[str]) -> None:

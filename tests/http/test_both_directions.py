@@ -189,17 +189,22 @@ def test_documents_go_both_ways_named_and_declared_in_their_language(client: Tes
     assert bad.status_code == 422 and "nn (Norwegian Nynorsk)" in bad.json()["detail"]
 
 
+def finished_job(client: TestClient, job_id: str, polls: int) -> dict[str, Any]:
+    """The job once it has ended (or as it is after ``polls`` looks, 50 ms apart)."""
+    for _ in range(polls):
+        job: dict[str, Any] = client.get(f"/v1/jobs/{job_id}").json()
+        if job["status"] in ("completed", "failed"):
+            break
+        time.sleep(0.05)
+    return job
+
+
 def test_jobs_go_both_ways(client: TestClient) -> None:
     created = client.post(
         "/v1/jobs", json={"documents": [{"name": "a", "text": ENGLISH}], "target_lang": "nb", "summary": "short"}
     )
     assert created.status_code in (200, 202), created.text
-    job_id = created.json()["job_id"]
-    for _ in range(300):
-        job = client.get(f"/v1/jobs/{job_id}").json()
-        if job["status"] in ("completed", "failed"):
-            break
-        time.sleep(0.05)
+    job = finished_job(client, created.json()["job_id"], polls=300)
     assert job["status"] == "completed" and job["target_lang"] == "nb"
     (document,) = job["documents"]
     assert document["status"] == "ok" and document["source_lang"] == "en" and document["summary"]

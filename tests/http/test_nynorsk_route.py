@@ -6,14 +6,13 @@ by name without Apertium is a 503 that names the packages."""
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from service.http.app import create_app
-from tests.http.test_both_directions import spy_sources
+from tests.http.test_both_directions import finished_job, spy_sources
 
 ENGLISH = "The weather was cold in Oslo on Monday."
 
@@ -96,12 +95,7 @@ def test_documents_jobs_and_summaries_take_the_route(
     created = client.post("/v1/jobs", json={"documents": [{"name": "a", "text": "The roads were closed."}],
                                             "target_lang": "nn", "nynorsk_route": "direct", "summary": "short"})
     assert created.status_code == 202, created.text
-    job_id = created.json()["job_id"]
-    for _ in range(600):
-        job = client.get(f"/v1/jobs/{job_id}").json()
-        if job["status"] in ("completed", "failed"):
-            break
-        time.sleep(0.05)
+    job = finished_job(client, created.json()["job_id"], polls=600)
     assert job["status"] == "completed" and job["nynorsk_route"] == "direct", job
     assert _tokens(seen) == {">>nno<<"}
     seen.clear()

@@ -4,6 +4,7 @@ store every replica shares: ``compose.stores.held_files``), and characters count
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -13,8 +14,9 @@ from starlette.requests import Request
 
 from ...compose.services import Services, document_format
 from ...compose.stores import held_files, usage_counts
+from ...config import Settings
 from ...domain.glossary import Glossary
-from ...domain.protocols import HeldFile, HeldFiles
+from ...domain.protocols import HeldFile, HeldFiles, UsageCounts
 from ...usecases.documents import TranslatedFile, translate_file
 from ..admission import Admission
 from ..routes.deps import chosen_translator, model_work
@@ -73,10 +75,19 @@ async def translate_upload(
 
 def held_store(request: Request) -> HeldFiles:
     """The app's store of translated files (opened on first use, closed with the app)."""
+    return _opened(request, "held_files", held_files)  # type: ignore[no-any-return]
+
+
+def _usage_store(request: Request) -> UsageCounts:
+    return _opened(request, "usage_counts", usage_counts)  # type: ignore[no-any-return]
+
+
+def _opened(request: Request, name: str, opener: Callable[[Settings], object]) -> object:
+    """A store kept on the app's state under ``name``, opened from the settings on first use."""
     state = request.app.state
-    if getattr(state, "held_files", None) is None:
-        state.held_files = held_files(state.services.settings)
-    return state.held_files  # type: ignore[no-any-return]
+    if getattr(state, name, None) is None:
+        setattr(state, name, opener(state.services.settings))
+    return getattr(state, name)
 
 
 async def hold(request: Request, kind: str, file_id: str, key: str, held: HeldFile) -> None:
@@ -86,14 +97,8 @@ async def hold(request: Request, kind: str, file_id: str, key: str, held: HeldFi
 
 async def count_usage(request: Request, api: str, key: str | None, characters: int) -> None:
     """Characters translated for a key (every replica adds to the same count)."""
-    state = request.app.state
-    if getattr(state, "usage_counts", None) is None:
-        state.usage_counts = usage_counts(state.services.settings)
-    await run_in_threadpool(state.usage_counts.add, api, hash_key(key or ""), characters)
+    await run_in_threadpool(_usage_store(request).add, api, hash_key(key or ""), characters)
 
 
 async def usage_of(request: Request, api: str, key: str | None) -> int:
-    state = request.app.state
-    if getattr(state, "usage_counts", None) is None:
-        state.usage_counts = usage_counts(state.services.settings)
-    return await run_in_threadpool(state.usage_counts.total, api, hash_key(key or ""))  # type: ignore[no-any-return]
+    return await run_in_threadpool(_usage_store(request).total, api, hash_key(key or ""))

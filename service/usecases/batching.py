@@ -9,6 +9,11 @@ A worker waits for more only when more is on the way: requests that have entered
 (``arriving``) but not yet reached the model. A lone request starts at once; under load, a batch
 waits for the requests being parsed, segmented and looked up, at most ``max_wait``, so a model
 call is not spent on the one or two that happened to be first.
+
+With more than one worker (batches side by side, each on its own share of the cores), a batch
+takes at most its share of the requests in the service lately, so sixteen clients on two workers
+become two batches of eight decoding at once, not one of sixteen on half the cores beside an idle
+worker.
 """
 
 from __future__ import annotations
@@ -66,6 +71,9 @@ class DynamicBatcher:
         self._expected = 1
         self._arriving_lock = threading.Lock()
         self._mine = threading.local()  # this thread's request counts as arriving
+        self._parallel = max(1, workers)
+        self._in_service = 0  # requests queued, collected or in a model call
+        self._recent: deque[int] = deque(maxlen=4 * self._parallel)  # requests in service as batches began
         self._workers = [
             threading.Thread(target=self._run, name="oversett-batcher", daemon=True) for _ in range(max(1, workers))
         ]
@@ -117,6 +125,9 @@ class DynamicBatcher:
         # Budgeted by characters / 4, a cheap stand-in for tokens: the backend does the exact
         # token-bounded batching of whatever is merged.
         job = _Job(list(sentences), decoding, sum(len(s) for s in sentences) // 4 + 1)
+        with self._arriving_lock:
+            self._in_service += 1
+        job.future.add_done_callback(self._left)
         self._queue.put(job)
         self._arrived()  # here: nothing more of this request to wait for
         cancel = CURRENT_CANCEL.get()
@@ -128,6 +139,20 @@ class DynamicBatcher:
             except FutureTimeout:
                 if cancel.is_set() and job.future.cancel():
                     raise Cancelled() from None  # dropped before it reached the model
+
+    def _left(self, _: Future[list[Hypothesis]]) -> None:
+        with self._arriving_lock:
+            self._in_service -= 1
+
+    def _share(self) -> int:
+        """The most requests one batch takes: all of them with one worker; with several, an even
+        share of the most requests in service as the latest batches began (clients come back)."""
+        if self._parallel == 1:
+            return 1 << 30
+        with self._arriving_lock:
+            now = self._in_service + self._arriving
+        busiest = max(now, *self._recent) if self._recent else now
+        return max(1, -(-busiest // self._parallel))
 
     @staticmethod
     def _timed(job: _Job, result: list[Hypothesis]) -> list[Hypothesis]:
@@ -153,6 +178,8 @@ class DynamicBatcher:
                 return
             jobs = [first]
             stop = self._collect(jobs)
+            with self._arriving_lock:
+                self._recent.append(self._in_service + self._arriving)
             live = [job for job in jobs if job.future.set_running_or_notify_cancel()]
             for group in _by_decoding(live):
                 self._run_group(group)
@@ -164,14 +191,14 @@ class DynamicBatcher:
         ``max_wait``), up to the token budget; True on close."""
         deadline = time.monotonic() + self.max_wait
         tokens = jobs[0].tokens
-        while tokens < self.max_tokens:
+        while tokens < self.max_tokens and len(jobs) < (share := self._share()):
             try:
                 job = self._queue.get_nowait()
             except queue.Empty:
                 remaining = deadline - time.monotonic()
                 # Wait for requests already in the pipeline, and, under steady load, for the clients
                 # of the last call to come back: one full batch, not two half ones taking turns.
-                expected = self._arriving > 0 or len(jobs) < self._expected
+                expected = self._arriving > 0 or len(jobs) < min(self._expected, share)
                 if not expected or remaining <= 0:
                     return False  # nothing on the way (or waited enough): run what there is
                 try:

@@ -160,3 +160,58 @@ def test_two_workers_run_two_batches_side_by_side() -> None:
         assert time.perf_counter() - started < 0.55  # two at once, not 0.6 s one after the other
     finally:
         batcher.close()
+
+
+def test_two_workers_share_sixteen_clients_as_two_batches_decoding_at_once() -> None:
+    """Sixteen clients, each sending its next request when the last comes back, on a backend that
+    runs two batches side by side: two batches of about eight decode at once, not one of sixteen
+    on half the cores while the other half waits."""
+    import time
+
+    class Slow(FakeTranslator):
+        def __init__(self) -> None:
+            super().__init__()
+            self.running = 0
+            self.most_at_once = 0
+            self.lock = threading.Lock()
+
+        def translate_scored(self, sentences: Any, decoding: Any) -> Any:
+            with self.lock:
+                self.running += 1
+                self.most_at_once = max(self.most_at_once, self.running)
+            time.sleep(0.02 + 0.005 * len(sentences))
+            with self.lock:
+                self.running -= 1
+            return super().translate_scored(sentences, decoding)
+
+    inner = Slow()
+    batcher = DynamicBatcher(inner, max_wait=0.05, workers=2)
+
+    def client(number: int) -> None:
+        for round_ in range(12):
+            with batcher.arriving():
+                assert batcher.translate([f"setning {number} {round_}"], 1) == [f"SETNING {number} {round_}"]
+
+    try:
+        with ThreadPoolExecutor(16) as pool:
+            list(pool.map(client, range(16)))
+        sizes = list(batcher.merging.requests_per_call)
+        assert sum(sizes) == 16 * 12
+        settled = sizes[len(sizes) // 3 :]  # after the first rounds
+        assert max(settled) <= 9, sizes  # an even share each, give or take a request coming back late
+        assert sum(settled) / len(settled) >= 5, sizes  # and not many small ones either
+        assert inner.most_at_once == 2
+    finally:
+        batcher.close()
+
+
+def test_one_worker_takes_every_request_in_one_batch() -> None:
+    """With one worker there is no share to keep: sixteen requests on their way make one batch."""
+    inner = FakeTranslator()
+    batcher = DynamicBatcher(inner, max_wait=0.5)
+    try:
+        results = _concurrently(batcher, [[f"setning {i}"] for i in range(16)])
+        assert results == [[f"SETNING {i}"] for i in range(16)]
+        assert max(batcher.merging.requests_per_call) == 16
+    finally:
+        batcher.close()

@@ -21,7 +21,10 @@ How a text is judged (the thresholds were tuned on Universal Dependencies dev tr
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
@@ -144,8 +147,17 @@ def normalise_code(code: str) -> str:
     return SOURCE_CODES[key]
 
 
+KNOWN_TEXTS = 4096  # texts whose language is remembered (16-byte digests, not the texts)
+
+
 class LanguageDetector:
-    """Detects the language of a text; builds lingua's models once, on first use."""
+    """Detects the language of a text; builds lingua's models once, on first use. A text it has
+    already judged (a request sent again, a cached translation asked for once more) is answered
+    from memory: the latest ``KNOWN_TEXTS`` answers, by the text's digest."""
+
+    def __init__(self) -> None:
+        self._known: OrderedDict[bytes, Detection] = OrderedDict()
+        self._known_lock = threading.Lock()
 
     @cached_property
     def _supported(self) -> dict[Language, str]:
@@ -178,6 +190,22 @@ class LanguageDetector:
         """The language of ``text`` (nb / nn / da / sv / en, or zxx without letters); raise
         UnsupportedLanguage naming the language when it is confidently something else.
         ``prefer_english``: the request goes out of English, so doubt means English."""
+        key = hashlib.blake2b(
+            text.encode("utf-8", "surrogatepass"), digest_size=16, person=b"into-norwegian" if prefer_english else b""
+        ).digest()
+        with self._known_lock:
+            known = self._known.get(key)
+            if known is not None:
+                self._known.move_to_end(key)
+                return known
+        detection = self._detect(text, prefer_english)
+        with self._known_lock:
+            self._known[key] = detection
+            if len(self._known) > KNOWN_TEXTS:
+                self._known.popitem(last=False)
+        return detection
+
+    def _detect(self, text: str, prefer_english: bool) -> Detection:
         text = PROTECTED.sub(" ", text)  # links, addresses and code are no language (www.vg.no/nyheter)
         words = [w.lower() for w in _WORD.findall(text)]
         if not words:

@@ -312,3 +312,19 @@ def test_decades_and_centimetres_in_feet_are_understood() -> None:
     assert codes("Dei siste 30 åra har 111 menneske døydd.", "In the past two decades 111 people have died.") == ["number"]
     assert check("Hatten har ein 60 centimeter brei brem.", "The hat has a two-foot wide brim.") == []
     assert codes("Hatten har ein 90 centimeter brei brem.", "The hat has a two-foot wide brim.") == ["number"]
+
+
+def test_a_sentence_is_read_once_for_both_tries_and_both_number_checks() -> None:
+    """The source's numbers and names are worked out once a sentence: the checks of a second,
+    cautious try (and both number checks of one try) ask again and are answered from memory."""
+    from service.domain.checks.names import _names
+    from service.domain.checks.norwegian import source_number_words, source_numbers
+
+    source = "Statsminister Jonas Gahr Støre sa at 1,2 mrd. kroner går til tjue nye skoler i 2025."
+    check(source, "Prime Minister Jonas Gahr Støre said 1.2 billion kroner go to twenty new schools in 2025.")
+    read = (source_numbers.cache_info().misses, source_number_words.cache_info().misses, _names.cache_info().misses)
+    hits = source_numbers.cache_info().hits
+    retried = check(source, "The prime minister said money goes to schools.")  # a second try's output
+    assert {i.code for i in retried} >= {"number", "name"}
+    assert (source_numbers.cache_info().misses, source_number_words.cache_info().misses, _names.cache_info().misses) == read
+    assert source_numbers.cache_info().hits >= hits + 2  # missing and added numbers, each from memory

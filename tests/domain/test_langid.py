@@ -119,3 +119,32 @@ def test_norwegian_going_out_comes_back_only_when_sure(detector: LanguageDetecto
         found = detector.detect(text, prefer_english=True)
         assert found.lang in ("nb", "nn")  # its own words or letters show it
     assert detector.detect("https://www.vg.no/nyheter").lang == "zxx"  # a link alone has nothing to translate
+
+
+def test_a_text_already_judged_is_answered_from_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same text again (a request sent twice, a cached translation asked for once more) costs
+    no second detection; the direction it goes is part of what is remembered."""
+    from service.domain import langid
+
+    detector = LanguageDetector()
+    judged: list[tuple[str, bool]] = []
+    inner = detector._detect
+
+    def counting(text: str, prefer_english: bool) -> langid.Detection:
+        judged.append((text, prefer_english))
+        return inner(text, prefer_english)
+
+    detector._detect = counting  # type: ignore[method-assign]
+    text = "Regjeringen la fram statsbudsjettet for neste år i dag."
+    first = detector.detect(text)
+    assert detector.detect(text) == first == detector.detect(text)
+    assert judged == [(text, False)]
+    detector.detect(text, prefer_english=True)  # into Norwegian: doubt means English, another question
+    assert judged == [(text, False), (text, True)]
+    monkeypatch.setattr(langid, "KNOWN_TEXTS", 3)  # bounded: the oldest answers go
+    others = ["Eg bur i Bergen no.", "Vi drar på hytta i helga.", "Det snør i Tromsø i dag."]
+    for other in others:
+        detector.detect(other)
+    assert len(detector._known) == 3
+    detector.detect(text)
+    assert judged[-1] == (text, False)  # forgotten, judged again

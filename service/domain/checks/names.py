@@ -30,6 +30,7 @@ from .norwegian import (
     NAME_OPENERS,
     NORWEGIAN_ENDINGS,
     NORWEGIAN_NUMBER_WORDS,
+    SENTENCES_REMEMBERED,
     TITLES,
     cldr_exonyms,
 )
@@ -39,6 +40,13 @@ from .norwegian import (
 _NAME = re.compile(r"(?<![\w'’-])([A-ZÆØÅÄÖÜÉ][\w'’]*(?:-[\w'’]+)*)")
 
 def names(source: str) -> list[str]:
+    """The names a translation should keep (see ``_names``); worked out once a sentence, since the
+    checks of a second try ask again."""
+    return list(_names(source))
+
+
+@lru_cache(maxsize=SENTENCES_REMEMBERED)
+def _names(source: str) -> tuple[str, ...]:
     """Capitalised words of the source that are names a translation keeps: not an acronym
     (``FN``, ``TV-kanal``), not a Norwegian word that English does not use (``Stortinget``,
     ``Melkeveien``: such names are translated), and, first in a sentence, only when the word
@@ -66,7 +74,7 @@ def names(source: str) -> list[str]:
         if match.start() in starts and not _name_even_first(word):
             continue
         found.append(word)
-    return found
+    return tuple(found)
 
 
 def sentence_starts(source: str, sentences: list[str]) -> set[int]:

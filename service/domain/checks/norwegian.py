@@ -34,6 +34,7 @@ NORWEGIAN_NUMBER_WORDS = {
 # Words that are numbers only now and then (en bil, andre land): they may account for a digit of
 # the translation (andre verdenskrig → World War 2) but are never looked for.
 NORWEGIAN_MAYBE_NUMBERS = {"en": 1, "ett": 1, "ei": 1, "eitt": 1, "første": 1, "fyrste": 1, "andre": 2}
+SENTENCES_REMEMBERED = 4096  # source sentences whose facts (numbers, names) the checks keep: a batch and its second tries
 _AGED = re.compile(rf"({'|'.join(sorted(NORWEGIAN_NUMBER_WORDS, key=len, reverse=True))})-?åring(?:en|er|ane|ar|ene)?")
 
 # Norwegian: a date 17.09.1939, a time 22:08 / kl. 15.00, 70.000 / 70 000 (thousands), 4,5
@@ -76,9 +77,15 @@ def _time_values(hours: int, minutes: int) -> set[float]:
         values.update({float(hours), float(hours - 12) if hours > 12 else float(hours)})
     return values
 
-def source_numbers(source: str) -> list[tuple[str, set[float]]]:
+@lru_cache(maxsize=SENTENCES_REMEMBERED)
+def source_numbers(source: str) -> tuple[tuple[str, frozenset[float]], ...]:
     """Each number of a Norwegian sentence, with the values a translation may show it as
-    (months as negative numbers, so they match month names)."""
+    (months as negative numbers, so they match month names). Worked out once a sentence: both
+    number checks, and a second try's checks, ask again."""
+    return tuple((raw, frozenset(values)) for raw, values in _source_numbers(source))
+
+
+def _source_numbers(source: str) -> list[tuple[str, set[float]]]:
     found: list[tuple[str, set[float]]] = []
     after_kl = re.compile(r"(?:kl|klokka|klokken)\.?\s*$", re.IGNORECASE)
     matches = list(_NO_NUMBER.finditer(source))
@@ -145,7 +152,13 @@ def _month_as_name(written: str, index: int) -> bool:
     sentence is the name as often as the month."""
     return written[0].isupper() and (index > 0 or written.lower() in ("mars", "mai"))
 
-def source_number_words(source: str) -> list[tuple[str, set[float]]]:
+@lru_cache(maxsize=SENTENCES_REMEMBERED)
+def source_number_words(source: str) -> tuple[tuple[str, frozenset[float]], ...]:
+    """The numbers a sentence writes in words (see ``_source_number_words``), once a sentence."""
+    return tuple((raw, frozenset(values)) for raw, values in _source_number_words(source))
+
+
+def _source_number_words(source: str) -> list[tuple[str, set[float]]]:
     """Numbers the source writes in words (fire, førti, tiende, trettenåring). A translation may
     say them otherwise (ti år → a decade, to ganger → twice, til syvende og sist → ultimately),
     so they are not required; they account for digits of the translation (rundt førti → about 40)."""

@@ -251,6 +251,9 @@ def test_ctrl_c_writes_the_manifest_of_what_was_done_and_says_how_to_resume(
     process = subprocess.Popen(
         [sys.executable, "-m", "service", "batch", str(docs), "--out", str(out)],
         cwd=REPO, env=_env(tiny_models), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # Ctrl-C as a terminal sends it: a suite started in the background (``pytest … &``) runs with
+        # SIGINT ignored, which children inherit, and Python then never turns it into KeyboardInterrupt.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and process.poll() is None:

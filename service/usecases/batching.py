@@ -66,9 +66,9 @@ class DynamicBatcher:
         self.merging = BatcherStats()  # how requests were merged (its own counters)
         self._queue: queue.Queue[_Job | None] = queue.Queue()
         self._arriving = 0  # requests in the pipeline that have not yet queued their sentences
-        # Requests the next batch may expect: those of the last merged call (under steady load their
-        # clients send the next one at once) and those that queued while it ran.
-        self._expected = 1
+        # Requests a worker's next batch may expect: those of its last merged call (under steady load
+        # their clients send the next one at once) and, with one worker, those that queued while it ran.
+        self._expected = threading.local()
         self._arriving_lock = threading.Lock()
         self._mine = threading.local()  # this thread's request counts as arriving
         self._parallel = max(1, workers)
@@ -198,7 +198,7 @@ class DynamicBatcher:
                 remaining = deadline - time.monotonic()
                 # Wait for requests already in the pipeline, and, under steady load, for the clients
                 # of the last call to come back: one full batch, not two half ones taking turns.
-                expected = self._arriving > 0 or len(jobs) < min(self._expected, share)
+                expected = self._arriving > 0 or len(jobs) < min(getattr(self._expected, "jobs", 1), share)
                 if not expected or remaining <= 0:
                     return False  # nothing on the way (or waited enough): run what there is
                 try:
@@ -228,7 +228,7 @@ class DynamicBatcher:
             return
         self.merging.merged_calls += 1
         self.merging.requests_per_call.append(len(jobs))
-        self._expected = len(jobs) + self._queue.qsize()
+        self._expected.jobs = len(jobs) + (self._queue.qsize() if self._parallel == 1 else 0)
         translated = dict(zip(unique, outputs, strict=True))
         ended = time.perf_counter()
         for job in jobs:

@@ -138,6 +138,9 @@ class FakeLanguageDetector:
     def detect(self, text: str, *, prefer_english: bool = False) -> Detection:
         return Detection(self.lang, 0.9)
 
+    def detect_many(self, texts: Sequence[str], *, prefer_english: bool = False) -> None:
+        return None
+
     def warm_up(self) -> None:
         return None
 

@@ -4,7 +4,6 @@ models, on the service's own database."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -12,8 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from .conftest import SEED_FILE
 
 
 @pytest.fixture

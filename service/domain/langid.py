@@ -25,6 +25,7 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
@@ -190,28 +191,53 @@ class LanguageDetector:
         """The language of ``text`` (nb / nn / da / sv / en, or zxx without letters); raise
         UnsupportedLanguage naming the language when it is confidently something else.
         ``prefer_english``: the request goes out of English, so doubt means English."""
-        key = hashlib.blake2b(
-            text.encode("utf-8", "surrogatepass"), digest_size=16, person=b"into-norwegian" if prefer_english else b""
-        ).digest()
+        key = _key(text, prefer_english)
+        known = self._recall(key)
+        if known is not None:
+            return known
+        detection = self._detect(text, prefer_english)
+        self._remember(key, detection)
+        return detection
+
+    def detect_many(self, texts: Sequence[str], *, prefer_english: bool = False) -> None:
+        """Judge many texts at once (a request's texts): lingua scores those not yet known in
+        parallel, over every core, and ``detect`` then answers each from memory. A text refused
+        is not remembered: ``detect`` refuses it again, in its turn."""
+        keys = [_key(text, prefer_english) for text in texts]
+        wanted = {key: text for key, text in zip(keys, texts, strict=True) if self._recall(key) is None}
+        prepared = {key: PROTECTED.sub(" ", text) for key, text in wanted.items()}
+        prepared = {key: text for key, text in prepared.items() if _WORD.search(text)}
+        if len(prepared) < 2:
+            return  # nothing to share: ``detect`` does it
+        scored = dict(zip(prepared, self._narrow.compute_language_confidence_values_in_parallel(
+            [_without_names(text) for text in prepared.values()]
+        ), strict=True))
+        for key, text in prepared.items():
+            try:
+                self._remember(key, self._detect(text, prefer_english, scored[key]))
+            except UnsupportedLanguage:
+                continue
+
+    def _recall(self, key: bytes) -> Detection | None:
         with self._known_lock:
             known = self._known.get(key)
             if known is not None:
                 self._known.move_to_end(key)
-                return known
-        detection = self._detect(text, prefer_english)
+            return known
+
+    def _remember(self, key: bytes, detection: Detection) -> None:
         with self._known_lock:
             self._known[key] = detection
             if len(self._known) > KNOWN_TEXTS:
                 self._known.popitem(last=False)
-        return detection
 
-    def _detect(self, text: str, prefer_english: bool) -> Detection:
+    def _detect(self, text: str, prefer_english: bool, ranked: list | None = None) -> Detection:  # type: ignore[type-arg]
         text = PROTECTED.sub(" ", text)  # links, addresses and code are no language (www.vg.no/nyheter)
         words = [w.lower() for w in _WORD.findall(text)]
         if not words:
             return Detection(NO_LINGUISTIC_CONTENT, 1.0)
         self._refuse_if_unsupported(text, words)
-        return self._supported_language(_without_names(text), words, prefer_english)
+        return self._supported_language(_without_names(text), words, prefer_english, ranked)
 
     def _refuse_if_unsupported(self, text: str, words: list[str]) -> None:
         if _NORWEGIAN_LETTERS.search(text) and not _ICELANDIC_LETTERS.search(text):
@@ -251,8 +277,11 @@ class LanguageDetector:
             raise UnsupportedLanguage("German", supported_names(), "de", round(ranked[0].value, 4))
         return False
 
-    def _supported_language(self, text: str, words: list[str], prefer_english: bool = False) -> Detection:
-        ranked = self._narrow.compute_language_confidence_values(text)
+    def _supported_language(
+        self, text: str, words: list[str], prefer_english: bool = False, ranked: list | None = None,  # type: ignore[type-arg]
+    ) -> Detection:
+        """``ranked``: lingua's confidence values for ``text``, when already computed."""
+        ranked = ranked if ranked is not None else self._narrow.compute_language_confidence_values(text)
         best = ranked[0]
         if prefer_english:
             return self._english_or_scandinavian(text, ranked)
@@ -285,6 +314,13 @@ class LanguageDetector:
         if code in ("nb", "nn"):  # how sure it is Norwegian, as either written form is already in the target
             value = by_code["nb"] + by_code["nn"]
         return Detection(code, round(value, 4))
+
+
+def _key(text: str, prefer_english: bool) -> bytes:
+    """What a judged text is remembered by: its digest, and which way the request goes."""
+    return hashlib.blake2b(
+        text.encode("utf-8", "surrogatepass"), digest_size=16, person=b"into-norwegian" if prefer_english else b""
+    ).digest()
 
 
 def _without_names(text: str) -> str:

@@ -162,6 +162,7 @@ class TranslationPipeline:
         beams = num_beams or self.num_beams
         target = self.target_of(target_lang)
         self.check_size(texts)
+        self.detect_together(texts, source_lang, target)
         detections = [self.detection_of(text, source_lang, i, len(texts), target) for i, text in enumerate(texts)]
         model_target = self.model_target(target, route)
         routed = [i for i, d in enumerate(detections) if self.routes(d.lang, target)]
@@ -237,6 +238,7 @@ class TranslationPipeline:
         beams = num_beams or self.num_beams
         target = self.target_of(target_lang)
         self.check_size(texts)
+        self.detect_together(texts, source_lang, target)
         detections = [self.detection_of(text, source_lang, i, len(texts), target) for i, text in enumerate(texts)]
         model_target = self.model_target(target, route)
         for index, (text, detection) in enumerate(zip(texts, detections, strict=True)):
@@ -284,6 +286,13 @@ class TranslationPipeline:
         size = sum(len(t) for t in texts)
         if size > self.max_chars:
             raise InputTooLarge(size, self.max_chars)
+
+    def detect_together(self, texts: Sequence[str], source_lang: str, target: str) -> None:
+        """A request's texts of unknown language are judged in one call, lingua's parallel one;
+        ``detection_of`` then finds each judged."""
+        if source_lang == "auto" and len(texts) > 1:
+            with timed("langid"):
+                self.detector.detect_many([t[:DETECTION_SAMPLE_CHARS] for t in texts], prefer_english=target != ENGLISH)
 
     def detection_of(
         self, text: str, source_lang: str = "auto", index: int = 0, count: int = 1, target: str = ENGLISH

@@ -148,3 +148,45 @@ def test_a_text_already_judged_is_answered_from_memory(monkeypatch: pytest.Monke
     assert len(detector._known) == 3
     detector.detect(text)
     assert judged[-1] == (text, False)  # forgotten, judged again
+
+
+def test_many_texts_are_judged_in_one_parallel_call_with_the_same_answers(detector: LanguageDetector) -> None:
+    """A request's texts together: lingua's parallel call scores them, and each answer is the one
+    ``detect`` gives alone; a refused text is not remembered, so it is refused again in its turn."""
+    from service.domain.errors import UnsupportedLanguage
+
+    texts = [
+        "Regjeringen la fram statsbudsjettet i dag.",
+        "Eg veit ikkje kva ho heiter.",
+        "The weather in Oslo was cold and grey today.",
+        "Jeg kan ikke komme i morgen, desværre, men vi ses snart.",
+        "12 345",
+        "Der Bundeskanzler hat heute in Berlin eine Rede gehalten und die Pläne vorgestellt.",
+    ]
+    alone = LanguageDetector()
+    expected: list[object] = []
+    for text in texts:
+        try:
+            expected.append(alone.detect(text))
+        except UnsupportedLanguage as exc:
+            expected.append(type(exc))
+    together = LanguageDetector()
+    together._narrow  # built before counting calls
+    calls: list[str] = []
+    original = together._detect
+
+    def counting(text: str, prefer_english: bool, ranked: object = None) -> object:
+        calls.append("scored" if ranked is not None else "alone")
+        return original(text, prefer_english, ranked)  # type: ignore[arg-type]
+
+    together._detect = counting  # type: ignore[method-assign]
+    together.detect_many(texts)
+    assert calls.count("scored") == 5 and "alone" not in calls  # all but the one without words
+    answers: list[object] = []
+    for text in texts:
+        try:
+            answers.append(together.detect(text))
+        except UnsupportedLanguage as exc:
+            answers.append(type(exc))
+    assert answers == expected
+    assert answers[-1] is UnsupportedLanguage and calls.count("alone") == 2  # the German again, and the digits

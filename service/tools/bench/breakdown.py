@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import statistics
 import subprocess
 import threading
 import time
@@ -20,58 +21,106 @@ from typing import Any
 import httpx
 
 from ...domain.timing import STEPS
-from .pipeline import _seed_translator
+from .pipeline import seed_translator
 from .report import percentile
 from .service import ServiceProcess
 
+ROUNDS = 5  # service runs for each layout, each between two runs of bare CTranslate2
 TIMING = re.compile(r"(\w+);dur=([0-9.]+)")
+
+
+def layouts(threads: int) -> dict[str, dict[str, str]]:
+    """The settings the service is measured with: its defaults (one batch on every core, the
+    best single-request latency), and two batches side by side on half the cores each (README's
+    row for many clients on a small machine), with second tries off and on."""
+    side_by_side = {"OVERSETT_THREADS": str(max(1, threads // 2)), "OVERSETT_CT2_INTER_THREADS": "2"}
+    return {
+        "one batch on every core": {"OVERSETT_RETRY_FLAGGED": "false"},
+        "two batches side by side": {**side_by_side, "OVERSETT_RETRY_FLAGGED": "false"},
+        "two batches side by side, second tries on": {**side_by_side, "OVERSETT_RETRY_FLAGGED": "true"},
+    }
 
 
 def bench_breakdown(
     ct2_dir: Path, sentences: list[str], beams: int, length: int, threads: int, clients: int, work: Path,
-    log: Callable[[str], None], *, retry: bool = False, settings: dict[str, str] | None = None,
+    log: Callable[[str], None], *, chosen: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """Bare batched CTranslate2 on ``sentences`` (oversett's backend, tokenisation included, one
-    call), then the service on the same sentences, one a request from ``clients`` clients; the
-    ratio of the two, and the mean time of each step per request."""
-    # This machine's speed drifts from minute to minute (a shared VM): both sides are the best of
-    # their runs, bare CTranslate2 measured before and after the service.
-    translator, _ = _seed_translator(ct2_dir, length, threads)
+    call, every core), then the service in each layout on the same sentences, one a request from
+    ``clients`` clients; the ratio of each to bare, and the mean time of each step per request."""
+    # This machine's speed drifts from minute to minute (a shared VM): each run of the service lies
+    # between two runs of bare CTranslate2, and a layout's ratio is the median of its runs'.
+    translator, _ = seed_translator(ct2_dir, length, threads)
     translator.translate(sentences[:8], beams)  # warm up
-    bare_s = min(_timed(lambda: translator.translate(sentences, beams)) for _ in range(2))
+    bare_runs: list[float] = []
+
+    def bare() -> float:
+        bare_runs.append(_timed(lambda: translator.translate(sentences, beams)))
+        return bare_runs[-1]
+
+    measured = []
+    top = None
+    for label, settings in (chosen or layouts(threads)).items():
+        log(f"breakdown: the service, {label}")
+        result, profile = _serve(
+            ct2_dir, sentences, beams, length, threads, clients, work, log, settings, bare, profile=top is None
+        )
+        top = top or profile
+        measured.append({"layout": label, "settings": settings, **result})
+    translator.close()
+    return {
+        "clients": clients, "sentences": len(sentences), "beams": beams, "threads": threads, "rounds": ROUNDS,
+        "bare_sentences_per_s": round(len(sentences) / statistics.median(bare_runs), 2), "layouts": measured,
+        "profile": top,
+    }
+
+
+def _serve(
+    ct2_dir: Path, sentences: list[str], beams: int, length: int, threads: int, clients: int, work: Path,
+    log: Callable[[str], None], settings: dict[str, str], bare: Callable[[], float], *, profile: bool,
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """One service with ``settings``: a lone client's requests, then ``ROUNDS`` times every sentence
+    from ``clients`` clients, each between two runs of bare CTranslate2, and, when asked and py-spy
+    is here, one more pass under the sampler."""
     env = {
         "OVERSETT_BACKEND": "ctranslate2", "OVERSETT_CT2_MODEL": str(ct2_dir), "OVERSETT_TRANSLATOR": str(ct2_dir),
         "OVERSETT_SUMMARIZER": "none", "OVERSETT_EN_TRANSLATOR": "none", "OVERSETT_APERTIUM": "false",
         "OVERSETT_CACHE": "none", "OVERSETT_THREADS": str(threads), "OVERSETT_FORCE_OUTPUT_TOKENS": str(length),
-        "OVERSETT_LOG_LEVEL": "warning", "OVERSETT_RETRY_FLAGGED": "true" if retry else "false", **(settings or {}),
+        "OVERSETT_LOG_LEVEL": "warning", **settings,
     }
     service = ServiceProcess(env, work / "breakdown-service.log")
+    top = None
     try:
         service.wait_ready()
-        log(f"breakdown: {len(sentences)} one-sentence requests, 1 client (single-request latency)")
         _requests(service.base, sentences[:4], beams, 1)  # warm up
         serial = _requests(service.base, sentences[:24], beams, 1)
-        log(f"breakdown: the same {len(sentences)} sentences from {clients} clients, twice")
-        concurrent = min((_requests(service.base, sentences, beams, clients) for _ in range(2)), key=lambda r: r["seconds"])
-        top = None
-        if shutil.which("py-spy"):  # a second pass: the sampler costs CPU, so it never runs in the measured one
+        # Each service run between two bare runs, its ratio against their mean: a drift of the
+        # machine's speed during the pass is shared by both sides.
+        before = bare()
+        runs = []
+        for _ in range(ROUNDS):
+            served = _requests(service.base, sentences, beams, clients)
+            after = bare()
+            runs.append(((before + after) / 2, served))
+            before = after
+        ratios = [bare_s / served["seconds"] for bare_s, served in runs]
+        middle = sorted(range(ROUNDS), key=ratios.__getitem__)[ROUNDS // 2]
+        concurrent = runs[middle][1]
+        if profile and shutil.which("py-spy"):  # a pass of its own: the sampler costs CPU
             log("breakdown: again, with py-spy sampling the server (for the profile only)")
-            profile = _Profile(service.process.pid, work / "profile.txt")
+            sampler = _Profile(service.process.pid, work / "profile.txt")
             _requests(service.base, sentences, beams, clients)
-            top = profile.stop()
+            top = sampler.stop()
     finally:
         service.stop()
-    bare_s = min(bare_s, *(_timed(lambda: translator.translate(sentences, beams)) for _ in range(2)))
-    translator.close()
-    served = len(sentences) / concurrent["seconds"]
-    bare = len(sentences) / bare_s
     return {
-        "clients": clients, "sentences": len(sentences), "beams": beams, "retry_flagged": retry,
-        "bare_sentences_per_s": round(bare, 2), "service_sentences_per_s": round(served, 2),
-        "ratio": round(served / bare, 3), "serial_p50_ms": round(serial["p50_ms"], 1),
-        "concurrent_p50_ms": round(concurrent["p50_ms"], 1), "errors": serial["errors"] + concurrent["errors"],
-        "steps_ms": concurrent["steps_ms"], "serial_steps_ms": serial["steps_ms"], "profile": top,
-    }
+        "ratio": round(ratios[middle], 3), "ratios": [round(r, 3) for r in ratios],
+        "service_sentences_per_s": round(len(sentences) / concurrent["seconds"], 2),
+        "paired_bare_sentences_per_s": round(len(sentences) / runs[middle][0], 2),
+        "serial_p50_ms": round(serial["p50_ms"], 1), "concurrent_p50_ms": round(concurrent["p50_ms"], 1),
+        "errors": serial["errors"] + concurrent["errors"], "steps_ms": concurrent["steps_ms"],
+        "serial_steps_ms": serial["steps_ms"],
+    }, top
 
 
 def _timed(work: Callable[[], object]) -> float:

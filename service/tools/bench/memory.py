@@ -18,7 +18,7 @@ from ...domain.text import segment
 from ...stores.cache import NullCache
 from ...stores.memory_store import SQLiteMemoryStore
 from ...usecases.pipeline import TranslationPipeline
-from .pipeline import _seed_translator
+from .pipeline import seed_translator
 from .report import timed
 
 
@@ -48,7 +48,7 @@ def bench_memory(
         lookups.append(timed(lambda sentence=sentence: store.find("bench", [sentence])))
     lookups.sort()
     whole = statistics.median(timed(lambda: store.find("bench", sentences)) for _ in range(5))  # the seed's lookups, in one call
-    translator, detector = _seed_translator(ct2_dir, length, threads)
+    translator, detector = seed_translator(ct2_dir, length, threads)
     pipeline = TranslationPipeline(translator, NullCache(), detector, num_beams=beams, retry=False, memories=store)
     runs = {"without": lambda: pipeline.translate_documents([text], "nb", memory=""),
             "with": lambda: pipeline.translate_documents([text], "nb", memory="bench")}

@@ -20,7 +20,7 @@ from .report import best_of, timed
 
 def bench_cache(ct2_dir: Path, text: str, beams: int, length: int, threads: int, work: Path) -> dict[str, float]:
     """The seed article cold (empty cache) and again (every sentence cached)."""
-    translator, detector = _seed_translator(ct2_dir, length, threads)
+    translator, detector = seed_translator(ct2_dir, length, threads)
     pipeline = TranslationPipeline(translator, open_cache(str(work / "bench-cache.sqlite3")), detector, num_beams=beams)
     started = time.perf_counter()
     pipeline.translate_documents([text])
@@ -41,7 +41,7 @@ def bench_pipeline(
     Best of ``repeats`` each."""
     from ...usecases.batching import DynamicBatcher
 
-    translator, detector = _seed_translator(ct2_dir, length, threads)
+    translator, detector = seed_translator(ct2_dir, length, threads)
     sentences = segment(text).sentences
     translator.translate(sentences, beams)  # warm up
     bare = min(timed(lambda: translator.translate(sentences, beams)) for _ in range(repeats))
@@ -62,7 +62,7 @@ def bench_pipeline(
 
 
 
-def _seed_translator(ct2_dir: Path, length: int, threads: int) -> tuple[CT2Translator, LanguageDetector]:
+def seed_translator(ct2_dir: Path, length: int, threads: int) -> tuple[CT2Translator, LanguageDetector]:
     """The converted model on CTranslate2, every output forced to ``length`` tokens, and a
     language detector already warm: what the pipeline benchmarks translate with."""
     translator = CT2Translator(load_ct2(ct2_dir, intra_threads=threads))
@@ -78,7 +78,7 @@ def bench_checks(ct2_dir: Path, text: str, beams: int, length: int, threads: int
     not the checks' cost)."""
     from ...stores.cache import NullCache
 
-    translator, detector = _seed_translator(ct2_dir, length, threads)
+    translator, detector = seed_translator(ct2_dir, length, threads)
     timings: dict[str, float] = {}
     for label, checks in (("without", False), ("with", True)):
         pipeline = TranslationPipeline(translator, NullCache(), detector, num_beams=beams, checks=checks, retry=False)
@@ -100,7 +100,7 @@ def bench_documents(
     from ..office_samples import BUILDERS
     from ..samples import docx_of
 
-    translator, detector = _seed_translator(ct2_dir, length, threads)
+    translator, detector = seed_translator(ct2_dir, length, threads)
     pipeline = TranslationPipeline(translator, NullCache(), detector, num_beams=beams, retry=False)
     text = "\n\n".join(paragraphs)
     files = {"docx": docx_of(paragraphs), **{name: build(paragraphs) for name, build in BUILDERS.items()}}
@@ -134,7 +134,7 @@ def bench_glossary(ct2_dir: Path, text: str, beams: int, length: int, threads: i
     terms = [(w, f"{w} (EN)", None) for w in words]
     terms += [(f"fagterm{i}", f"term {i}", None) for i in range(200 - len(terms))]
     glossary = build_glossary("bench", terms, [])
-    translator, detector = _seed_translator(ct2_dir, length, threads)
+    translator, detector = seed_translator(ct2_dir, length, threads)
     pipeline = TranslationPipeline(translator, NullCache(), detector, num_beams=beams, retry=False)
     timings: dict[str, float] = {"terms": len(glossary.terms)}
     for label, chosen in (("without", None), ("with", glossary)):
@@ -150,7 +150,7 @@ def bench_stream(ct2_dir: Path, text: str, beams: int, length: int, threads: int
     from ...stores.cache import NullCache
     from ...usecases.batching import DynamicBatcher
 
-    translator, detector = _seed_translator(ct2_dir, length, threads)
+    translator, detector = seed_translator(ct2_dir, length, threads)
     batcher = DynamicBatcher(translator)
     try:
         TranslationPipeline(batcher, NullCache(), detector, num_beams=beams, retry=False).translate_documents(["Hei på deg."])

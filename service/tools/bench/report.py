@@ -224,17 +224,24 @@ def render(report: Report) -> str:
 
 
 def render_breakdown(b: dict[str, Any]) -> list[str]:
-    """The HTTP path against bare batched CTranslate2, and where a request's time went."""
-    steps = b["steps_ms"]
+    """The HTTP path against bare batched CTranslate2 in each layout, and where a request's time went."""
     lines = [
         f"HTTP at the limit (big, ctranslate2 int8, beams {b['beams']}, {b['sentences']} one-sentence requests, "
-        f"second tries {'on' if b['retry_flagged'] else 'off'}): bare batched ctranslate2 {b['bare_sentences_per_s']:.2f} "
-        f"sentences/s; the service with {b['clients']} clients {b['service_sentences_per_s']:.2f} sentences/s "
-        f"({100 * b['ratio']:.1f}% of bare); p50 one request alone {b['serial_p50_ms']:.0f} ms, with {b['clients']} "
-        f"clients {b['concurrent_p50_ms']:.0f} ms; errors {b['errors']}",
-        "  mean per request, ms (one client | " + f"{b['clients']} clients): "
-        + ", ".join(f"{step} {b['serial_steps_ms'].get(step, 0):.1f} | {steps.get(step, 0):.1f}" for step in steps),
+        f"{b['threads']} threads): bare batched ctranslate2 {b['bare_sentences_per_s']:.2f} sentences/s (median of its runs); "
+        f"each run of the service between two bare runs, {b['rounds']} runs a layout"
     ]
+    for layout in b["layouts"]:
+        steps = layout["steps_ms"]
+        lines += [
+            f"  {layout['layout']} ({', '.join(f'{k}={v}' for k, v in layout['settings'].items())}): "
+            f"{b['clients']} clients {layout['service_sentences_per_s']:.2f} sentences/s against bare "
+            f"{layout['paired_bare_sentences_per_s']:.2f} around it: {100 * layout['ratio']:.1f}% (median of "
+            f"{', '.join(f'{100 * r:.1f}' for r in layout['ratios'])}); "
+            f"p50 one request alone {layout['serial_p50_ms']:.0f} ms, with {b['clients']} clients "
+            f"{layout['concurrent_p50_ms']:.0f} ms; errors {layout['errors']}",
+            "    mean per request, ms (one client | " + f"{b['clients']} clients): "
+            + ", ".join(f"{step} {layout['serial_steps_ms'].get(step, 0):.1f} | {steps.get(step, 0):.1f}" for step in steps),
+        ]
     profile = b.get("profile")
     if profile:
         lines.append("  profile (py-spy, % of samples, all threads): by package "

@@ -28,6 +28,11 @@ class Timings:
         with self._lock:
             self.seconds[step] = self.seconds.get(step, 0.0) + seconds
 
+    def of(self, *steps: str) -> float:
+        """The seconds told so far for ``steps``, together."""
+        with self._lock:
+            return sum(self.seconds.get(step, 0.0) for step in steps)
+
     def header(self, total: float) -> str:
         """``Server-Timing`` (milliseconds): each step, ``http`` for the rest, ``total``."""
         with self._lock:
@@ -75,11 +80,10 @@ def timed_model() -> Iterator[None]:
     if timings is None:
         yield
         return
-    told = timings.seconds.get("queue", 0.0) + timings.seconds.get("model", 0.0)
+    told = timings.of("queue", "model")
     began = time.perf_counter()
     try:
         yield
     finally:
         elapsed = time.perf_counter() - began
-        now_told = timings.seconds.get("queue", 0.0) + timings.seconds.get("model", 0.0)
-        timings.add("model", max(0.0, elapsed - (now_told - told)))
+        timings.add("model", max(0.0, elapsed - (timings.of("queue", "model") - told)))

@@ -150,7 +150,7 @@ def test_a_text_already_judged_is_answered_from_memory(monkeypatch: pytest.Monke
     assert judged[-1] == (text, False)  # forgotten, judged again
 
 
-def test_many_texts_are_judged_in_one_parallel_call_with_the_same_answers(detector: LanguageDetector) -> None:
+def test_many_texts_are_judged_in_one_parallel_call_with_the_same_answers() -> None:
     """A request's texts together: lingua's parallel call scores them, and each answer is the one
     ``detect`` gives alone; a refused text is not remembered, so it is refused again in its turn."""
     from service.domain.errors import UnsupportedLanguage
@@ -163,13 +163,17 @@ def test_many_texts_are_judged_in_one_parallel_call_with_the_same_answers(detect
         "12 345",
         "Der Bundeskanzler hat heute in Berlin eine Rede gehalten und die Pläne vorgestellt.",
     ]
-    alone = LanguageDetector()
-    expected: list[object] = []
-    for text in texts:
-        try:
-            expected.append(alone.detect(text))
-        except UnsupportedLanguage as exc:
-            expected.append(type(exc))
+
+    def answers_of(detector: LanguageDetector) -> list[object]:
+        answers: list[object] = []
+        for text in texts:
+            try:
+                answers.append(detector.detect(text))
+            except UnsupportedLanguage as exc:
+                answers.append(type(exc))
+        return answers
+
+    expected = answers_of(LanguageDetector())
     together = LanguageDetector()
     together._narrow  # built before counting calls
     calls: list[str] = []
@@ -182,11 +186,6 @@ def test_many_texts_are_judged_in_one_parallel_call_with_the_same_answers(detect
     together._detect = counting  # type: ignore[method-assign]
     together.detect_many(texts)
     assert calls.count("scored") == 5 and "alone" not in calls  # all but the one without words
-    answers: list[object] = []
-    for text in texts:
-        try:
-            answers.append(together.detect(text))
-        except UnsupportedLanguage as exc:
-            answers.append(type(exc))
+    answers = answers_of(together)
     assert answers == expected
     assert answers[-1] is UnsupportedLanguage and calls.count("alone") == 2  # the German again, and the digits

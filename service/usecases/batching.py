@@ -75,7 +75,7 @@ class DynamicBatcher:
         self._in_service = 0  # requests queued, collected or in a model call
         self._recent: deque[int] = deque(maxlen=4 * self._parallel)  # requests in service as batches began
         self._workers = [
-            threading.Thread(target=self._run, name="oversett-batcher", daemon=True) for _ in range(max(1, workers))
+            threading.Thread(target=self._run, name="oversett-batcher", daemon=True) for _ in range(self._parallel)
         ]
         for worker in self._workers:
             worker.start()

@@ -162,8 +162,7 @@ class TranslationPipeline:
         beams = num_beams or self.num_beams
         target = self.target_of(target_lang)
         self.check_size(texts)
-        self.detect_together(texts, source_lang, target)
-        detections = [self.detection_of(text, source_lang, i, len(texts), target) for i, text in enumerate(texts)]
+        detections = self.detections_of(texts, source_lang, target)
         model_target = self.model_target(target, route)
         routed = [i for i, d in enumerate(detections) if self.routes(d.lang, target)]
         converted = dict(zip(routed, self.require_standards().convert_documents(
@@ -238,8 +237,7 @@ class TranslationPipeline:
         beams = num_beams or self.num_beams
         target = self.target_of(target_lang)
         self.check_size(texts)
-        self.detect_together(texts, source_lang, target)
-        detections = [self.detection_of(text, source_lang, i, len(texts), target) for i, text in enumerate(texts)]
+        detections = self.detections_of(texts, source_lang, target)
         model_target = self.model_target(target, route)
         for index, (text, detection) in enumerate(zip(texts, detections, strict=True)):
             if self.routes(detection.lang, target):
@@ -287,12 +285,13 @@ class TranslationPipeline:
         if size > self.max_chars:
             raise InputTooLarge(size, self.max_chars)
 
-    def detect_together(self, texts: Sequence[str], source_lang: str, target: str) -> None:
-        """A request's texts of unknown language are judged in one call, lingua's parallel one;
-        ``detection_of`` then finds each judged."""
+    def detections_of(self, texts: Sequence[str], source_lang: str, target: str) -> list[Detection]:
+        """Each text's ``detection_of``; texts of unknown language are judged first in one call,
+        lingua's parallel one, so each is then found judged."""
         if source_lang == "auto" and len(texts) > 1:
             with timed("langid"):
                 self.detector.detect_many([t[:DETECTION_SAMPLE_CHARS] for t in texts], prefer_english=target != ENGLISH)
+        return [self.detection_of(text, source_lang, i, len(texts), target) for i, text in enumerate(texts)]
 
     def detection_of(
         self, text: str, source_lang: str = "auto", index: int = 0, count: int = 1, target: str = ENGLISH

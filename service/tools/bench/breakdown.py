@@ -22,7 +22,7 @@ import httpx
 
 from ...domain.timing import STEPS
 from .pipeline import seed_translator
-from .report import percentile
+from .report import percentile, timed
 from .service import ServiceProcess
 
 ROUNDS = 5  # service runs for each layout, each between two runs of bare CTranslate2
@@ -55,7 +55,7 @@ def bench_breakdown(
     bare_runs: list[float] = []
 
     def bare() -> float:
-        bare_runs.append(_timed(lambda: translator.translate(sentences, beams)))
+        bare_runs.append(timed(lambda: translator.translate(sentences, beams)))
         return bare_runs[-1]
 
     measured = []
@@ -121,12 +121,6 @@ def _serve(
         "errors": serial["errors"] + concurrent["errors"], "steps_ms": concurrent["steps_ms"],
         "serial_steps_ms": serial["steps_ms"],
     }, top
-
-
-def _timed(work: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
 
 
 def _requests(base: str, sentences: list[str], beams: int, clients: int) -> dict[str, Any]:
